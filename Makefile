@@ -1,0 +1,28 @@
+# Two entry points: `make run` publishes designs/ into output/, `make test` runs every check.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test graphviz lint
+
+run: $(BIN)/archgen graphviz
+	$(BIN)/archgen validate designs
+
+test: $(BIN)/archgen graphviz lint
+	$(BIN)/pytest
+
+lint: $(BIN)/archgen
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+$(BIN)/archgen: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# The `dot` binary comes from the OS package, not from PyPI.
+graphviz:
+	@command -v dot >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq graphviz; }

@@ -1,0 +1,5 @@
+"""Run archgen as `python -m archgen`."""
+
+from archgen.cli import main
+
+main()

@@ -1,0 +1,83 @@
+"""The `archgen` command: a thin layer over archgen.api."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from archgen import __version__, api
+from archgen.config import Settings, load_settings
+from archgen.errors import ArchgenError, SpecError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def reports_errors(command: F) -> F:
+    """Turn archgen's errors into their messages on stderr and exit code 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ArchgenError as error:
+            for line in error.lines():
+                click.echo(line, err=True)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings_for(paths: tuple[Path, ...], config: Path | None, **flags: Any) -> Settings:
+    """Read the config that applies to the first path, then apply the flags that were given."""
+    start = paths[0] if paths else Path.cwd()
+    return load_settings(start, config).merged(**flags)
+
+
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+config_option = click.option(
+    "--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Config file to use."
+)
+python_option = click.option(
+    "--python/--no-python", "python", default=None, help="Allow Python specs (they run as code)."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="archgen")
+def main() -> None:
+    """System designs as code: validate, lint for single points of failure, render, document."""
+
+
+@main.command()
+@paths_argument
+@config_option
+@python_option
+@reports_errors
+def validate(paths: tuple[Path, ...], config: Path | None, python: bool | None) -> None:
+    """Check specs only (exit 0 valid, 2 invalid)."""
+    settings = settings_for(paths, config, python=python)
+    results = list(api.load_all(paths or settings.designs, settings))
+    problems = [result for result in results if isinstance(result, SpecError)]
+    for error in problems:
+        for line in error.lines():
+            click.echo(line)
+    if not results:
+        raise ArchgenError("no specs found (looked for .yaml, .yml and .py files)")
+    click.echo(f"{len(results) - len(problems)} of {len(results)} specs valid", err=True)
+    sys.exit(EXIT_ERROR if problems else EXIT_OK)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the spec."""
+    from archgen.model import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))

@@ -1,0 +1,94 @@
+"""Settings: defaults < archgen.toml or [tool.archgen] in pyproject.toml < command-line flags."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+from archgen.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+class Settings(BaseModel):
+    """Everything a command can be told, from the config file and the flags."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    fail_on: Severity = "warning"
+    designs: tuple[Path, ...] = (Path("designs"),)
+    output: Path = Path("output")
+    templates: Path | None = None
+    python: bool = True
+    config_file: Path | None = None
+
+    def merged(self, **flags: Any) -> Settings:
+        """Return these settings with every flag that was given (not None) applied."""
+        given = {key: value for key, value in flags.items() if value is not None}
+        return self.model_copy(update=given) if given else self
+
+
+def find_config(start: Path) -> Path | None:
+    """Walk up from `start` to the first archgen.toml, or pyproject.toml with a [tool.archgen] table."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        own = candidate / "archgen.toml"
+        if own.is_file():
+            return own
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and "archgen" in _read(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
+def load_settings(start: Path, config_file: Path | None = None) -> Settings:
+    """Read the settings that apply at `start` (or from `config_file` when given)."""
+    path = config_file or find_config(start)
+    if path is None:
+        return Settings()
+    table = _read(path)
+    if path.name == "pyproject.toml":
+        table = table.get("tool", {}).get("archgen", {})
+    table = {key.replace("-", "_"): value for key, value in table.items()}
+    base = path.parent
+    try:
+        settings = Settings.model_validate({**table, "config_file": path})
+    except pydantic.ValidationError as error:
+        detail = error.errors()[0]
+        key = ".".join(str(step) for step in detail["loc"])
+        message = detail["msg"]
+        if detail["type"] == "extra_forbidden":
+            allowed = ", ".join(name for name in Settings.model_fields if name != "config_file")
+            message = f"unknown key (allowed: {allowed})"
+        raise ConfigError(f"{path}: {key}: {message}") from None
+    return settings.model_copy(
+        update={
+            "designs": tuple(base / design for design in settings.designs),
+            "output": base / settings.output,
+            "templates": base / settings.templates if settings.templates else None,
+        }
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as stream:
+            table: dict[str, Any] = tomllib.load(stream)
+            return table
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: {error}") from None

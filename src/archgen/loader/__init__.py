@@ -1,0 +1,75 @@
+"""Load specs from YAML or Python files into Designs with source maps."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from archgen.errors import SpecError
+from archgen.loader.checks import build_design
+from archgen.loader.source import Position, SourceMap
+from archgen.loader.yaml_spec import parse_yaml
+from archgen.model import Design
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SPEC_SUFFIXES = (*YAML_SUFFIXES, ".py")
+
+
+@dataclass(frozen=True)
+class LoadedDesign:
+    """A validated design, the file it came from and where each part of it is written."""
+
+    design: Design
+    source: SourceMap
+    file: str
+    digest: str
+
+    def position(self, *path: str | int, key: bool = False) -> Position:
+        """Return where the part of the spec at `path` is written."""
+        return self.source.position(path, key=key)
+
+    def component_position(self, component_id: str) -> Position:
+        """Return where a component is written: its key in YAML, the call that made it in Python."""
+        return self.source.position(("components", component_id), key=True)
+
+
+def load_design(path: Path, *, allow_python: bool = True, file: str | None = None) -> LoadedDesign:
+    """Load and validate one spec file; raise SpecError with every problem found."""
+    file = file if file is not None else str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SpecError.at(file, 1, 1, f"cannot read the spec: {error.strerror or error}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if path.suffix in YAML_SUFFIXES:
+        raw, source = parse_yaml(data, file)
+        return LoadedDesign(build_design(raw, source, file), source, file, digest)
+    if path.suffix == ".py":
+        if not allow_python:
+            raise SpecError.at(file, 1, 1, "Python specs run code and are disabled here (--no-python)")
+        from archgen.loader.python_spec import run_python
+
+        raw_python, python_source = run_python(path, file)
+        return LoadedDesign(build_design(raw_python, python_source, file), python_source, file, digest)
+    raise SpecError.at(file, 1, 1, f"not a spec: expected one of {', '.join(SPEC_SUFFIXES)}")
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into the spec files below them (sorted); files are kept as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    candidate
+                    for candidate in path.rglob("*")
+                    if candidate.suffix in SPEC_SUFFIXES
+                    and candidate.is_file()
+                    and not candidate.name.startswith(("_", "."))
+                )
+            )
+        else:
+            found.append(path)
+    return found

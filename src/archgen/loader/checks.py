@@ -1,0 +1,233 @@
+"""Turn raw spec values into a Design, reporting every problem with its position."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from typing import Any, Union
+
+import pydantic
+from pydantic import BaseModel
+
+from archgen.errors import Problem, SpecError
+from archgen.loader.source import SourceMap
+from archgen.model import KINDS, STORE_KINDS, Design
+from archgen.units import shorten
+
+Loc = tuple[str | int, ...]
+
+
+def build_design(raw: Any, source: SourceMap, file: str) -> Design:
+    """Validate raw values into a Design, or raise a SpecError listing every problem."""
+    problems: dict[Loc, Problem] = {}
+
+    def report(loc: Loc, message: str, *, key: bool = False) -> None:
+        if loc not in problems:
+            position = source.position(loc, key=key)
+            where = ".".join(str(step) for step in loc)
+            text = f"{where}: {message}" if where else message
+            problems[loc] = Problem(file, position.line, position.column, text)
+
+    if not isinstance(raw, dict):
+        report((), "a spec is a mapping that starts with `archgen: 1`")
+        raise SpecError(list(problems.values()))
+    version = raw.get("archgen")
+    if "archgen" in raw and version != 1:
+        report(("archgen",), f"unsupported spec version {shorten(repr(version))}; this archgen reads `archgen: 1`")
+        raise SpecError(list(problems.values()))
+
+    design: Design | None = None
+    try:
+        design = Design.model_validate(raw)
+    except pydantic.ValidationError as error:
+        for detail in error.errors():
+            loc, message, key = _explain(detail, raw)
+            report(loc, message, key=key)
+    for loc, message, key in _reference_problems(raw):
+        report(loc, message, key=key)
+    if problems or design is None:
+        raise SpecError(list(problems.values()))
+    return design
+
+
+def suggest(word: str, choices: typing.Iterable[str]) -> str:
+    """Return "; did you mean 'x'?" for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(str(word), [str(choice) for choice in choices], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _explain(detail: Mapping[str, Any], raw: Any) -> tuple[Loc, str, bool]:
+    """Return the data path, the message and whether the key (not the value) is at fault."""
+    full_loc: Loc = tuple(detail["loc"])
+    loc = _data_path(full_loc, raw)
+    kind = detail["type"]
+    ctx = detail.get("ctx") or {}
+    value = detail.get("input")
+    if kind == "extra_forbidden":
+        key = str(full_loc[-1])
+        fields = _fields_at(full_loc[:-1])
+        hint = suggest(key, fields) or (f" (allowed: {', '.join(fields)})" if fields else "")
+        return loc, f"unknown key {shorten(key)!r}{hint}", True
+    if kind == "missing":
+        return loc, "required key is missing", False
+    if kind == "union_tag_invalid":
+        tag = str(ctx.get("tag"))
+        return (*loc, "kind"), f"unknown kind {shorten(tag)!r}{suggest(tag, KINDS)} (kinds: {', '.join(KINDS)})", False
+    if kind == "union_tag_not_found":
+        return loc, f"a component needs a `kind`: one of {', '.join(KINDS)}", False
+    if kind in ("archgen_call", "archgen_call_option"):
+        subpath = tuple(ctx.get("subpath", ()))
+        message = detail["msg"]
+        if kind == "archgen_call_option":
+            message += suggest(ctx["key"], ctx["choices"])
+        return (*loc, *subpath), message, bool(subpath)
+    if kind == "literal_error":
+        choices = re.findall(r"'([^']*)'|(\d+)", str(ctx.get("expected", "")))
+        names = [quoted or number for quoted, number in choices]
+        shown = shorten(repr(value)) if not isinstance(value, (dict, list)) else type(value).__name__
+        return loc, f"{shown} is not one of {', '.join(names)}{suggest(str(value), names)}", False
+    if kind == "string_pattern_mismatch" and full_loc[-1] == "[key]":
+        return loc, f"{shorten(repr(value))} is not a valid id: letters, digits, _ and -, starting with a letter", True
+    message = str(detail["msg"])
+    message = message.removeprefix("Value error, ")
+    message = message[:1].lower() + message[1:]
+    if not isinstance(value, (dict, list)) and kind not in ("value_error",):
+        message += f" (got {shorten(repr(value))})"
+    return loc, message, False
+
+
+def _data_path(loc: Loc, raw: Any) -> Loc:
+    """Drop the union tags pydantic puts into error locations, keeping the steps that are in the data."""
+    path: list[str | int] = []
+    node = raw
+    for index, step in enumerate(loc):
+        if step == "[key]":
+            continue
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        elif index < len(loc) - 1:
+            continue
+        path.append(step)
+    return tuple(path)
+
+
+def _fields_at(loc: Loc) -> list[str]:
+    """Return the keys allowed at a model location (walking pydantic's error location)."""
+    current: Any = Design
+    for step in loc:
+        current = _step(current, step)
+        if current is None:
+            return []
+    model = _unwrap(current)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [field.alias or name for name, field in model.model_fields.items()]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+def _members(annotation: Any) -> tuple[Any, ...]:
+    annotation = _unwrap(annotation)
+    origin = typing.get_origin(annotation)
+    if origin is Union or origin is types.UnionType:
+        return tuple(_unwrap(member) for member in typing.get_args(annotation))
+    return (annotation,)
+
+
+def _step(annotation: Any, step: str | int) -> Any:
+    for member in _members(annotation):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            if member.__name__ == step:
+                return member
+            for name, field in member.model_fields.items():
+                if step in (name, field.alias):
+                    return field.annotation
+            kind = member.model_fields.get("kind")
+            if kind is not None and step in typing.get_args(kind.annotation):
+                return member
+        origin = typing.get_origin(member)
+        if origin in (dict, Mapping):
+            return typing.get_args(member)[1]
+        if origin in (list, tuple) and isinstance(step, int):
+            return typing.get_args(member)[0]
+    return None
+
+
+def _reference_problems(raw: dict[str, Any]) -> Iterator[tuple[Loc, str, bool]]:
+    """Check ids that point at components and zones, on the raw values (so every problem is found at once)."""
+    components = raw.get("components")
+    if not isinstance(components, dict):
+        return
+    ids = [key for key in components if isinstance(key, str)]
+    kinds = {key: value.get("kind") for key, value in components.items() if isinstance(value, dict)}
+    zones = _list(raw.get("zones"))
+
+    def unknown(target: Any) -> str | None:
+        if not isinstance(target, str) or target in components:
+            return None
+        return f"no component {shorten(target)!r}{suggest(target, ids)}"
+
+    for component_id, component in components.items():
+        if not isinstance(component, dict):
+            continue
+        base: Loc = ("components", component_id)
+        calls = component.get("calls")
+        for index, entry in enumerate(_list(calls)):
+            for loc, target, key in _call_targets((*base, "calls", index), entry):
+                problem = unknown(target)
+                if problem:
+                    yield loc, problem, key
+                elif target == component_id:
+                    yield loc, "a component cannot call itself", key
+        store = component.get("session_store")
+        if isinstance(store, str):
+            problem = unknown(store)
+            if problem:
+                yield (*base, "session_store"), problem, False
+            elif kinds.get(store) not in ("cache", "database"):
+                yield (*base, "session_store"), f"{store!r} is a {kinds.get(store)}, not a cache or database", False
+        own_zones = component.get("zones")
+        for index, zone in enumerate(_list(own_zones)):
+            if not zones:
+                yield (*base, "zones", index), "the design declares no `zones` to place components in", False
+            elif isinstance(zone, str) and zone not in zones:
+                message = f"zone {shorten(zone)!r} is not in the design's zones{suggest(zone, zones)}"
+                yield (*base, "zones", index), message, False
+    for index, entity in enumerate(_list(raw.get("data"))):
+        store = entity.get("store") if isinstance(entity, dict) else None
+        if isinstance(store, str):
+            problem = unknown(store)
+            if problem:
+                yield ("data", index, "store"), problem, False
+            elif kinds.get(store) not in STORE_KINDS:
+                yield ("data", index, "store"), f"{store!r} is a {kinds.get(store)}, not a store", False
+    for index, waiver in enumerate(_list(raw.get("waivers"))):
+        target = waiver.get("component") if isinstance(waiver, dict) else None
+        problem = unknown(target)
+        if problem:
+            yield ("waivers", index, "component"), problem, False
+
+
+def _call_targets(loc: Loc, entry: Any) -> Iterator[tuple[Loc, Any, bool]]:
+    if isinstance(entry, str):
+        yield loc, entry, False
+    elif isinstance(entry, dict) and "any_of" in entry:
+        members = entry["any_of"]
+        for index, member in enumerate(_list(members)):
+            yield (*loc, "any_of", index), member, False
+    elif isinstance(entry, dict) and len(entry) == 1:
+        (target,) = entry
+        yield (*loc, target), target, True
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -1,0 +1,142 @@
+"""Read a YAML spec safely: bounded, duplicate keys refused, no tags that run code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from archgen.errors import Problem, SpecError
+from archgen.loader.source import YamlSourceMap
+from archgen.units import shorten
+
+Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_VALUES = 1_000_000
+MAX_DEPTH = 64
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def parse_yaml(data: bytes, file: str) -> tuple[Any, YamlSourceMap]:
+    """Parse one YAML document into plain Python values and a source map."""
+    if len(data) > MAX_BYTES:
+        raise SpecError.at(file, 1, 1, f"file is {len(data):,} bytes; specs are limited to {MAX_BYTES:,} bytes")
+    text = _decode(data, file)
+    try:
+        loader = Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(part for part in (error.context, error.problem) if part)
+        raise SpecError.at(file, line, column, f"invalid YAML: {message}") from None
+    except yaml.YAMLError as error:
+        raise SpecError.at(file, 1, 1, f"invalid YAML: {error}") from None
+    if node is None:
+        raise SpecError.at(file, 1, 1, "the file is empty; a spec starts with `archgen: 1`")
+    return _Builder(file).build(node), YamlSourceMap(node)
+
+
+def _decode(data: bytes, file: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise SpecError.at(file, line, column, "the file is not UTF-8 text") from None
+
+
+class _Builder:
+    """Turns a composed node tree into values, refusing what a spec must not contain."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.values = 0
+        self.problems: list[Problem] = []
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def build(self, node: yaml.Node) -> Any:
+        value = self._build(node, 0)
+        if self.problems:
+            raise SpecError(self.problems)
+        return value
+
+    def _fail(self, node: yaml.Node, message: str) -> SpecError:
+        mark = node.start_mark
+        return SpecError([*self.problems, Problem(self.file, mark.line + 1, mark.column + 1, message)])
+
+    def _build(self, node: yaml.Node, depth: int) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise self._fail(node, f"the document expands to more than {MAX_VALUES:,} values (too many aliases?)")
+        if depth > MAX_DEPTH:
+            raise self._fail(node, f"values are nested more than {MAX_DEPTH} levels deep")
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            if tag == _STR:
+                return node.value
+            if tag in _SCALAR_TAGS:
+                return self.scalars.construct_object(node)
+        elif isinstance(node, yaml.SequenceNode) and tag == _SEQ:
+            return [self._build(item, depth + 1) for item in node.value]
+        elif isinstance(node, yaml.MappingNode) and tag == _MAP:
+            return self._mapping(node, depth)
+        self.problems.append(
+            Problem(
+                self.file,
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+                f"unsupported YAML tag {tag.replace('tag:yaml.org,2002:', '!!')!r}",
+            )
+        )
+        return None
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged = {**self._merge(value_node, depth), **merged}
+                continue
+            key = self._build(key_node, depth + 1)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                mark = key_node.start_mark
+                self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, "a key must be a plain value"))
+                continue
+            if key in result:
+                mark = key_node.start_mark
+                self.problems.append(
+                    Problem(self.file, mark.line + 1, mark.column + 1, f"duplicate key {shorten(str(key))!r}")
+                )
+                continue
+            result[key] = self._build(value_node, depth + 1)
+        for key, value in merged.items():
+            result.setdefault(key, value)
+        return result
+
+    def _merge(self, node: yaml.Node, depth: int) -> dict[Any, Any]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: dict[Any, Any] = {}
+        for source in sources:
+            value = self._build(source, depth + 1)
+            if not isinstance(value, dict):
+                raise self._fail(source, "`<<` merges only mappings")
+            merged = {**value, **merged}
+        return merged

@@ -1,0 +1,417 @@
+"""The spec model, version 1: frozen pydantic models, a discriminated union on `kind`."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
+
+from archgen.units import Count, Duration, Rate, Size
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
+ComponentId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=128)]
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+
+STORE_KINDS = frozenset({"database", "cache", "queue", "object_storage", "search"})
+COMPUTE_KINDS = frozenset({"web", "service", "worker"})
+OUTSIDE_KINDS = frozenset({"client", "external"})
+
+
+class Frozen(BaseModel):
+    """Base of every spec model: immutable, and unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Call(Frozen):
+    """One `calls` entry: a target, or alternatives of which one working is enough."""
+
+    targets: tuple[ComponentId, ...] = Field(min_length=1)
+    optional: bool = False
+    is_async: bool = Field(False, alias="async")
+    label: Text | None = None
+
+    OPTIONS: ClassVar[tuple[str, ...]] = ("optional", "async", "label")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_spec(cls, value: Any) -> Any:
+        """Accept `id`, `{id: {optional, async, label}}` and `{any_of: [ids], ...}`."""
+        if isinstance(value, str):
+            return {"targets": (value,)}
+        if not isinstance(value, dict) or "targets" in value:
+            return value
+        if "any_of" in value:
+            options = {key: option for key, option in value.items() if key != "any_of"}
+            _check_options(options, ())
+            members = value["any_of"]
+            if not isinstance(members, (list, tuple)) or len(members) < 2:
+                raise PydanticCustomError(
+                    "archgen_call", "any_of needs a list of at least two component ids", {"subpath": ("any_of",)}
+                )
+            return {"targets": tuple(members), **options}
+        if len(value) != 1:
+            raise PydanticCustomError(
+                "archgen_call",
+                "a call is an id, {id: {optional, async, label}} or {any_of: [ids]}",
+                {"subpath": ()},
+            )
+        ((target, options),) = value.items()
+        if options is None:
+            options = {}
+        if not isinstance(options, dict):
+            raise PydanticCustomError(
+                "archgen_call", "call options must be a mapping of optional, async, label", {"subpath": (target,)}
+            )
+        _check_options(options, (target,))
+        return {"targets": (target,), **options}
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        options = {
+            "optional": {"type": "boolean", "description": "Degrade, don't fail, when the callee is down."},
+            "async": {"type": "boolean", "description": "Fire and forget; the callee starts a pipeline."},
+            "label": {"type": "string"},
+        }
+        identifier = {"type": "string", "pattern": ID_PATTERN}
+        return {
+            "anyOf": [
+                identifier,
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "maxProperties": 1,
+                    "propertyNames": {"pattern": ID_PATTERN, "not": {"const": "any_of"}},
+                    "additionalProperties": {
+                        "anyOf": [
+                            {"type": "null"},
+                            {"type": "object", "properties": options, "additionalProperties": False},
+                        ]
+                    },
+                },
+                {
+                    "type": "object",
+                    "required": ["any_of"],
+                    "properties": {"any_of": {"type": "array", "items": identifier, "minItems": 2}, **options},
+                    "additionalProperties": False,
+                },
+            ],
+            "description": "A call: an id, {id: {optional, async, label}}, or {any_of: [ids]}.",
+        }
+
+
+def _check_options(options: dict[str, Any], subpath: tuple[str, ...]) -> None:
+    for key in options:
+        if key not in Call.OPTIONS:
+            raise PydanticCustomError(
+                "archgen_call_option",
+                "unknown call option '{key}'",
+                {"key": str(key), "subpath": (*subpath, key), "choices": Call.OPTIONS},
+            )
+
+
+class Backup(Frozen):
+    """How often a store is backed up and how long backups are kept."""
+
+    interval: Duration = 86400
+    retention: Duration = 30 * 86400
+
+
+class Partitioning(Frozen):
+    """How a store splits its data across shards."""
+
+    strategy: Literal["hash", "consistent_hash", "range", "list", "directory", "round_robin"]
+    key: Text | None = None
+    shards: int | None = Field(None, ge=1)
+
+
+class ComponentBase(Frozen):
+    """Fields every kind of component has."""
+
+    name: Text | None = Field(None, description="Display name; defaults to the id.")
+    description: Text | None = None
+    engine: Annotated[str, StringConstraints(max_length=64)] | None = None
+    replicas: int = Field(1, ge=1, le=100_000, description="Instances in all.")
+    managed: bool = Field(False, description="Run by a provider with its own redundancy.")
+    zones: tuple[Text, ...] = ()
+    group: Text | None = Field(None, description="Drawn as a cluster.")
+    calls: tuple[Call, ...] = ()
+
+    def title(self, component_id: str) -> str:
+        """Return the name to show for the component."""
+        return self.name or component_id
+
+
+class Client(ComponentBase):
+    """A user or device outside the system."""
+
+    kind: Literal["client"]
+
+
+class External(ComponentBase):
+    """A third-party system the design calls or is called by."""
+
+    kind: Literal["external"]
+
+
+class Dns(ComponentBase):
+    """The domain name service."""
+
+    kind: Literal["dns"]
+
+
+class Cdn(ComponentBase):
+    """A content delivery network in front of static or cached content."""
+
+    kind: Literal["cdn"]
+    rate_limit: Rate | None = None
+
+
+class LoadBalancer(ComponentBase):
+    """Spreads requests over the instances behind it."""
+
+    kind: Literal["load_balancer"]
+    algorithm: (
+        Literal[
+            "round_robin",
+            "weighted_round_robin",
+            "least_connections",
+            "least_response_time",
+            "least_bandwidth",
+            "ip_hash",
+            "random",
+        ]
+        | None
+    ) = None
+    layer: Literal[4, 7] | None = None
+    rate_limit: Rate | None = None
+
+
+class ApiGateway(ComponentBase):
+    """Routes, authenticates and throttles API calls."""
+
+    kind: Literal["api_gateway"]
+    rate_limit: Rate | None = None
+
+
+class ComputeBase(ComponentBase):
+    """Fields of the web, service and worker tiers."""
+
+    stateless: bool = True
+    session_store: ComponentId | None = None
+
+
+class Web(ComputeBase):
+    """A web server tier."""
+
+    kind: Literal["web"]
+    rate_limit: Rate | None = None
+
+
+class Service(ComputeBase):
+    """An application service."""
+
+    kind: Literal["service"]
+    rate_limit: Rate | None = None
+
+
+class Worker(ComputeBase):
+    """A background worker, usually fed by a queue."""
+
+    kind: Literal["worker"]
+
+
+class StoreBase(ComponentBase):
+    """Fields every store has."""
+
+    failover: Literal["none", "manual", "automatic"] = "automatic"
+    replication: Literal["sync", "async"] | None = None
+    partitioning: Partitioning | None = None
+    backup: bool | Backup | None = None
+
+
+class Cache(StoreBase):
+    """An in-memory cache."""
+
+    kind: Literal["cache"]
+    memory: Size | None = None
+    eviction: Literal["lru", "lfu", "fifo", "lifo", "mru", "random"] | None = None
+    strategy: Literal["cache_aside", "read_through", "write_through", "write_around", "write_back"] | None = None
+    ttl: Duration | None = None
+    persistence: bool | None = None
+
+
+class Database(StoreBase):
+    """A database: a primary and its replicas."""
+
+    kind: Literal["database"]
+
+
+class Queue(StoreBase):
+    """A message queue or log."""
+
+    kind: Literal["queue"]
+
+
+class ObjectStorage(StoreBase):
+    """A blob or object store."""
+
+    kind: Literal["object_storage"]
+
+
+class Search(StoreBase):
+    """A search index."""
+
+    kind: Literal["search"]
+
+
+class Monitoring(ComponentBase):
+    """Metrics, logs, alerts."""
+
+    kind: Literal["monitoring"]
+
+
+Component = Annotated[
+    Union[
+        Client,
+        External,
+        Dns,
+        Cdn,
+        LoadBalancer,
+        ApiGateway,
+        Web,
+        Service,
+        Worker,
+        Cache,
+        Database,
+        Queue,
+        ObjectStorage,
+        Search,
+        Monitoring,
+    ],
+    Field(discriminator="kind"),
+]
+KINDS: tuple[str, ...] = (
+    "client",
+    "external",
+    "dns",
+    "cdn",
+    "load_balancer",
+    "api_gateway",
+    "web",
+    "service",
+    "worker",
+    "cache",
+    "database",
+    "queue",
+    "object_storage",
+    "search",
+    "monitoring",
+)
+
+
+class NonFunctional(Frozen):
+    """Targets the design must meet."""
+
+    availability: float | None = Field(None, gt=0, le=100, description="Percent, e.g. 99.99.")
+    consistency: Literal["strong", "eventual", "weak"] | None = None
+    cap: Literal["CP", "AP"] | None = None
+    latency_p99_ms: float | None = Field(None, gt=0)
+    durability: float | None = Field(None, gt=0, le=100, description="Percent.")
+
+
+class Requirements(Frozen):
+    """What the system does and how well."""
+
+    functional: tuple[Text, ...] = ()
+    non_functional: NonFunctional = NonFunctional()
+
+
+class Capacity(Frozen):
+    """Back-of-the-envelope inputs."""
+
+    daily_active_users: Count | None = None
+    writes_per_day: Count
+    read_write_ratio: float = Field(1, ge=0, description="Reads per write.")
+    object_size: Size
+    retention_years: float = Field(5, gt=0)
+    replication_factor: int = Field(3, ge=1)
+    storage_headroom: float = Field(0.7, gt=0, le=1, description="Fill storage only up to this fraction.")
+    server_storage: Size | None = None
+    cache_hot_fraction: float = Field(0.2, ge=0, le=1)
+    peak_factor: float = Field(2, ge=1)
+
+
+class Endpoint(Frozen):
+    """One API call."""
+
+    name: Text
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "WS", "RPC"] = "GET"
+    path: Text | None = None
+    description: Text | None = None
+    auth: Text | None = Field(None, description="How callers authenticate; `none` for a public endpoint.")
+    rate_limit: Rate | None = None
+    params: dict[str, Text] = {}
+    returns: Text | None = None
+
+
+class Entity(Frozen):
+    """One entity of the data model."""
+
+    entity: Text
+    store: ComponentId
+    primary_key: Text | tuple[Text, ...]
+    fields: dict[str, Text] = {}
+    indexes: tuple[Text, ...] = ()
+    description: Text | None = None
+
+
+class Tradeoff(Frozen):
+    """A decision with its reason and the alternatives considered."""
+
+    decision: Text
+    because: Text
+    alternatives: tuple[Text, ...] = ()
+
+
+class Waiver(Frozen):
+    """Silences one rule for one component, or for the design."""
+
+    rule: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}[0-9]{3}$")]
+    component: ComponentId | None = None
+    reason: Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, max_length=10_000)]
+    expires: datetime.date | None = None
+
+
+class Layout(Frozen):
+    """Diagram layout hints."""
+
+    direction: Literal["LR", "TB"] = "LR"
+
+
+class Design(Frozen):
+    """A whole system design, as written in a spec file."""
+
+    archgen: Literal[1] = Field(description="Spec version.")
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    description: Text | None = None
+    requirements: Requirements | None = None
+    capacity: Capacity | None = None
+    api: tuple[Endpoint, ...] = ()
+    data: tuple[Entity, ...] = ()
+    zones: tuple[Text, ...] = ()
+    components: dict[ComponentId, Component]
+    tradeoffs: tuple[Tradeoff, ...] = ()
+    waivers: tuple[Waiver, ...] = ()
+    layout: Layout = Layout()
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema of the spec (draft 2020-12)."""
+    schema = Design.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://archgen.dev/schema/v1.json"
+    schema["title"] = "archgen design spec, version 1"
+    return schema

@@ -1,0 +1,181 @@
+"""Quantities written the back-of-the-envelope way: 100M, 4TB, 24h, 100/min."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+COUNT_SUFFIXES = {"": 1, "K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
+SIZE_UNITS = {
+    "B": 1,
+    "KB": 10**3,
+    "MB": 10**6,
+    "GB": 10**9,
+    "TB": 10**12,
+    "PB": 10**15,
+    "KIB": 2**10,
+    "MIB": 2**20,
+    "GIB": 2**30,
+    "TIB": 2**40,
+    "PIB": 2**50,
+}
+DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
+RATE_PERIODS = {
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "min": 60,
+    "minute": 60,
+    "h": 3600,
+    "hour": 3600,
+    "d": 86400,
+    "day": 86400,
+}
+
+_NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"
+_COUNT_RE = re.compile(rf"^\s*{_NUMBER}\s*([KMBT]?)\s*$", re.IGNORECASE)
+_SIZE_RE = re.compile(rf"^\s*{_NUMBER}\s*([KMGTP]?I?B)\s*$", re.IGNORECASE)
+_DURATION_RE = re.compile(rf"^\s*{_NUMBER}\s*(ms|s|m|min|h|d|w|y)\s*$")
+_RATE_RE = re.compile(rf"^\s*{_NUMBER}\s*/\s*([a-z]+)\s*$")
+
+
+def _number_or_none(value: Any) -> float | None:
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    if isinstance(value, (int, float)):
+        if value < 0:
+            raise ValueError("must not be negative")
+        return float(value)
+    if not isinstance(value, str):
+        raise ValueError(f"expected a number or a string, not {type(value).__name__}")
+    return None
+
+
+def parse_count(value: Any) -> int:
+    """Parse a count such as 100, '100M' or '1.5B' into an int."""
+    number = _number_or_none(value)
+    if number is not None:
+        return round(number)
+    match = _COUNT_RE.match(value)
+    if not match:
+        raise ValueError(f"{shorten(value)!r} is not a count (examples: 500, 20K, 100M, 2B)")
+    return round(float(match.group(1)) * COUNT_SUFFIXES[match.group(2).upper()])
+
+
+def parse_size(value: Any) -> int:
+    """Parse a size such as '500B', '4TB' or '64GiB' into bytes."""
+    number = _number_or_none(value)
+    if number is not None:
+        return round(number)
+    match = _SIZE_RE.match(value)
+    if not match:
+        raise ValueError(f"{shorten(value)!r} is not a size (examples: 500B, 10KB, 4TB, 64GiB)")
+    return round(float(match.group(1)) * SIZE_UNITS[match.group(2).upper()])
+
+
+def parse_duration(value: Any) -> float:
+    """Parse a duration such as '24h', '30d' or a number of seconds into seconds."""
+    number = _number_or_none(value)
+    if number is not None:
+        return number
+    match = _DURATION_RE.match(value)
+    if not match:
+        raise ValueError(f"{shorten(value)!r} is not a duration (examples: 30s, 15m, 24h, 30d, 1y)")
+    return float(match.group(1)) * DURATION_UNITS[match.group(2)]
+
+
+def parse_rate(value: Any) -> float:
+    """Parse a rate such as '100/min' or '1000/s' into events per second."""
+    if not isinstance(value, str):
+        raise ValueError("expected a rate such as 100/min or 1000/s")
+    match = _RATE_RE.match(value)
+    if not match or match.group(2) not in RATE_PERIODS:
+        periods = ", ".join(sorted(set(RATE_PERIODS)))
+        raise ValueError(f"{shorten(value)!r} is not a rate (examples: 100/min, 1000/s; periods: {periods})")
+    return float(match.group(1)) / RATE_PERIODS[match.group(2)]
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """Cut a user value for an error message so a huge one is never echoed whole."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def format_count(value: float) -> str:
+    """Write a count the way people say it: 1.2M, 350K."""
+    for suffix, factor in (("T", 10**12), ("B", 10**9), ("M", 10**6), ("K", 10**3)):
+        if abs(value) >= factor:
+            return f"{_trim(value / factor)}{suffix}"
+    return _trim(value)
+
+
+def format_size(value: float) -> str:
+    """Write a size in decimal units: 120 GB, 1.5 TB."""
+    for unit, factor in (("PB", 10**15), ("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if abs(value) >= factor:
+            return f"{_trim(value / factor)} {unit}"
+    return f"{_trim(value)} B"
+
+
+def format_duration(seconds: float) -> str:
+    """Write seconds in the largest whole unit: 24h, 30d, 90s."""
+    for unit in ("y", "w", "d", "h", "m", "s"):
+        factor = DURATION_UNITS[unit]
+        if seconds >= factor and seconds % factor == 0:
+            return f"{int(seconds // factor)}{unit}"
+    return f"{_trim(seconds)}s"
+
+
+def format_rate(per_second: float) -> str:
+    """Write a rate per second, or per minute when it is small."""
+    if per_second >= 1 or per_second == 0:
+        return f"{_trim(per_second)}/s"
+    return f"{_trim(per_second * 60)}/min"
+
+
+def _trim(value: float) -> str:
+    if value >= 100 or value == int(value):
+        return f"{value:,.0f}"
+    return f"{value:.3g}" if value < 10 else f"{value:.1f}"
+
+
+def _schema(pattern: str, description: str) -> WithJsonSchema:
+    return WithJsonSchema(
+        {
+            "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": pattern}],
+            "description": description,
+        }
+    )
+
+
+Count = Annotated[
+    int,
+    BeforeValidator(parse_count),
+    _schema(r"^\s*(\d+(\.\d+)?|\.\d+)\s*[KMBTkmbt]?\s*$", "A count; accepts K, M, B suffixes."),
+]
+Size = Annotated[
+    int,
+    BeforeValidator(parse_size),
+    _schema(
+        r"^\s*(\d+(\.\d+)?|\.\d+)\s*[KMGTPkmgtp]?[Ii]?[Bb]\s*$",
+        "A size in bytes; accepts B, KB, MB, GB, TB (decimal) and KiB, MiB, GiB, TiB (binary).",
+    ),
+]
+Duration = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    _schema(r"^\s*(\d+(\.\d+)?|\.\d+)\s*(ms|s|m|min|h|d|w|y)\s*$", "A duration: seconds, or 30s, 15m, 24h, 30d."),
+]
+Rate = Annotated[
+    float,
+    BeforeValidator(parse_rate),
+    PlainSerializer(format_rate, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*(\d+(\.\d+)?|\.\d+)\s*/\s*(s|sec|second|min|minute|h|hour|d|day)\s*$",
+            "description": "A rate: 100/min, 1000/s.",
+        }
+    ),
+]

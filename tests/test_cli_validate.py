@@ -1,0 +1,63 @@
+import shutil
+
+from tests.conftest import ROOT, SPECS, run_cli
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.code == 0 and "archgen, version" in result.out
+
+
+def test_validate_valid_folder_exits_0():
+    result = run_cli("validate", SPECS / "valid")
+    assert result.code == 0, result.err
+    assert "3 of 3 specs valid" in result.err
+
+
+def test_validate_reports_each_problem_on_one_line_and_exits_2():
+    path = "tests/fixtures/specs/invalid/dangling-ids.yaml"
+    result = run_cli("validate", path, cwd=ROOT)
+    assert result.code == 2
+    lines = result.out.strip().splitlines()
+    assert len(lines) == 7
+    assert lines[0] == f"{path}:5:33: components.users.calls.0: no component 'lbb'; did you mean 'lb'?"
+    assert "Traceback" not in result.out + result.err
+
+
+def test_validate_never_tracebacks_on_any_invalid_fixture():
+    result = run_cli("validate", SPECS / "invalid")
+    assert result.code == 2
+    assert "Traceback" not in result.out + result.err
+    assert "0 of" in result.err
+
+
+def test_no_python_refuses_python_specs(tmp_path):
+    shutil.copy(SPECS / "valid" / "url-shortener.py", tmp_path)
+    result = run_cli("validate", "--no-python", tmp_path)
+    assert result.code == 2
+    assert "disabled" in result.out
+
+
+def test_config_can_refuse_python_specs(tmp_path):
+    shutil.copy(SPECS / "valid" / "url-shortener.py", tmp_path)
+    (tmp_path / "archgen.toml").write_text("python = false\n")
+    assert run_cli("validate", tmp_path).code == 2
+    assert run_cli("validate", "--python", tmp_path).code == 0
+
+
+def test_bad_config_is_one_clear_error(tmp_path):
+    shutil.copy(SPECS / "valid" / "url-shortener.yaml", tmp_path)
+    (tmp_path / "archgen.toml").write_text("pyhton = false\n")
+    result = run_cli("validate", tmp_path)
+    assert result.code == 2
+    assert "archgen.toml: pyhton: unknown key" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_empty_folder_is_an_error(tmp_path):
+    result = run_cli("validate", tmp_path)
+    assert result.code == 2 and "no specs found" in result.err
+
+
+def test_unknown_command_is_a_usage_error():
+    assert run_cli("frobnicate").code == 2
