@@ -81,3 +81,79 @@ def schema() -> None:
     from archgen.model import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+
+
+def split_codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Turn repeated and comma-separated code options into one tuple; None when not given."""
+    codes = tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+    return codes or None
+
+
+@main.command()
+@paths_argument
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text")
+@click.option("--select", multiple=True, help="Rule codes or prefixes to run (comma-separated).")
+@click.option("--ignore", multiple=True, help="Rule codes or prefixes to skip (comma-separated).")
+@click.option(
+    "--fail-on", type=click.Choice(["error", "warning", "info"]), default=None, help="Lowest severity that fails."
+)
+@click.option("-v", "--verbose", is_flag=True, help="Also say which rules were skipped and why.")
+@config_option
+@python_option
+@reports_errors
+def lint(
+    paths: tuple[Path, ...],
+    output_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    verbose: bool,
+    config: Path | None,
+    python: bool | None,
+) -> None:
+    """Check designs against the system-design checklist (exit 0 clean, 1 findings, 2 bad input)."""
+    from archgen.report import render_report, summary
+    from archgen.rules.base import all_rules
+
+    settings = settings_for(
+        paths, config, select=split_codes(select), ignore=split_codes(ignore), fail_on=fail_on, python=python
+    )
+    run = api.lint(paths or settings.designs, settings)
+    for error in run.errors:
+        for line in error.lines():
+            click.echo(line, err=True)
+    click.echo(render_report(output_format, run.findings, all_rules(), run.skipped, verbose=verbose), nl=False)
+    if verbose:
+        for skip in run.skipped:
+            click.echo(f"{skip.file}: {skip.code} skipped: {skip.reason}", err=True)
+    if output_format == "text":
+        click.echo(summary(run.findings), err=True)
+    sys.exit(run.exit_code(settings.fail_on))
+
+
+@main.command("rules")
+@click.option("--markdown", is_flag=True, help="Print the whole catalogue as Markdown (docs/rules.md).")
+def list_rules(markdown: bool) -> None:
+    """List every rule: code, name, default severity, summary."""
+    from archgen.rules.base import all_rules, catalogue_markdown
+
+    if markdown:
+        click.echo(catalogue_markdown(), nl=False)
+        return
+    for code, rule in all_rules().items():
+        click.echo(f"{code}  {rule.name:<30} {rule.severity:<8} {rule.summary}")
+
+
+@main.command()
+@click.argument("code")
+@reports_errors
+def explain(code: str) -> None:
+    """Print a rule's page: why, how to fix, an example."""
+    from archgen.loader.checks import suggest
+    from archgen.rules.base import all_rules
+
+    rules = all_rules()
+    rule = rules.get(code.upper())
+    if rule is None:
+        raise ArchgenError(f"no rule {code!r}{suggest(code.upper(), rules)}")
+    click.echo(rule.page, nl=False)

@@ -1,0 +1,1 @@
+"""Pure analyses of a design: failure (single points of failure) and capacity."""

@@ -1,0 +1,169 @@
+"""The derived, read-only view of a design: lookups, edges, entry points, cycles."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from archgen.model import STORE_KINDS, Call, Design, StoreBase
+
+NEVER_FAIL_KINDS = frozenset({"client", "external"})
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One caller-to-callee edge of a call (an any_of call gives one edge per alternative)."""
+
+    source: str
+    target: str
+    call: Call
+
+
+class DesignGraph:
+    """Indexes a design's components and calls for the analyses and rules."""
+
+    def __init__(self, design: Design) -> None:
+        self.design = design
+        self.components = design.components
+        self.ids: tuple[str, ...] = tuple(design.components)
+        callers: dict[str, list[Edge]] = {component_id: [] for component_id in self.ids}
+        for source, component in design.components.items():
+            for call in component.calls:
+                for target in call.targets:
+                    callers[target].append(Edge(source, target, call))
+        self.callers = callers
+
+    def kind(self, component_id: str) -> str:
+        """Return the kind of a component."""
+        return self.components[component_id].kind
+
+    def of_kind(self, *kinds: str) -> list[str]:
+        """Return the ids of the components of the given kinds, in spec order."""
+        return [component_id for component_id, component in self.components.items() if component.kind in kinds]
+
+    def edges(self) -> Iterator[Edge]:
+        """Yield every edge in spec order."""
+        for source, component in self.components.items():
+            for call in component.calls:
+                for target in call.targets:
+                    yield Edge(source, target, call)
+
+    def required_calls(self, component_id: str) -> list[Call]:
+        """Return the calls whose failure fails the caller: neither optional nor async."""
+        return [call for call in self.components[component_id].calls if not call.optional and not call.is_async]
+
+    @cached_property
+    def entry_points(self) -> tuple[str, ...]:
+        """Return components without callers, then the targets of async calls, in spec order."""
+        async_targets = {edge.target for edge in self.edges() if edge.call.is_async}
+        return tuple(
+            component_id for component_id in self.ids if not self.callers[component_id] or component_id in async_targets
+        )
+
+    def is_redundant(self, component_id: str) -> bool:
+        """Return whether losing one instance of the component loses nothing (DESIGN.md §3)."""
+        component = self.components[component_id]
+        if component.managed:
+            return True
+        if component.replicas < 2:
+            return False
+        return not (isinstance(component, StoreBase) and component.failover == "none")
+
+    def can_fail(self, component_id: str) -> bool:
+        """Return whether the component's loss is a failure event of ours."""
+        return self.kind(component_id) not in NEVER_FAIL_KINDS
+
+    def is_store(self, component_id: str) -> bool:
+        """Return whether the component holds data."""
+        return self.kind(component_id) in STORE_KINDS
+
+    def lost_with_zone(self, component_id: str, zone: str) -> bool:
+        """Return whether every instance of the component sits in `zone` (replicas spread round-robin)."""
+        component = self.components[component_id]
+        if component.managed or not component.zones or not self.can_fail(component_id):
+            return False
+        used = set(component.zones[: component.replicas])
+        return used == {zone}
+
+    @cached_property
+    def required_cycles(self) -> list[list[str]]:
+        """Return the cycles of required synchronous calls: one per strongly connected component."""
+        successors = {
+            component_id: sorted({target for call in self.required_calls(component_id) for target in call.targets})
+            for component_id in self.ids
+        }
+        cycles = []
+        for group in strongly_connected(self.ids, successors):
+            if len(group) > 1 or group[0] in successors[group[0]]:
+                cycles.append(_cycle_through(group, successors))
+        return cycles
+
+
+def strongly_connected(nodes: tuple[str, ...], successors: dict[str, list[str]]) -> list[list[str]]:
+    """Return the strongly connected components, callees before callers (iterative Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    groups: list[list[str]] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, position = work.pop()
+            if position == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            recurse = False
+            children = successors[node]
+            while position < len(children):
+                child = children[position]
+                position += 1
+                if child not in index:
+                    work.append((node, position))
+                    work.append((child, 0))
+                    recurse = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if recurse:
+                continue
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                groups.append(group)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return groups
+
+
+def _cycle_through(group: list[str], successors: dict[str, list[str]]) -> list[str]:
+    """Return a shortest cycle inside a strongly connected group, through its first member by name."""
+    members = set(group)
+    start = min(group)
+    parents: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for child in successors[node]:
+            if child == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parents[path[-1]])
+                return path[::-1]
+            if child in members and child not in parents:
+                parents[child] = node
+                queue.append(child)
+    return [start]

@@ -1,0 +1,129 @@
+"""Findings as text, JSON, SARIF 2.1.0 or GitHub workflow annotations: strings, not files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from archgen import __version__
+from archgen.findings import Finding, Skipped
+from archgen.rules.base import Rule
+
+FORMATS = ("text", "json", "sarif", "github")
+SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def render_report(
+    format: str,
+    findings: Sequence[Finding],
+    rules: dict[str, Rule],
+    skipped: Sequence[Skipped] = (),
+    *,
+    verbose: bool = False,
+) -> str:
+    """Return the findings in the named format."""
+    if format == "json":
+        return as_json(findings, skipped if verbose else ())
+    if format == "sarif":
+        return as_sarif(findings, rules)
+    if format == "github":
+        return as_github(findings)
+    return as_text(findings)
+
+
+def as_text(findings: Iterable[Finding]) -> str:
+    """Return one `file:line:col: CODE message` line per finding."""
+    return "".join(f"{f.file}:{f.line}:{f.column}: {f.code} {f.message}\n" for f in findings)
+
+
+def summary(findings: Sequence[Finding]) -> str:
+    """Return a one-line count of the findings by severity."""
+    if not findings:
+        return "No findings."
+    counts = Counter(finding.severity for finding in findings)
+    parts = [
+        f"{counts[severity]} {severity}{'s' if counts[severity] != 1 else ''}"
+        for severity in ("error", "warning", "info")
+        if counts[severity]
+    ]
+    total = len(findings)
+    return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)})."
+
+
+def as_json(findings: Iterable[Finding], skipped: Iterable[Skipped] = ()) -> str:
+    """Return a JSON list of findings (and, when given, of skipped rules with their reason)."""
+    items: list[dict[str, Any]] = [finding.as_dict() for finding in findings]
+    items.extend({"code": skip.code, "name": skip.name, "file": skip.file, "skipped": skip.reason} for skip in skipped)
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+def _uri(file: str) -> str:
+    return file.replace(os.sep, "/")
+
+
+def fingerprint(finding: Finding) -> str:
+    """Return a hash that identifies the finding across runs, whatever its line."""
+    subject = finding.component or str(finding.details.get("zone") or "") or finding.message
+    return hashlib.sha256(f"{finding.code}\0{_uri(finding.file)}\0{subject}".encode()).hexdigest()
+
+
+def as_sarif(findings: Sequence[Finding], rules: dict[str, Rule]) -> str:
+    """Return a SARIF 2.1.0 log that GitHub code scanning accepts."""
+    index = {code: position for position, code in enumerate(rules)}
+    driver = {
+        "name": "archgen",
+        "version": __version__,
+        "informationUri": "https://github.com/archgen/archgen",
+        "rules": [
+            {
+                "id": code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.summary},
+                "help": {"text": rule.page, "markdown": rule.page},
+                "defaultConfiguration": {"level": SARIF_LEVELS[rule.severity]},
+                "properties": {"tags": ["architecture", code[:3].lower()]},
+            }
+            for code, rule in rules.items()
+        ],
+    }
+    results = [
+        {
+            "ruleId": finding.code,
+            "ruleIndex": index[finding.code],
+            "level": SARIF_LEVELS[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(finding.file), "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": finding.line, "startColumn": finding.column},
+                    }
+                }
+            ],
+            "partialFingerprints": {"archgen/v1": fingerprint(finding)},
+        }
+        for finding in findings
+    ]
+    log = {"version": "2.1.0", "$schema": SARIF_SCHEMA, "runs": [{"tool": {"driver": driver}, "results": results}]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape(text: str, *, property: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property else text
+
+
+def as_github(findings: Iterable[Finding]) -> str:
+    """Return GitHub Actions workflow commands that annotate the files."""
+    levels = {"error": "error", "warning": "warning", "info": "notice"}
+    return "".join(
+        f"::{levels[f.severity]} file={_escape(_uri(f.file), property=True)},line={f.line},col={f.column},"
+        f"title={_escape(f'{f.code} {f.name}', property=True)}::{_escape(f.message)}\n"
+        for f in findings
+    )

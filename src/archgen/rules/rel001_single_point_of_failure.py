@@ -1,0 +1,53 @@
+"""Why: the first question of every design review is what happens when one box dies
+(checklist §1.2 availability, §6.1 single points of failure). A component is a single
+point of failure when its loss alone makes a required path from an entry point — a
+client, or the start of an async pipeline — impossible. archgen computes this exactly
+over the call graph: `optional` calls never propagate a failure, `any_of` fails only when
+every alternative fails, and `async` calls start pipelines of their own.
+
+How to fix: run two or more instances (`replicas: 2`, and for stores a `failover` that is
+not `none`), use a managed service (`managed: true`), make the call `optional` when the
+caller can degrade, or add an alternative with `any_of`.
+
+Bad:
+
+    components:
+      users: {kind: client, calls: [app]}
+      app: {kind: service, replicas: 2, calls: [db]}
+      db: {kind: database}                     # one instance: every request fails with it
+
+Good:
+
+    components:
+      users: {kind: client, calls: [app]}
+      app: {kind: service, replicas: 2, calls: [db, {cache: {optional: true}}]}
+      db: {kind: database, replicas: 2, failover: automatic}
+      cache: {kind: cache, eviction: lru}      # single, but optional: no SPOF
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archgen.rules.base import Context, Issue, rule
+
+
+@rule(
+    "REL001",
+    "single-point-of-failure",
+    "error",
+    "one component's loss fails an entry point",
+    section="1.2, 6.1",
+)
+def check(context: Context) -> Iterator[Issue]:
+    """Report each component whose loss fails at least one entry point."""
+    for outage in context.failures.outages:
+        component = outage.event.component
+        if component is None:
+            continue
+        yield Issue(
+            f"{component} is a single point of failure: losing it fails {', '.join(outage.breaks)} "
+            f"(path: {' → '.join(outage.path)})",
+            component,
+            details={"breaks": list(outage.breaks), "path": list(outage.path)},
+        )

@@ -1,0 +1,55 @@
+"""Why: a cache smaller than the hot set evicts what will be read next, and the database
+takes the reads anyway (checklist §2.4, cache memory estimate: the hot fraction of a
+day's reads times the object size — the 80/20 rule).
+
+How to fix: give the caches more `memory`, add replicas or shards, or lower
+`cache_hot_fraction` if fewer objects are hot.
+
+Bad:
+
+    capacity: {writes_per_day: 10M, read_write_ratio: 10, object_size: 1KB, cache_hot_fraction: 0.2}
+    components:
+      cache: {kind: cache, memory: 1GB, eviction: lru}   # hot set is 20 GB
+
+Good:
+
+    capacity: {writes_per_day: 10M, read_write_ratio: 10, object_size: 1KB, cache_hot_fraction: 0.2}
+    components:
+      cache: {kind: cache, memory: 32GB, eviction: lru}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archgen.model import Cache
+from archgen.rules.base import Context, Issue, rule
+from archgen.units import format_size
+
+
+@rule(
+    "SCL004",
+    "cache-undersized",
+    "warning",
+    "the caches' total `memory` is below the hot set",
+    section="2.4",
+    requires=("capacity",),
+)
+def check(context: Context) -> Iterator[Issue]:
+    """Report caches whose memory adds up to less than the estimated hot set."""
+    estimate = context.estimate
+    caches = [
+        (cache_id, cache)
+        for cache_id, cache in context.graph.components.items()
+        if isinstance(cache, Cache) and cache.memory is not None
+    ]
+    if estimate is None or not caches:
+        return
+    total = sum(cache.memory or 0 for _, cache in caches)
+    if total < estimate.cache_memory:
+        first = caches[0][0]
+        yield Issue(
+            f"the caches hold {format_size(total)}, below the hot set of {format_size(estimate.cache_memory)}",
+            first,
+            where=("components", first, "memory"),
+        )

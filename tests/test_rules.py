@@ -1,0 +1,89 @@
+"""One YAML file of named cases per rule, run by one parametrized test (fixtures/rules/CODE.yaml)."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from archgen.config import Settings
+from archgen.loader import load_design
+from archgen.rules.base import all_rules, catalogue_markdown
+from archgen.rules.engine import is_selected, lint_design
+from tests.conftest import FIXTURES, ROOT
+
+RULE_FIXTURES = FIXTURES / "rules"
+RULES = all_rules()
+
+
+def cases():
+    for path in sorted(RULE_FIXTURES.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        for case in data["cases"]:
+            yield pytest.param(data["rule"], case, id=f"{data['rule']}: {case['name']}")
+
+
+def lint_case(design: dict, tmp_path: Path):
+    spec = {"archgen": 1, "name": "case", **design}
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    return lint_design(load_design(path), Settings())
+
+
+@pytest.mark.parametrize(("code", "case"), list(cases()))
+def test_rule_case(code, case, tmp_path):
+    result = lint_case(case["design"], tmp_path)
+    found = sorted((f.component or "") for f in result.findings if f.code == code)
+    assert found == sorted(component or "" for component in case["expect"]), [f.message for f in result.findings]
+
+
+@pytest.mark.parametrize("code", RULES)
+def test_every_rule_has_a_failing_and_a_passing_case(code):
+    path = RULE_FIXTURES / f"{code}.yaml"
+    assert path.exists(), f"no fixture file for {code}"
+    data = yaml.safe_load(path.read_text())
+    assert data["rule"] == code
+    assert any(case["expect"] for case in data["cases"]), "no failing case"
+    assert any(not case["expect"] for case in data["cases"]), "no passing case"
+
+
+@pytest.mark.parametrize("code", RULES)
+def test_every_rule_has_a_complete_page(code):
+    rule = RULES[code]
+    assert re.fullmatch(r"[A-Z]{3}\d{3}", code)
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", rule.name)
+    assert rule.severity in ("error", "warning", "info")
+    assert rule.summary and rule.section
+    for heading in ("Why:", "How to fix:", "Bad:", "Good:"):
+        assert heading in rule.doc, f"{code} page lacks {heading}"
+    if rule.section != "—":
+        assert f"§{rule.section.split(',')[0].split(' ')[0]}" in rule.doc or "Q&A" in rule.doc
+
+
+def test_rule_names_are_unique():
+    names = [rule.name for rule in RULES.values()]
+    assert len(names) == len(set(names))
+
+
+def test_docs_rules_md_is_current():
+    assert (ROOT / "docs" / "rules.md").read_text() == catalogue_markdown(), (
+        "run: archgen rules --markdown > docs/rules.md"
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "select", "ignore", "expected"),
+    [
+        ("REL001", (), (), True),
+        ("REL001", ("REL",), (), True),
+        ("SCL001", ("REL",), (), False),
+        ("REL001", (), ("REL",), False),
+        ("REL001", ("REL001",), ("REL",), True),
+        ("REL002", ("REL001",), ("REL",), False),
+        ("REL001", ("REL",), ("REL001",), False),
+        ("REL001", ("REL",), ("REL",), False),
+        ("DOC003", ("",), ("DOC",), False),
+    ],
+)
+def test_selection_longest_prefix_wins(code, select, ignore, expected):
+    assert is_selected(code, select, ignore) is expected
