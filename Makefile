@@ -8,13 +8,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 run: $(BIN)/archgen graphviz
 	$(BIN)/archgen validate designs
+	$(BIN)/archgen lint designs
 
 test: $(BIN)/archgen graphviz lint
 	$(BIN)/pytest
 
 lint: $(BIN)/archgen
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 $(BIN)/archgen: pyproject.toml

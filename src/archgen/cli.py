@@ -126,7 +126,7 @@ def lint(
     if verbose:
         for skip in run.skipped:
             click.echo(f"{skip.file}: {skip.code} skipped: {skip.reason}", err=True)
-    if output_format == "text":
+    if output_format == "text" and run.results:
         click.echo(summary(run.findings), err=True)
     sys.exit(run.exit_code(settings.fail_on))
 
