@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from archgen.model import STORE_KINDS, Call, Design, StoreBase
+from archgen.model import Call, Design, StoreBase
 
 NEVER_FAIL_KINDS = frozenset({"client", "external"})
 
@@ -74,10 +74,6 @@ class DesignGraph:
     def can_fail(self, component_id: str) -> bool:
         """Return whether the component's loss is a failure event of ours."""
         return self.kind(component_id) not in NEVER_FAIL_KINDS
-
-    def is_store(self, component_id: str) -> bool:
-        """Return whether the component holds data."""
-        return self.kind(component_id) in STORE_KINDS
 
     def lost_with_zone(self, component_id: str, zone: str) -> bool:
         """Return whether every instance of the component sits in `zone` (replicas spread round-robin)."""

@@ -139,10 +139,6 @@ class ComponentBase(Frozen):
     group: Text | None = Field(None, description="Drawn as a cluster.")
     calls: tuple[Call, ...] = ()
 
-    def title(self, component_id: str) -> str:
-        """Return the name to show for the component."""
-        return self.name or component_id
-
 
 class Client(ComponentBase):
     """A user or device outside the system."""

@@ -118,15 +118,6 @@ def format_size(value: float) -> str:
     return f"{_trim(value)} B"
 
 
-def format_duration(seconds: float) -> str:
-    """Write seconds in the largest whole unit: 24h, 30d, 90s."""
-    for unit in ("y", "w", "d", "h", "m", "s"):
-        factor = DURATION_UNITS[unit]
-        if seconds >= factor and seconds % factor == 0:
-            return f"{int(seconds // factor)}{unit}"
-    return f"{_trim(seconds)}s"
-
-
 def format_rate(per_second: float) -> str:
     """Write a rate per second, or per minute when it is small."""
     if per_second >= 1 or per_second == 0:

@@ -131,7 +131,3 @@ class FailureAnalysis:
                             parents[target] = node
                             stack.append(target)
         return (entry,)
-
-    def fails(self, component_id: str, event: Event) -> bool:
-        """Return whether the component fails under the event."""
-        return bool(self.down[component_id] >> self.events.index(event) & 1)

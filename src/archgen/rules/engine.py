@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from archgen.config import Settings
-from archgen.errors import SpecError
+from archgen.errors import ConfigError, Problem, SpecError
 from archgen.findings import Finding, Skipped
 from archgen.loader import LoadedDesign
 from archgen.loader.checks import suggest
@@ -23,7 +23,6 @@ class LintResult:
     loaded: LoadedDesign
     findings: list[Finding]
     skipped: list[Skipped] = field(default_factory=list)
-    context: Context | None = None
 
 
 def is_selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
@@ -40,8 +39,6 @@ def check_codes(codes: Iterable[str], where: str) -> None:
     known = list(all_rules())
     for code in codes:
         if not any(rule.startswith(code) for rule in known):
-            from archgen.errors import ConfigError
-
             raise ConfigError(f"{where}: no rule matches {code!r}{suggest(code, known)}")
 
 
@@ -67,7 +64,7 @@ def lint_design(loaded: LoadedDesign, settings: Settings, today: datetime.date |
         findings.extend(_finding(loaded, rule, severity, issue) for issue in rule.check(context))
     findings = _one_finding_per_root_cause(findings)
     findings = _apply_waivers(loaded, findings, rules, settings, ran, today)
-    return LintResult(loaded, sorted(findings, key=Finding.sort_key), skipped, context)
+    return LintResult(loaded, sorted(findings, key=Finding.sort_key), skipped)
 
 
 def _finding(loaded: LoadedDesign, rule: Rule, severity: str, issue: Issue) -> Finding:
@@ -110,8 +107,6 @@ def _check_waiver_rules(loaded: LoadedDesign, rules: dict[str, Rule]) -> None:
         if waiver.rule not in rules:
             position = loaded.position("waivers", index, "rule")
             message = f"waivers.{index}.rule: no rule {waiver.rule!r}{suggest(waiver.rule, rules)}"
-            from archgen.errors import Problem
-
             problems.append(Problem(loaded.file, position.line, position.column, message))
     if problems:
         raise SpecError(problems)
