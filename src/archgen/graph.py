@@ -28,12 +28,13 @@ class DesignGraph:
         self.design = design
         self.components = design.components
         self.ids: tuple[str, ...] = tuple(design.components)
-        callers: dict[str, list[Edge]] = {component_id: [] for component_id in self.ids}
-        for source, component in design.components.items():
-            for call in component.calls:
-                for target in call.targets:
-                    callers[target].append(Edge(source, target, call))
-        self.callers = callers
+        self.callers: dict[str, list[Edge]] = {component_id: [] for component_id in self.ids}
+        for edge in self.edges():
+            self.callers[edge.target].append(edge)
+        self._required = {
+            component_id: [call for call in component.calls if not call.optional and not call.is_async]
+            for component_id, component in design.components.items()
+        }
 
     def kind(self, component_id: str) -> str:
         """Return the kind of a component."""
@@ -52,7 +53,15 @@ class DesignGraph:
 
     def required_calls(self, component_id: str) -> list[Call]:
         """Return the calls whose failure fails the caller: neither optional nor async."""
-        return [call for call in self.components[component_id].calls if not call.optional and not call.is_async]
+        return self._required[component_id]
+
+    @cached_property
+    def required_successors(self) -> dict[str, list[str]]:
+        """Return, for each component, the components its required calls reach, sorted."""
+        return {
+            component_id: sorted({target for call in calls for target in call.targets})
+            for component_id, calls in self._required.items()
+        }
 
     @cached_property
     def entry_points(self) -> tuple[str, ...]:
@@ -86,10 +95,7 @@ class DesignGraph:
     @cached_property
     def required_cycles(self) -> list[list[str]]:
         """Return the cycles of required synchronous calls: one per strongly connected component."""
-        successors = {
-            component_id: sorted({target for call in self.required_calls(component_id) for target in call.targets})
-            for component_id in self.ids
-        }
+        successors = self.required_successors
         cycles = []
         for group in strongly_connected(self.ids, successors):
             if len(group) > 1 or group[0] in successors[group[0]]:

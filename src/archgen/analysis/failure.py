@@ -72,19 +72,14 @@ class FailureAnalysis:
 
     def _solve(self) -> dict[str, int]:
         graph = self.graph
-        required = {component_id: graph.required_calls(component_id) for component_id in graph.ids}
-        successors = {
-            component_id: sorted({target for call in calls for target in call.targets})
-            for component_id, calls in required.items()
-        }
         down = dict(self.own)
-        for group in strongly_connected(graph.ids, successors):
+        for group in strongly_connected(graph.ids, graph.required_successors):
             changed = True
             while changed:
                 changed = False
                 for component_id in group:
                     value = down[component_id]
-                    for call in required[component_id]:
+                    for call in graph.required_calls(component_id):
                         targets = call.targets
                         failed = down[targets[0]]
                         for target in targets[1:]:
