@@ -21,7 +21,7 @@ class Run:
     err: str
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> Run:
+def run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 120, env: dict[str, str] | None = None) -> Run:
     """Run the real `archgen` command in a subprocess."""
     done = subprocess.run(
         [sys.executable, "-m", "archgen", *map(str, args)],
@@ -29,6 +29,7 @@ def run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 120) ->
         text=True,
         cwd=cwd,
         timeout=timeout,
+        env=env,
     )
     return Run(done.returncode, done.stdout, done.stderr)
 

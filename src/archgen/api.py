@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archgen.config import Settings
-from archgen.errors import SpecError
+from archgen.errors import ArchgenError, SpecError
+from archgen.files import slugify, write_files
 from archgen.findings import SEVERITY_RANK, Finding, Skipped
 from archgen.loader import LoadedDesign, discover, load_design
 from archgen.rules.engine import LintResult, check_codes, lint_design
@@ -73,3 +74,56 @@ def lint(paths: Iterable[Path], settings: Settings, today: datetime.date | None 
         except SpecError as error:
             run.errors.append(error)
     return run
+
+
+@dataclass
+class RenderRun:
+    """What `archgen render` wrote, what it warns about, and the specs that failed."""
+
+    written: list[Path]
+    warnings: list[str]
+    errors: list[ArchgenError]
+
+
+def render(
+    paths: Iterable[Path],
+    settings: Settings,
+    output: Path,
+    formats: Iterable[str],
+    *,
+    highlight: bool = True,
+    dpi: int | None = None,
+) -> RenderRun:
+    """Lint and draw each spec under `paths` as `output/<slug>.<ext>`; its files land together or not at all."""
+    from archgen.render import EXTENSIONS, render_design
+
+    run = RenderRun([], [], [])
+    slugs: dict[str, str] = {}
+    for loaded in load_all(paths, settings):
+        try:
+            if isinstance(loaded, SpecError):
+                raise loaded
+            slug = claim_slug(slugs, loaded)
+            result = lint_design(loaded, settings)
+            rendering = render_design(loaded.design, result.findings, formats, highlight=highlight, dpi=dpi)
+            names = {f"{slug}.{EXTENSIONS[fmt]}": data for fmt, data in rendering.files.items()}
+            run.written += write_files(output, names)
+            run.warnings += [f"{loaded.file}: {warning}" for warning in rendering.warnings]
+        except ArchgenError as error:
+            run.errors.append(error)
+    return run
+
+
+def claim_slug(slugs: dict[str, str], loaded: LoadedDesign) -> str:
+    """Return the slug naming a design's outputs; two designs may not share one."""
+    slug = slugify(loaded.design.name)
+    if slug in slugs:
+        position = loaded.position("name")
+        raise SpecError.at(
+            loaded.file,
+            position.line,
+            position.column,
+            f"name: {slug!r} already names the outputs of {slugs[slug]}; give this design another name",
+        )
+    slugs[slug] = loaded.file
+    return slug

@@ -131,6 +131,62 @@ def lint(
     sys.exit(run.exit_code(settings.fail_on))
 
 
+def split_formats(context: click.Context, parameter: click.Parameter, value: str) -> tuple[str, ...]:
+    """Turn `png,svg` into a tuple of known formats, or fail with the allowed ones."""
+    from archgen.render import FORMATS
+
+    formats = tuple(fmt.strip().lower() for fmt in value.split(",") if fmt.strip())
+    unknown = ", ".join(fmt for fmt in formats if fmt not in FORMATS)
+    if unknown or not formats:
+        raise click.BadParameter(f"{unknown or repr(value)}: choose from {', '.join(FORMATS)}", context, parameter)
+    return formats
+
+
+@main.command()
+@paths_argument
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Folder for the files, named after each design's slug.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="png,svg",
+    show_default=True,
+    callback=split_formats,
+    help="Comma-separated: png, svg, dot, mermaid.",
+)
+@click.option("--no-highlight", is_flag=True, help="Do not outline single points of failure.")
+@click.option("--dpi", type=click.IntRange(1, 1200), default=None, help="PNG resolution; default 72.")
+@config_option
+@python_option
+@reports_errors
+def render(
+    paths: tuple[Path, ...],
+    output: Path,
+    formats: tuple[str, ...],
+    no_highlight: bool,
+    dpi: int | None,
+    config: Path | None,
+    python: bool | None,
+) -> None:
+    """Draw designs as PNG, SVG, DOT or Mermaid, single points of failure in red (exit 2 on bad input)."""
+    settings = settings_for(paths, config, python=python)
+    run = api.render(paths or settings.designs, settings, output, formats, highlight=not no_highlight, dpi=dpi)
+    for path in run.written:
+        click.echo(api.display_path(path))
+    for warning in run.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for error in run.errors:
+        for line in error.lines():
+            click.echo(line, err=True)
+    sys.exit(EXIT_ERROR if run.errors else EXIT_OK)
+
+
 @main.command("rules")
 @click.option("--markdown", is_flag=True, help="Print the whole catalogue as Markdown (docs/rules.md).")
 def list_rules(markdown: bool) -> None:

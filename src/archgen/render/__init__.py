@@ -1,0 +1,41 @@
+"""Renderers: a design and its findings in, bytes out. Writing files is archgen.files' job."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from archgen.findings import Finding
+from archgen.model import Design
+from archgen.render.diagram import Rendering, run_dot, to_dot
+from archgen.render.mermaid import to_mermaid
+from archgen.render.scene import build_scene, single_points_of_failure
+
+FORMATS = ("png", "svg", "dot", "mermaid")
+EXTENSIONS = {"png": "png", "svg": "svg", "dot": "dot", "mermaid": "mmd"}
+
+
+def render_design(
+    design: Design,
+    findings: Iterable[Finding],
+    formats: Iterable[str],
+    *,
+    highlight: bool = True,
+    dpi: int | None = None,
+) -> Rendering:
+    """Draw the design in every format asked for; PNG and SVG come from one Graphviz layout."""
+    wanted = [fmt for fmt in FORMATS if fmt in set(formats)]
+    scene = build_scene(design, single_points_of_failure(findings) if highlight else frozenset())
+    files: dict[str, bytes] = {}
+    warnings: list[str] = []
+    if "mermaid" in wanted:
+        files["mermaid"] = to_mermaid(scene, highlight).encode()
+    laid_out = tuple(fmt for fmt in wanted if fmt in ("png", "svg"))
+    if "dot" in wanted or laid_out:
+        source = to_dot(scene, highlight)
+        if "dot" in wanted:
+            files["dot"] = source.encode()
+        if laid_out:
+            rendering = run_dot(source, laid_out, dpi)
+            files.update(rendering.files)
+            warnings += rendering.warnings
+    return Rendering({fmt: files[fmt] for fmt in wanted}, warnings)

@@ -1,0 +1,285 @@
+"""`archgen render` with the real `dot`: PNG, portable SVG, DOT and Mermaid, highlight, escaping, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+
+from archgen.errors import RenderError
+from archgen.files import slugify, write_files
+from archgen.loader import load_design
+from archgen.render.diagram import ENGINE_ICONS, ROLE_ICONS, icon_root
+from archgen.render.mermaid import to_mermaid
+from archgen.render.scene import build_scene
+from tests.conftest import FIXTURES, SPECS, run_cli
+
+EXAMPLE = SPECS / "valid" / "url-shortener.yaml"
+RENDER = FIXTURES / "render"
+SVG = "{http://www.w3.org/2000/svg}"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
+
+
+def render(spec: Path, out: Path, *options: str):
+    result = run_cli("render", spec, "-o", out, "--format", "png,svg,dot,mermaid", *options)
+    assert result.code == 0, result.err
+    return result
+
+
+def svg_text(path: Path) -> str:
+    """Return every piece of text drawn in an SVG, one per line."""
+    root = ElementTree.parse(path).getroot()
+    return "\n".join(element.text or "" for element in root.iter(f"{SVG}text"))
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_renders_the_design_example_in_every_format(tmp_path):
+    result = render(EXAMPLE, tmp_path)
+    names = sorted(path.name for path in tmp_path.iterdir())
+    assert names == ["url-shortener.dot", "url-shortener.mmd", "url-shortener.png", "url-shortener.svg"]
+    assert result.out.split() == [
+        str(tmp_path / name)
+        for name in ("url-shortener.png", "url-shortener.svg", "url-shortener.dot", "url-shortener.mmd")
+    ]
+    width, height = png_size(tmp_path / "url-shortener.png")
+    assert 600 < width < 4000 and 300 < height < 3000
+    text = svg_text(tmp_path / "url-shortener.svg")
+    design = load_design(EXAMPLE).design
+    for component_id in design.components:
+        assert component_id in text
+    for drawn in (
+        "URL shortener",
+        "Application tier",
+        "haproxy · ×2",
+        "consistent_hash on hash",
+        "64 shards",
+        "replica 1",
+        "replica 2",
+        "primary",
+        "Legend",
+    ):
+        assert drawn in text
+
+
+def test_svg_is_self_contained_with_each_icon_once(tmp_path):
+    render(EXAMPLE, tmp_path)
+    svg = (tmp_path / "url-shortener.svg").read_text()
+    root = ElementTree.fromstring(svg)
+    links = [element.get("{http://www.w3.org/1999/xlink}href") for element in root.iter()]
+    links = [link for link in links if link]
+    assert links, "the SVG links its icons"
+    assert all(link.startswith(("#icon", "data:image/png;base64,")) for link in links)
+    symbols = root.findall(f"{SVG}defs/{SVG}symbol")
+    uses = list(root.iter(f"{SVG}use"))
+    # users, dns, lb, app, cache, clicks, counter: 7 icons, cassandra once for the primary and its two replicas.
+    assert len(symbols) == 8
+    assert len(uses) == 10
+    assert str(icon_root()) not in svg and "resources/" not in svg
+    assert len(svg) < 400_000
+
+
+def test_identical_input_gives_identical_svg_dot_and_mermaid(tmp_path):
+    render(EXAMPLE, tmp_path / "one")
+    render(EXAMPLE, tmp_path / "two")
+    for name in ("url-shortener.svg", "url-shortener.dot", "url-shortener.mmd"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_dot_output_is_portable_and_lays_out(tmp_path):
+    render(EXAMPLE, tmp_path)
+    dot = (tmp_path / "url-shortener.dot").read_text()
+    assert str(icon_root()) not in dot
+    assert 'image="resources/onprem/inmemory/redis.png"' in dot
+    assert 'image="resources/onprem/queue/kafka.png"' in dot
+    laid_out = run_dot_on(tmp_path / "url-shortener.dot")
+    assert laid_out.startswith("<?xml")
+
+
+def run_dot_on(path: Path) -> str:
+    import subprocess
+
+    done = subprocess.run(["dot", f"-Gimagepath={icon_root()}", "-Tsvg", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_single_points_of_failure_are_outlined_unless_asked_not_to(tmp_path):
+    spec = FIXTURES / "lint" / "spof.yaml"
+    render(spec, tmp_path / "on")
+    dot = (tmp_path / "on" / "single-database.dot").read_text()
+    spofs = set(re.findall(r'^\s*(\w+) \[label="[^"]*\\nSPOF" color="#D62828"', dot, re.MULTILINE))
+    # db is REL001; zone az-a holds every instance of app and cache (REL002), and losing app loses users.
+    assert spofs == {"db", "app"}
+    assert "single point of failure" in svg_text(tmp_path / "on" / "single-database.svg")
+    mermaid = (tmp_path / "on" / "single-database.mmd").read_text()
+    assert "classDef spof" in mermaid and re.search(r"class (c_app,c_db|c_db,c_app) spof", mermaid)
+
+    render(spec, tmp_path / "off", "--no-highlight")
+    assert "SPOF" not in (tmp_path / "off" / "single-database.dot").read_text()
+    assert "spof" not in (tmp_path / "off" / "single-database.mmd").read_text()
+
+
+def test_groups_edge_styles_and_replicas(tmp_path):
+    render(RENDER / "groups.yaml", tmp_path)
+    dot = (tmp_path / "two-groups.dot").read_text()
+    assert "rankdir=TB" in dot
+    assert dot.count("subgraph cluster_") == 2
+    assert "label=Data " in dot and "label=data " in dot
+    assert "db__replica1" in dot and "db__replica2" not in dot, "past two replicas, one box with a count"
+    assert "4 replicas" in dot
+    assert "range on user_id\\n8 shards" in dot
+    assert dot.count("arrowhead=empty") == 2, "both members of the any_of are alternatives"
+    assert "label=reads" in dot
+    mermaid = (tmp_path / "two-groups.mmd").read_text()
+    assert mermaid.count("subgraph group") == 2
+    assert "-.-|async| c_db__replica1" in mermaid
+
+
+def test_hostile_labels_stay_text_in_every_format(tmp_path):
+    result = render(RENDER / "hostile.yaml", tmp_path)
+    stems = {Path(line).stem for line in result.out.split()}
+    assert stems == {"hostile-b-bold-b-quotes-back-x-y-pipe-unicode"}
+    svg_path = next(tmp_path.glob("*.svg"))
+    text = svg_text(svg_path)
+    for expected in (
+        'Hostile <b>bold</b> & "quotes" \\ back [x] {y} | pipe — ünïcödé 日本',
+        "Users",
+        "<script>alert(1)</script>",
+        'HTTPS "/v1" <&> \\n',
+        "LB",
+        "second line",
+        "Tier <1>",
+        "end",
+    ):
+        assert expected in text
+    assert "<script" not in svg_path.read_text()
+    run_dot_on(next(tmp_path.glob("*.dot")))
+    mermaid = next(tmp_path.glob("*.mmd")).read_text()
+    assert "<script" not in mermaid and "<b>" not in mermaid.split("---")[2]
+    assert '["Users<br/>#60;script#62;alert#40;1#41;#60;/script#62;"]' in mermaid
+    assert 'subgraph group1["end"]' in mermaid
+
+
+def test_mermaid_ids_never_clash_with_keywords_or_arrows():
+    design = load_design(RENDER / "groups.yaml").design
+    scene = build_scene(design)
+    text = to_mermaid(scene)
+    assert text.startswith('---\ntitle: "Two groups"\n---\nflowchart TB\n')
+    assert re.search(r"^\s+c_users --> c_web_a$", text, re.MULTILINE)
+
+
+def test_a_failed_render_leaves_earlier_outputs_as_they_were(tmp_path):
+    render(EXAMPLE, tmp_path)
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "dot").write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 1\n")
+    (fake / "dot").chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+    result = run_cli("render", EXAMPLE, "-o", tmp_path, "--format", "png,svg,dot,mermaid", env=env)
+    assert result.code == 2
+    assert "Graphviz failed: Error: out of memory" in result.err
+    assert "Traceback" not in result.err
+    after = {path.name: path.read_bytes() for path in tmp_path.iterdir() if path.is_file()}
+    assert after == before
+
+
+def test_a_missing_dot_is_one_clear_error(tmp_path):
+    env = {**os.environ, "PATH": str(tmp_path)}
+    result = run_cli("render", EXAMPLE, "-o", tmp_path / "out", env=env)
+    assert result.code == 2
+    assert result.err.strip().endswith("brew install graphviz or choco install graphviz)")
+    assert "Traceback" not in result.err and not (tmp_path / "out").exists()
+
+
+def test_mermaid_and_dot_need_no_graphviz(tmp_path):
+    env = {**os.environ, "PATH": str(tmp_path)}
+    result = run_cli("render", EXAMPLE, "-o", tmp_path, "--format", "dot,mermaid", env=env)
+    assert result.code == 0, result.err
+    assert sorted(path.suffix for path in tmp_path.glob("url-shortener.*")) == [".dot", ".mmd"]
+
+
+def test_bad_formats_and_bad_specs_exit_2(tmp_path):
+    result = run_cli("render", EXAMPLE, "-o", tmp_path, "--format", "png,jpeg")
+    assert result.code == 2 and "jpeg: choose from png, svg, dot, mermaid" in result.err
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("archgen: 1\nname: Broken\ncomponents:\n  a: {kind: servce}\n")
+    result = run_cli("render", broken, "-o", tmp_path)
+    assert result.code == 2 and "broken.yaml:4:" in result.err
+    assert not list(tmp_path.glob("broken*.png"))
+
+
+def test_png_past_the_bitmap_limit_is_a_warning_with_a_way_out(tmp_path):
+    spec = tmp_path / "tall.yaml"
+    lines = ["archgen: 1", "name: Tall", "components:"]
+    lines += [f"  c{index}: {{kind: client}}" for index in range(330)]
+    spec.write_text("\n".join(lines) + "\n")
+    result = run_cli("render", spec, "-o", tmp_path, "--format", "png")
+    assert result.code == 0, result.err
+    assert "32,767-pixel bitmap limit" in result.err
+    dpi = int(re.search(r"use --dpi (\d+)", result.err).group(1))
+    assert 1 <= dpi < 72
+    assert max(png_size(tmp_path / "tall.png")) <= 32_767
+
+
+def test_two_designs_of_one_name_are_refused(tmp_path):
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(EXAMPLE.read_text())
+    result = run_cli("render", EXAMPLE, copy, "-o", tmp_path / "out", "--format", "dot")
+    assert result.code == 2
+    assert "copy.yaml:3:7: name: 'url-shortener' already names the outputs of" in result.err
+
+
+@pytest.mark.parametrize("icon", sorted(set(ENGINE_ICONS.values()) | set(ROLE_ICONS.values())))
+def test_every_icon_exists_in_the_diagrams_catalogue(icon):
+    import importlib
+
+    module, _, name = icon.rpartition(".")
+    node_class = getattr(importlib.import_module(f"diagrams.{module}"), name)
+    assert (icon_root() / node_class._icon_dir / node_class._icon).is_file()
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("URL shortener", "url-shortener"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("日本", "design"),
+        ("Ünïcödé Feed", "unicode-feed"),
+        ("a" * 100, "a" * 64),
+    ],
+)
+def test_slugs_are_safe_file_names(name, slug):
+    assert slugify(name) == slug
+
+
+def test_writes_never_leave_the_output_folder(tmp_path):
+    with pytest.raises(RenderError, match="refusing to write outside"):
+        write_files(tmp_path, {"../escape.txt": b"x"})
+    assert not (tmp_path.parent / "escape.txt").exists()
+    write_files(tmp_path, {"sub/ok.txt": b"ok"})
+    assert (tmp_path / "sub" / "ok.txt").read_bytes() == b"ok"
+    assert [path.name for path in (tmp_path / "sub").iterdir()] == ["ok.txt"]
+
+
+def test_python_twin_renders_the_same_dot(tmp_path):
+    twin = SPECS / "valid" / "url-shortener.py"
+    render(EXAMPLE, tmp_path / "yaml", "--format", "dot")
+    run = run_cli("render", twin, "-o", tmp_path / "python", "--format", "dot")
+    assert run.code == 0, run.err
+    assert (tmp_path / "yaml" / "url-shortener.dot").read_bytes() == (
+        tmp_path / "python" / "url-shortener.dot"
+    ).read_bytes()
