@@ -7,8 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test graphviz lint
 
 run: $(BIN)/archgen graphviz
-	$(BIN)/archgen validate designs
-	$(BIN)/archgen lint designs
+	$(BIN)/archgen build designs -o output
 
 test: $(BIN)/archgen graphviz lint
 	$(BIN)/pytest

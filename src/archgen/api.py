@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from archgen.analysis.capacity import Estimate, estimate
 from archgen.config import Settings
 from archgen.errors import ArchgenError, SpecError
-from archgen.files import slugify, write_files
+from archgen.files import slug_taken, slugify, write_files
 from archgen.findings import SEVERITY_RANK, Finding, Skipped
 from archgen.loader import LoadedDesign, discover, load_design
+from archgen.render.docs import Diagram, Templates
 from archgen.rules.engine import LintResult, check_codes, lint_design
 
 
@@ -123,7 +126,67 @@ def claim_slug(slugs: dict[str, str], loaded: LoadedDesign) -> str:
             loaded.file,
             position.line,
             position.column,
-            f"name: {slug!r} already names the outputs of {slugs[slug]}; give this design another name",
+            slug_taken(slug, slugs[slug]),
         )
     slugs[slug] = loaded.file
     return slug
+
+
+@dataclass(frozen=True)
+class DesignEstimate:
+    """A design's capacity inputs and what they imply; estimate None when it has no capacity section."""
+
+    loaded: LoadedDesign
+    estimate: Estimate | None
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the estimate as the JSON format writes it: inputs and raw numbers (bytes, per second)."""
+        capacity = self.loaded.design.capacity
+        return {
+            "design": self.loaded.design.name,
+            "file": self.loaded.file,
+            "inputs": capacity.model_dump(mode="json") if capacity else None,
+            "estimate": dataclasses.asdict(self.estimate) if self.estimate else None,
+        }
+
+
+def estimate_all(paths: Iterable[Path], settings: Settings) -> tuple[list[DesignEstimate], list[SpecError]]:
+    """Estimate the capacity of every spec under `paths`."""
+    estimates: list[DesignEstimate] = []
+    errors: list[SpecError] = []
+    for loaded in load_all(paths, settings):
+        if isinstance(loaded, SpecError):
+            errors.append(loaded)
+            continue
+        capacity = loaded.design.capacity
+        estimates.append(DesignEstimate(loaded, estimate(capacity) if capacity else None))
+    return estimates, errors
+
+
+def design_doc(loaded: LoadedDesign, result: LintResult, diagram: Diagram, templates: Templates) -> bytes:
+    """Return a design's Markdown document."""
+    from archgen.render.docs import DESIGN_TEMPLATE, doc_context
+
+    return templates.render(DESIGN_TEMPLATE, doc_context(loaded, result.findings, diagram)).encode()
+
+
+def docs(paths: Iterable[Path], settings: Settings, output: Path, templates: Path | None = None) -> RenderRun:
+    """Write each design's Markdown document as `output/<slug>.md`, its diagram inline as Mermaid."""
+    from archgen.render.mermaid import to_mermaid
+    from archgen.render.scene import build_scene, single_points_of_failure
+
+    run = RenderRun([], [], [])
+    slugs: dict[str, str] = {}
+    compiled = Templates(templates)
+    for loaded in load_all(paths, settings):
+        try:
+            if isinstance(loaded, SpecError):
+                raise loaded
+            slug = claim_slug(slugs, loaded)
+            result = lint_design(loaded, settings)
+            scene = build_scene(loaded.design, single_points_of_failure(result.findings))
+            text = design_doc(loaded, result, Diagram(mermaid=to_mermaid(scene)), compiled)
+            run.written += write_files(output, {f"{slug}.md": text})
+        except ArchgenError as error:
+            run.errors.append(error)
+    return run

@@ -131,6 +131,35 @@ def lint(
     sys.exit(run.exit_code(settings.fail_on))
 
 
+@main.command()
+@paths_argument
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@config_option
+@python_option
+@reports_errors
+def estimate(paths: tuple[Path, ...], output_format: str, config: Path | None, python: bool | None) -> None:
+    """Estimate capacity the back-of-the-envelope way: requests, storage, servers, bandwidth, cache."""
+    from archgen.analysis.capacity import table
+
+    settings = settings_for(paths, config, python=python)
+    estimates, errors = api.estimate_all(paths or settings.designs, settings)
+    for error in errors:
+        for line in error.lines():
+            click.echo(line, err=True)
+    if output_format == "json":
+        click.echo(json.dumps([item.as_dict() for item in estimates], indent=2, ensure_ascii=False))
+    for item in estimates if output_format == "text" else ():
+        design = item.loaded.design
+        click.echo(f"{design.name} ({item.loaded.file})")
+        if item.estimate is None or design.capacity is None:
+            click.echo("  no capacity section: add one to get an estimate (see `archgen schema`)\n")
+            continue
+        for row in table(design.capacity, item.estimate):
+            click.echo(f"  {row.quantity:<17} {row.value:<34} {row.working}")
+        click.echo()
+    sys.exit(EXIT_ERROR if errors else EXIT_OK)
+
+
 def split_formats(context: click.Context, parameter: click.Parameter, value: str) -> tuple[str, ...]:
     """Turn `png,svg` into a tuple of known formats, or fail with the allowed ones."""
     from archgen.render import FORMATS
@@ -177,6 +206,19 @@ def render(
     """Draw designs as PNG, SVG, DOT or Mermaid, single points of failure in red (exit 2 on bad input)."""
     settings = settings_for(paths, config, python=python)
     run = api.render(paths or settings.designs, settings, output, formats, highlight=not no_highlight, dpi=dpi)
+    report_run(run)
+
+
+templates_option = click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of Jinja2 templates overriding the defaults (run sandboxed).",
+)
+
+
+def report_run(run: api.RenderRun) -> None:
+    """Print what a run wrote, its warnings and its errors; exit 2 if any design failed."""
     for path in run.written:
         click.echo(api.display_path(path))
     for warning in run.warnings:
@@ -185,6 +227,127 @@ def render(
         for line in error.lines():
             click.echo(line, err=True)
     sys.exit(EXIT_ERROR if run.errors else EXIT_OK)
+
+
+@main.command()
+@paths_argument
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Folder for the documents, named after each design's slug.",
+)
+@templates_option
+@config_option
+@python_option
+@reports_errors
+def docs(
+    paths: tuple[Path, ...], output: Path, templates: Path | None, config: Path | None, python: bool | None
+) -> None:
+    """Write each design's Markdown design document, its diagram inline as Mermaid."""
+    settings = settings_for(paths, config, python=python)
+    report_run(api.docs(paths or settings.designs, settings, output, templates or settings.templates))
+
+
+class ProgressBar:
+    """A progress bar on a terminal; nothing otherwise, so CI logs stay quiet."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        """Open the bar for `total` designs."""
+        if total and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label="Building", file=sys.stderr)
+            self.bar.__enter__()
+
+    def advance(self, source: str) -> None:
+        """Move the bar on by one design."""
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        """Close the bar."""
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@main.command()
+@paths_argument
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to publish into (default output/).",
+)
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Designs built at once (default: cores).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the output folder is stale.")
+@templates_option
+@config_option
+@python_option
+@reports_errors
+def build(
+    paths: tuple[Path, ...],
+    output: Path | None,
+    jobs: int | None,
+    check: bool,
+    templates: Path | None,
+    config: Path | None,
+    python: bool | None,
+) -> None:
+    """Lint, render and document every design into output/<slug>/, plus output/index.md."""
+    from archgen.build import build as build_all
+
+    settings = settings_for(paths, config, python=python, output=output, templates=templates)
+    bar = ProgressBar()
+    try:
+        run = build_all(
+            paths or settings.designs,
+            settings,
+            settings.output,
+            jobs=jobs,
+            check=check,
+            templates=settings.templates,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    for warning in run.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for error in run.errors:
+        for line in error.lines():
+            click.echo(line, err=True)
+    if check:
+        for source in run.stale:
+            click.echo(f"stale: {source}")
+        click.echo(f"{settings.output} is {'stale' if run.stale else 'current'}", err=True)
+    else:
+        failed = f", {len(run.errors)} failed" if run.errors else ""
+        click.echo(f"built {len(run.built)}, unchanged {len(run.unchanged)}{failed} → {settings.output}", err=True)
+    sys.exit(run.exit_code(check))
+
+
+@main.command()
+@click.argument("name")
+@click.option("--example", default=None, help="Start from a gallery design, by file name (e.g. tinyurl).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the new spec (default: the first designs folder).",
+)
+@reports_errors
+def new(name: str, example: str | None, output: Path | None) -> None:
+    """Start a new design NAME, blank or from the gallery, with the schema header editors read."""
+    from archgen.scaffold import new_design
+
+    folder = output or load_settings(Path.cwd(), None).designs[0]
+    for path in new_design(name, folder, example):
+        click.echo(api.display_path(path))
 
 
 @main.command("rules")

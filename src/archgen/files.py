@@ -22,6 +22,11 @@ def slugify(name: str) -> str:
     return slug or "design"
 
 
+def slug_taken(slug: str, other: str) -> str:
+    """Say that two designs would write the same outputs."""
+    return f"name: {slug!r} already names the outputs of {other}; give this design another name"
+
+
 def write_files(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
     """Write every file under `folder` or none: each goes to a temporary file first, then all are renamed."""
     targets = [_inside(folder, name) for name in files]

@@ -119,10 +119,12 @@ def format_size(value: float) -> str:
 
 
 def format_rate(per_second: float) -> str:
-    """Write a rate per second, or per minute when it is small."""
-    if per_second >= 1 or per_second == 0:
+    """Write a rate per second, or per minute when it is small or was given per minute (100/min)."""
+    per_minute = per_second * 60
+    whole_per_minute = per_second != int(per_second) and abs(per_minute - round(per_minute)) < 1e-6
+    if (per_second >= 1 or per_second == 0) and not whole_per_minute:
         return f"{_trim(per_second)}/s"
-    return f"{_trim(per_second * 60)}/min"
+    return f"{_trim(per_minute)}/min"
 
 
 def _trim(value: float) -> str:

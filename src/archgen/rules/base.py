@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -80,6 +81,7 @@ class Rule:
 
 RULE_MODULE = re.compile(r"^[a-z]{3}[0-9]{3}_")
 _registry: dict[str, Rule] = {}
+_registry_lock = threading.Lock()
 
 
 def rule(
@@ -97,12 +99,14 @@ def rule(
 
 def all_rules() -> dict[str, Rule]:
     """Import every rule module of this package once and return the rules by code, sorted."""
-    if not _registry:
-        package = importlib.import_module("archgen.rules")
-        for module in pkgutil.iter_modules(package.__path__):
-            if RULE_MODULE.match(module.name):
-                importlib.import_module(f"archgen.rules.{module.name}")
-    return dict(sorted(_registry.items()))
+    # Builds lint designs on several threads: none may see the registry half filled.
+    with _registry_lock:
+        if not _registry:
+            package = importlib.import_module("archgen.rules")
+            for module in pkgutil.iter_modules(package.__path__):
+                if RULE_MODULE.match(module.name):
+                    importlib.import_module(f"archgen.rules.{module.name}")
+        return dict(sorted(_registry.items()))
 
 
 def reach(

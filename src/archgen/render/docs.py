@@ -1,0 +1,345 @@
+"""Markdown design documents and the gallery index, from Jinja2 templates run in the sandbox.
+
+Templates only loop and branch: the context is built here, as plain text, and every
+`{{ value }}` is escaped as Markdown on the way out (Jinja2's `finalize`), so a `|` or a
+newline in a name cannot break a table. `| safe` opts a value out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from archgen import __version__
+from archgen.analysis.capacity import Row, estimate, table
+from archgen.errors import RenderError
+from archgen.findings import SEVERITY_RANK, Finding
+from archgen.loader import LoadedDesign
+from archgen.model import Cache, Call, Component, StoreBase
+from archgen.units import format_count, format_rate, format_size
+
+DESIGN_TEMPLATE = "design.md.j2"
+INDEX_TEMPLATE = "index.md.j2"
+SEVERITIES = ("error", "warning", "info")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]|#~!])")
+
+
+def default_templates() -> Path:
+    """Return the folder of the default templates: inside the wheel, or the checkout's templates/."""
+    packaged = Path(__file__).resolve().parent.parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "templates"
+
+
+def markdown_text(value: object) -> str:
+    """Escape a value as Markdown text: markup characters backslashed, HTML as entities, newlines as breaks."""
+    text = html.escape(str(value), quote=False)
+    text = _MARKDOWN.sub(r"\\\1", text)
+    return "<br>".join(text.splitlines()) if "\n" in text or "\r" in text else text
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """Where the doc finds its diagram: image files beside it, or Mermaid text inline."""
+
+    svg: str = ""
+    png: str = ""
+    mermaid: str = ""
+
+
+@dataclass
+class DocContext:
+    """Everything design.md.j2 reads, as text."""
+
+    name: str
+    description: str
+    source: str
+    version: str
+    counts: dict[str, int]
+    findings_summary: str
+    functional: list[str]
+    non_functional: list[dict[str, str]]
+    capacity: list[Row]
+    capacity_inputs: str
+    endpoints: list[dict[str, str]]
+    entities: list[dict[str, str]]
+    diagram: Diagram
+    components: list[dict[str, str]]
+    stores: list[dict[str, str]]
+    caches: list[dict[str, str]]
+    cache_summary: str
+    rate_limits: str
+    authenticated: str
+    monitoring: str
+    tradeoffs: list[dict[str, str]]
+    waivers: list[dict[str, str]]
+    findings: list[dict[str, str]]
+
+
+@dataclass
+class IndexEntry:
+    """One design in the gallery index."""
+
+    slug: str
+    name: str
+    description: str
+    counts: dict[str, int]
+
+
+@dataclass
+class IndexContext:
+    """Everything index.md.j2 reads."""
+
+    designs: list[IndexEntry]
+    total: int
+    version: str = __version__
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    """Count findings per severity, every severity present."""
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts
+
+
+def doc_context(loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diagram) -> DocContext:
+    """Build the design doc's context from a loaded design and its findings."""
+    design = loaded.design
+    components = design.components
+    requirements = design.requirements
+    capacity = design.capacity
+    result = estimate(capacity) if capacity else None
+    caches = [(cid, c) for cid, c in components.items() if isinstance(c, Cache)]
+    counts = count_by_severity(findings)
+    ordered = sorted(findings, key=lambda finding: (-SEVERITY_RANK[finding.severity], finding.sort_key()))
+    return DocContext(
+        name=design.name,
+        description=design.description or "",
+        source=loaded.file,
+        version=__version__,
+        counts=counts,
+        findings_summary=", ".join(_plural(counts[severity], severity) for severity in SEVERITIES),
+        functional=list(requirements.functional) if requirements else [],
+        non_functional=_non_functional(loaded),
+        capacity=table(capacity, result) if capacity and result else [],
+        capacity_inputs=_capacity_inputs(loaded),
+        endpoints=[
+            {
+                "name": endpoint.name,
+                "method": endpoint.method,
+                "path": endpoint.path or "",
+                "auth": endpoint.auth or "",
+                "rate_limit": format_rate(endpoint.rate_limit) if endpoint.rate_limit else "",
+                "params": ", ".join(f"{key}: {value}" for key, value in endpoint.params.items()),
+                "returns": endpoint.returns or "",
+            }
+            for endpoint in design.api
+        ],
+        entities=[
+            {
+                "name": entity.entity,
+                "store": entity.store,
+                "primary_key": entity.primary_key
+                if isinstance(entity.primary_key, str)
+                else ", ".join(entity.primary_key),
+                "indexes": ", ".join(entity.indexes),
+                "fields": ", ".join(f"{key} {value}" for key, value in entity.fields.items()),
+            }
+            for entity in design.data
+        ],
+        diagram=diagram,
+        components=[_component_row(cid, component) for cid, component in components.items()],
+        stores=[_store_row(cid, c) for cid, c in components.items() if isinstance(c, StoreBase)],
+        caches=[_cache_row(cid, cache) for cid, cache in caches],
+        cache_summary=_cache_summary([cache for _, cache in caches], result.cache_memory if result else None),
+        rate_limits=", ".join(
+            f"{cid} {format_rate(limit)}" for cid, c in components.items() if (limit := getattr(c, "rate_limit", None))
+        ),
+        authenticated=", ".join(f"{endpoint.name} ({endpoint.auth})" for endpoint in design.api if endpoint.auth),
+        monitoring=", ".join(
+            f"{cid} ({c.engine})" if c.engine else cid for cid, c in components.items() if c.kind == "monitoring"
+        ),
+        tradeoffs=[
+            {"decision": t.decision, "because": t.because, "alternatives": ", ".join(t.alternatives)}
+            for t in design.tradeoffs
+        ],
+        waivers=[
+            {
+                "rule": waiver.rule,
+                "component": waiver.component or "the whole design",
+                "reason": waiver.reason,
+                "expires": waiver.expires.isoformat() if waiver.expires else "never",
+            }
+            for waiver in design.waivers
+        ],
+        findings=[
+            {
+                "severity": finding.severity,
+                "code": finding.code,
+                "name": finding.name,
+                "component": finding.component or "",
+                "message": finding.message,
+                "where": f"{Path(finding.file).name}:{finding.line}:{finding.column}",
+            }
+            for finding in ordered
+        ],
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _non_functional(loaded: LoadedDesign) -> list[dict[str, str]]:
+    requirements = loaded.design.requirements
+    if requirements is None:
+        return []
+    targets = requirements.non_functional
+    cap = {"CP": "CP: consistent under a partition, may refuse requests", "AP": "AP: available under a partition"}
+    rows = [
+        ("Availability", f"{targets.availability:.10g} %" if targets.availability else ""),
+        ("Consistency", targets.consistency or ""),
+        ("CAP", cap[targets.cap] if targets.cap else ""),
+        ("Latency p99", f"{targets.latency_p99_ms:g} ms" if targets.latency_p99_ms else ""),
+        ("Durability", f"{targets.durability:.10g} %" if targets.durability else ""),
+    ]
+    return [{"name": name, "value": value} for name, value in rows if value]
+
+
+def _capacity_inputs(loaded: LoadedDesign) -> str:
+    capacity = loaded.design.capacity
+    if capacity is None:
+        return ""
+    parts = [
+        f"{format_count(capacity.daily_active_users)} daily active users" if capacity.daily_active_users else "",
+        f"{format_count(capacity.writes_per_day)} writes a day",
+        f"{capacity.read_write_ratio:g} reads per write",
+        f"{format_size(capacity.object_size)} per object",
+        f"kept {capacity.retention_years:g} years",
+    ]
+    return ", ".join(part for part in parts if part)
+
+
+def _component_row(component_id: str, component: Component) -> dict[str, str]:
+    return {
+        "name": component.name or component_id,
+        "kind": component.kind.replace("_", " "),
+        "engine": component.engine or "",
+        "instances": "managed" if component.managed else str(component.replicas),
+        "zones": ", ".join(component.zones),
+        "group": component.group or "",
+        "calls": ", ".join(_call_text(call) for call in component.calls),
+    }
+
+
+def _call_text(call: Call) -> str:
+    target = " or ".join(call.targets) if len(call.targets) > 1 else call.targets[0]
+    options = [name for name, on in (("async", call.is_async), ("optional", call.optional)) if on]
+    return f"{target} ({', '.join(options)})" if options else target
+
+
+def _store_row(component_id: str, store: Component) -> dict[str, str]:
+    assert isinstance(store, StoreBase)
+    partitioning = store.partitioning
+    partition_text = ""
+    if partitioning:
+        partition_text = partitioning.strategy.replace("_", " ")
+        partition_text += f" on {partitioning.key}" if partitioning.key else ""
+        partition_text += f", {partitioning.shards} shards" if partitioning.shards else ""
+    return {
+        "name": component_id,
+        "kind": store.kind.replace("_", " "),
+        "instances": "managed" if store.managed else str(store.replicas),
+        "replication": store.replication or ("" if store.replicas == 1 else "unspecified"),
+        "failover": store.failover,
+        "partitioning": partition_text or "none",
+        "backup": "yes" if store.backup else "no",
+    }
+
+
+def _cache_row(component_id: str, cache: Cache) -> dict[str, str]:
+    return {
+        "name": component_id,
+        "engine": cache.engine or "",
+        "memory": format_size(cache.memory) if cache.memory else "",
+        "eviction": cache.eviction or "",
+        "strategy": (cache.strategy or "").replace("_", " "),
+        "ttl": _duration(cache.ttl) if cache.ttl else "",
+        "persistence": "" if cache.persistence is None else "yes" if cache.persistence else "no",
+    }
+
+
+def _cache_summary(caches: list[Cache], hot_set: float | None) -> str:
+    if not caches:
+        return "The design has no cache." + (
+            f" The hot set of a day's reads is about {format_size(hot_set)}." if hot_set else ""
+        )
+    if hot_set is None:
+        return "Without a capacity section, the caches cannot be sized against the hot set."
+    memory = sum(cache.memory or 0 for cache in caches)
+    verdict = "holds" if memory >= hot_set else "falls short of"
+    return f"Cache memory in all, {format_size(memory)}, {verdict} the estimated hot set of {format_size(hot_set)}."
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("d", 86_400), ("h", 3_600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
+
+
+class Templates:
+    """The design and index templates, compiled once: user templates first, then the defaults."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        import jinja2
+        from jinja2.sandbox import SandboxedEnvironment
+        from markupsafe import Markup
+
+        self.folders = [folder, default_templates()] if folder else [default_templates()]
+        self.environment = SandboxedEnvironment(
+            loader=jinja2.FileSystemLoader([str(path) for path in self.folders]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            autoescape=False,
+            finalize=lambda value: value if isinstance(value, Markup) else markdown_text(value),
+        )
+        self.environment.filters["attribute"] = lambda value: Markup(html.escape(str(value), quote=True))
+
+    def digest(self) -> str:
+        """Return a hash of the template files in use, so a template change rebuilds the docs."""
+        hasher = hashlib.sha256()
+        for name in (DESIGN_TEMPLATE, INDEX_TEMPLATE):
+            path = next((folder / name for folder in self.folders if (folder / name).is_file()), None)
+            hasher.update(name.encode() + b"\0" + (path.read_bytes() if path else b"") + b"\0")
+        return hasher.hexdigest()
+
+    def render(self, name: str, context: object) -> str:
+        """Render one template with the context's fields; any template failure is one RenderError."""
+        try:
+            text: str = self.environment.get_template(name).render(vars(context))
+        except Exception as error:  # noqa: BLE001 - any template failure becomes one message
+            raise RenderError(_template_error(error)) from None
+        return text
+
+
+def _template_error(error: Exception) -> str:
+    """Say which template and line failed, and why, in one line."""
+    import jinja2
+
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return f"{error.filename or error.name}:{error.lineno}: {error.message}"
+    if isinstance(error, jinja2.TemplateNotFound):
+        return f"template not found: {error.name}"
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename.endswith(".j2")]
+    where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+    return f"{where}template failed: {error}"

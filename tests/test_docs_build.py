@@ -1,0 +1,229 @@
+"""`archgen docs`, `archgen build` and `archgen new` on real files with the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archgen.render.docs import markdown_text
+from tests.conftest import FIXTURES, ROOT, run_cli
+
+DOCS = FIXTURES / "docs"
+GOOD = [ROOT / "designs" / "url-shortener.yaml", FIXTURES / "lint" / "spof.yaml", FIXTURES / "render" / "groups.yaml"]
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
+
+
+def test_design_doc_matches_the_golden_file(tmp_path):
+    """Regenerate with: python -m archgen docs tests/fixtures/docs/shop.yaml -o tests/fixtures/docs"""
+    result = run_cli("docs", "tests/fixtures/docs/shop.yaml", "-o", tmp_path, cwd=ROOT)
+    assert result.code == 0, result.err
+    assert (tmp_path / "shop-orders.md").read_text() == (DOCS / "shop-orders.md").read_text()
+
+
+def unescaped_pipes(line: str) -> int:
+    return len(re.findall(r"(?<!\\)\|", line))
+
+
+def test_names_with_pipes_and_newlines_cannot_break_a_table():
+    text = (DOCS / "shop-orders.md").read_text()
+    tables = [block.splitlines() for block in re.findall(r"(?:^\|.*\n)+", text, re.MULTILINE)]
+    assert len(tables) >= 8
+    for table in tables:
+        assert len({unescaped_pipes(line) for line in table}) == 1, table
+    assert "<b>" not in text.split("```")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        ("a | b", "a \\| b"),
+        ("two\nlines", "two<br>lines"),
+        ("<script>x</script>", "&lt;script&gt;x&lt;/script&gt;"),
+        ("*bold* _it_ [link](x) `code` #1", "\\*bold\\* \\_it\\_ \\[link\\](x) \\`code\\` \\#1"),
+        ("back\\slash & ampersand", "back\\\\slash &amp; ampersand"),
+        ("ünïcödé 日本", "ünïcödé 日本"),
+    ],
+)
+def test_markdown_escaping(text, markdown):
+    assert markdown_text(text) == markdown
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ name.__class__.__mro__ }}", "unsafe"),
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "unsafe"),
+        ("{% include '/etc/passwd' %}", "template not found: /etc/passwd"),
+        ("{% include '../../../etc/passwd' %}", "template not found"),
+        ("{{ no_such_field }}", "'no_such_field' is undefined"),
+        ("{% for x in %}", "design.md.j2:1: Expected an expression"),
+    ],
+)
+def test_user_templates_run_sandboxed_and_fail_cleanly(tmp_path, template, message):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "design.md.j2").write_text(template)
+    result = run_cli("docs", DOCS / "shop.yaml", "-o", tmp_path / "out", "--templates", folder)
+    assert result.code == 2, result.out
+    assert message in result.err
+    assert "Traceback" not in result.err
+    assert not (tmp_path / "out" / "shop-orders.md").exists()
+
+
+def test_a_user_template_overrides_the_default(tmp_path):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "design.md.j2").write_text("# {{ name }}\n{% for c in components %}- {{ c.name }}\n{% endfor %}")
+    result = run_cli("docs", DOCS / "shop.yaml", "-o", tmp_path, "--templates", folder)
+    assert result.code == 0, result.err
+    assert (
+        (tmp_path / "shop-orders.md").read_text().startswith("# Shop \\| orders\n- users\n- lb\n- Order API<br>(v2)\n")
+    )
+
+
+def designs_folder(tmp_path: Path, specs: list[Path]) -> Path:
+    folder = tmp_path / "designs"
+    folder.mkdir()
+    for spec in specs:
+        shutil.copy(spec, folder / spec.name)
+    return folder
+
+
+def build(tmp_path: Path, *args: str):
+    return run_cli("build", "designs", "-o", "output", *args, cwd=tmp_path)
+
+
+@needs_dot
+def test_build_publishes_every_design_and_an_index(tmp_path):
+    designs_folder(tmp_path, GOOD)
+    result = build(tmp_path)
+    assert result.code == 0, result.err
+    assert "built 3, unchanged 0" in result.err
+    output = tmp_path / "output"
+    for slug in ("url-shortener", "single-database", "two-groups"):
+        assert (output / slug / "diagram.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (output / slug / "diagram.svg").read_text().startswith("<?xml")
+        assert "![" in (output / slug / "design.md").read_text()
+    index = (output / "index.md").read_text()
+    assert index.index("Single database") < index.index("Two groups") < index.index("URL shortener")
+    assert '<img src="url-shortener/diagram.png"' in index
+    assert "Shortens URLs and redirects short links." in index
+    assert re.search(r"\[Single database\]\(single-database/design.md\)\*\*<br> \| 2 \| 0 \| 0 \|", index)
+    assert "`designs/url-shortener.yaml`" in (output / "url-shortener" / "design.md").read_text()
+
+
+@needs_dot
+def test_rebuild_touches_only_what_changed_and_check_says_when_stale(tmp_path):
+    designs = designs_folder(tmp_path, GOOD)
+    assert build(tmp_path).code == 0
+    output = tmp_path / "output"
+    stamps = {path: path.stat().st_mtime_ns for path in output.rglob("*") if path.is_file()}
+
+    again = build(tmp_path)
+    assert again.code == 0 and "built 0, unchanged 3" in again.err
+    assert {path: path.stat().st_mtime_ns for path in output.rglob("*") if path.is_file()} == stamps
+    assert build(tmp_path, "--check").code == 0
+
+    spec = designs / "groups.yaml"
+    spec.write_text(spec.read_text().replace("name: Two groups", "name: Two groups\ndescription: Changed."))
+    check = build(tmp_path, "--check")
+    assert check.code == 1 and check.out.strip() == "stale: designs/groups.yaml"
+    assert output.joinpath("two-groups", "design.md").stat().st_mtime_ns == stamps[output / "two-groups" / "design.md"]
+
+    rebuilt = build(tmp_path, "--jobs", "1")
+    assert rebuilt.code == 0 and "built 1, unchanged 2" in rebuilt.err
+    assert "Changed." in (output / "index.md").read_text()
+    assert (
+        output.joinpath("url-shortener", "diagram.png").stat().st_mtime_ns
+        == stamps[output / "url-shortener" / "diagram.png"]
+    )
+
+    (output / "url-shortener" / "diagram.svg").unlink()
+    assert build(tmp_path, "--check").code == 1
+    assert "built 1, unchanged 2" in build(tmp_path).err
+
+    (designs / "spof.yaml").unlink()
+    assert build(tmp_path, "--check").code == 1
+    assert build(tmp_path).code == 0
+    assert not (output / "single-database").exists()
+    assert "Single database" not in (output / "index.md").read_text()
+    assert build(tmp_path, "--check").code == 0
+
+
+@needs_dot
+def test_a_template_change_rebuilds_every_design(tmp_path):
+    designs_folder(tmp_path, GOOD[:2])
+    assert build(tmp_path).code == 0
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "design.md.j2").write_text("# {{ name }}\n")
+    assert build(tmp_path, "--templates", "templates", "--check").code == 1
+    result = build(tmp_path, "--templates", "templates")
+    assert "built 2, unchanged 0" in result.err
+    assert (tmp_path / "output" / "url-shortener" / "design.md").read_text() == "# URL shortener\n"
+
+
+@needs_dot
+def test_one_broken_design_is_reported_and_the_others_build(tmp_path):
+    designs = designs_folder(tmp_path, GOOD[:2])
+    (designs / "broken.yaml").write_text("archgen: 1\nname: Broken\ncomponents:\n  a: {kind: servce}\n")
+    result = build(tmp_path)
+    assert result.code == 2
+    assert "designs/broken.yaml:4:" in result.err and "did you mean 'service'" in result.err
+    assert "built 2, unchanged 0, 1 failed" in result.err
+    assert (tmp_path / "output" / "url-shortener" / "design.md").exists()
+    assert "Broken" not in (tmp_path / "output" / "index.md").read_text()
+    assert build(tmp_path, "--check").code == 1
+
+
+@needs_dot
+def test_two_designs_of_one_name_do_not_overwrite_each_other(tmp_path):
+    designs = designs_folder(tmp_path, GOOD[:1])
+    shutil.copy(GOOD[0], designs / "copy.yaml")
+    result = build(tmp_path)
+    assert result.code == 2
+    assert "designs/url-shortener.yaml:2:7: name: 'url-shortener' already names the outputs of designs/copy.yaml" in (
+        result.err
+    )
+    manifest = json.loads((tmp_path / "output" / ".archgen-manifest.json").read_text())
+    assert list(manifest["designs"]) == ["designs/copy.yaml"]
+
+
+def test_new_writes_a_blank_design_that_lints_clean(tmp_path):
+    result = run_cli("new", "Photo | sharing", cwd=tmp_path)
+    assert result.code == 0, result.err
+    spec = tmp_path / "designs" / "photo-sharing.yaml"
+    text = spec.read_text()
+    assert text.startswith("# yaml-language-server: $schema=archgen.schema.json\n")
+    assert 'name: "Photo | sharing"' in text
+    schema = json.loads((tmp_path / "designs" / "archgen.schema.json").read_text())
+    assert schema["properties"]["archgen"]
+    lint = run_cli("lint", spec, cwd=tmp_path)
+    assert lint.code == 0, lint.out
+    again = run_cli("new", "Photo | sharing", cwd=tmp_path)
+    assert again.code == 2 and "already exists" in again.err
+
+
+def test_new_from_the_gallery(tmp_path):
+    result = run_cli("new", "My shortener", "--example", "url-shortener", "-o", tmp_path, cwd=tmp_path)
+    assert result.code == 0, result.err
+    text = (tmp_path / "my-shortener.yaml").read_text()
+    assert text.startswith("# yaml-language-server: $schema=archgen.schema.json\n")
+    assert text.count("yaml-language-server") == 1
+    assert 'name: "My shortener"' in text and "url_db" in text
+    assert run_cli("lint", tmp_path / "my-shortener.yaml").code == 0
+    unknown = run_cli("new", "X", "--example", "url-shortner", "-o", tmp_path)
+    assert unknown.code == 2 and "did you mean 'url-shortener'" in unknown.err
+
+
+def test_build_without_graphviz_fails_cleanly(tmp_path):
+    designs_folder(tmp_path, GOOD[:1])
+    env = {**os.environ, "PATH": str(tmp_path)}
+    result = run_cli("build", "designs", "-o", "output", cwd=tmp_path, env=env)
+    assert result.code == 2
+    assert "Graphviz's `dot` was not found" in result.err and "Traceback" not in result.err
