@@ -4,13 +4,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test graphviz lint
+.PHONY: run test graphviz lint gallery
 
 run: $(BIN)/archgen graphviz
 	$(BIN)/archgen build designs -o output
 
-test: $(BIN)/archgen graphviz lint
+test: $(BIN)/archgen graphviz lint gallery
 	$(BIN)/pytest
+
+# The gallery lints clean and output/ is what `archgen build` makes of it.
+gallery: $(BIN)/archgen graphviz
+	$(BIN)/archgen lint designs
+	$(BIN)/archgen build designs -o output --check
 
 lint: $(BIN)/archgen
 	$(BIN)/ruff check src tests bench

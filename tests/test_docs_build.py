@@ -14,7 +14,11 @@ from archgen.render.docs import markdown_text
 from tests.conftest import FIXTURES, ROOT, run_cli
 
 DOCS = FIXTURES / "docs"
-GOOD = [ROOT / "designs" / "url-shortener.yaml", FIXTURES / "lint" / "spof.yaml", FIXTURES / "render" / "groups.yaml"]
+GOOD = [
+    FIXTURES / "specs" / "valid" / "url-shortener.yaml",
+    FIXTURES / "lint" / "spof.yaml",
+    FIXTURES / "render" / "groups.yaml",
+]
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
 
 
@@ -187,7 +191,7 @@ def test_two_designs_of_one_name_do_not_overwrite_each_other(tmp_path):
     shutil.copy(GOOD[0], designs / "copy.yaml")
     result = build(tmp_path)
     assert result.code == 2
-    assert "designs/url-shortener.yaml:2:7: name: 'url-shortener' already names the outputs of designs/copy.yaml" in (
+    assert "designs/url-shortener.yaml:3:7: name: 'url-shortener' already names the outputs of designs/copy.yaml" in (
         result.err
     )
     manifest = json.loads((tmp_path / "output" / ".archgen-manifest.json").read_text())
@@ -210,15 +214,15 @@ def test_new_writes_a_blank_design_that_lints_clean(tmp_path):
 
 
 def test_new_from_the_gallery(tmp_path):
-    result = run_cli("new", "My shortener", "--example", "url-shortener", "-o", tmp_path, cwd=tmp_path)
+    result = run_cli("new", "My shortener", "--example", "tinyurl", "-o", tmp_path, cwd=tmp_path)
     assert result.code == 0, result.err
     text = (tmp_path / "my-shortener.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=archgen.schema.json\n")
     assert text.count("yaml-language-server") == 1
     assert 'name: "My shortener"' in text and "url_db" in text
     assert run_cli("lint", tmp_path / "my-shortener.yaml").code == 0
-    unknown = run_cli("new", "X", "--example", "url-shortner", "-o", tmp_path)
-    assert unknown.code == 2 and "did you mean 'url-shortener'" in unknown.err
+    unknown = run_cli("new", "X", "--example", "tinyurll", "-o", tmp_path)
+    assert unknown.code == 2 and "did you mean 'tinyurl'" in unknown.err
 
 
 def test_build_without_graphviz_fails_cleanly(tmp_path):

@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archgen.analysis.capacity import Estimate, estimate
 from archgen.config import Settings
@@ -15,8 +16,10 @@ from archgen.errors import ArchgenError, SpecError
 from archgen.files import slug_taken, slugify, write_files
 from archgen.findings import SEVERITY_RANK, Finding, Skipped
 from archgen.loader import LoadedDesign, discover, load_design
-from archgen.render.docs import Diagram, Templates
 from archgen.rules.engine import LintResult, check_codes, lint_design
+
+if TYPE_CHECKING:
+    from archgen.render.docs import Diagram, Templates
 
 
 def display_path(path: Path) -> str:
@@ -172,6 +175,7 @@ def design_doc(loaded: LoadedDesign, result: LintResult, diagram: Diagram, templ
 
 def docs(paths: Iterable[Path], settings: Settings, output: Path, templates: Path | None = None) -> RenderRun:
     """Write each design's Markdown document as `output/<slug>.md`, its diagram inline as Mermaid."""
+    from archgen.render.docs import Diagram, Templates
     from archgen.render.mermaid import to_mermaid
     from archgen.render.scene import build_scene, single_points_of_failure
 

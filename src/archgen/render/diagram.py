@@ -101,8 +101,6 @@ GRAPH_ATTRS = {
     "pad": "0.3",
     # Spline routing: orthogonal routing ignores edge labels and costs 30x the layout time on large designs.
     "splines": "spline",
-    "nodesep": "0.35",
-    "ranksep": "0.8",
     "newrank": "true",
     "outputorder": "edgesfirst",
     "fontsize": "20",
@@ -110,6 +108,12 @@ GRAPH_ATTRS = {
     "labeljust": "l",
 }
 # Icons sit at the top of their box and the label below them, so the two never overlap.
+# Labels may be wider than their icon, so the gap across a rank's direction is the roomier one:
+# between ranks in LR (labels side by side), between nodes of a rank in TB.
+SPACING = {"LR": {"nodesep": "0.25", "ranksep": "0.9"}, "TB": {"nodesep": "0.6", "ranksep": "0.5"}}
+# Edges leave and enter a box on the sides facing along the flow, at the height of the icon,
+# so an arrow never runs into the lines of text under it.
+PORTS = {"LR": {"tailport": "e", "headport": "w"}, "TB": {"tailport": "s", "headport": "n"}}
 NODE_ATTRS = {"width": "1.2", "fontsize": "12", "imagepos": "tc"}
 ICON_HEIGHT = 1.25
 EDGE_ATTRS = {"fontsize": "11", "arrowsize": "0.8"}
@@ -175,8 +179,14 @@ def to_dot(scene: Scene, highlight: bool = True) -> str:
         def __exit__(self, *exc_info: object) -> None:
             diagrams.setdiagram(None)
 
-    graph_attrs = {**GRAPH_ATTRS, "label": dot_text(scene.title), "rankdir": scene.direction}
-    canvas = Canvas(name="", show=False, graph_attr=graph_attrs, node_attr=NODE_ATTRS, edge_attr=EDGE_ATTRS)
+    graph_attrs = {
+        **GRAPH_ATTRS,
+        **SPACING[scene.direction],
+        "label": dot_text(scene.title),
+        "rankdir": scene.direction,
+    }
+    edge_attrs = {**EDGE_ATTRS, **PORTS[scene.direction]}
+    canvas = Canvas(name="", show=False, graph_attr=graph_attrs, node_attr=NODE_ATTRS, edge_attr=edge_attrs)
     canvas.dot.name = "archgen"
     nodes: dict[str, Any] = {}
     with canvas:

@@ -1,0 +1,185 @@
+"""Twitter: tweets, timelines and search, written with archgen's Python front-end."""
+
+from archgen.dsl import (
+    CDN,
+    DNS,
+    Cache,
+    Client,
+    Database,
+    Design,
+    LoadBalancer,
+    Monitoring,
+    ObjectStorage,
+    Queue,
+    Search,
+    Service,
+    Worker,
+)
+
+ZONES = ["az-a", "az-b", "az-c"]
+
+with Design(
+    "Twitter",
+    description=(
+        "Short public posts, a home timeline of followed accounts, and search. Home timelines are "
+        "kept in Redis and filled by fan-out on write; tweets of accounts with millions of "
+        "followers are merged in when the timeline is read."
+    ),
+    requirements={
+        "functional": [
+            "Post a tweet of up to 280 characters, with optional photos",
+            "Follow accounts",
+            "Read the home timeline: recent tweets of followed accounts",
+            "Search tweets",
+        ],
+        "non_functional": {"availability": 99.99, "consistency": "eventual", "cap": "AP", "latency_p99_ms": 200},
+    },
+    capacity={
+        "daily_active_users": "200M",
+        "writes_per_day": "500M",
+        "read_write_ratio": 100,
+        "object_size": "300B",
+        "retention_years": 10,
+        "replication_factor": 3,
+        "storage_headroom": 0.7,
+        "server_storage": "16TB",
+        "cache_hot_fraction": 0.2,
+        "peak_factor": 5,
+    },
+    api=[
+        {
+            "name": "post_tweet",
+            "method": "POST",
+            "path": "/2/tweets",
+            "auth": "oauth2",
+            "rate_limit": "300/h",
+            "params": {"text": "string", "media_ids": "optional list[id]", "reply_to": "optional id"},
+            "returns": "tweet id",
+        },
+        {
+            "name": "home_timeline",
+            "method": "GET",
+            "path": "/2/timelines/home",
+            "auth": "oauth2",
+            "rate_limit": "180/min",
+            "params": {"max_results": "int", "pagination_token": "optional string"},
+            "returns": "tweets, newest first",
+        },
+        {
+            "name": "search",
+            "method": "GET",
+            "path": "/2/tweets/search/recent",
+            "auth": "oauth2",
+            "rate_limit": "60/min",
+            "params": {"query": "string"},
+            "returns": "tweets",
+        },
+    ],
+    data=[
+        {
+            "entity": "Tweet",
+            "store": "tweets_db",
+            "primary_key": "tweet_id",
+            "fields": {"tweet_id": "snowflake id", "author_id": "bigint", "text": "varchar(280)",
+                       "created_at": "timestamp"},
+            "indexes": ["author_id, created_at"],
+        },
+        {
+            "entity": "Follow",
+            "store": "graph_db",
+            "primary_key": ["follower_id", "followee_id"],
+            "fields": {"follower_id": "bigint", "followee_id": "bigint"},
+            "indexes": ["followee_id"],
+        },
+        {
+            "entity": "TimelineEntry",
+            "store": "timelines",
+            "primary_key": ["user_id", "tweet_id"],
+            "fields": {"user_id": "bigint", "tweet_id": "snowflake id"},
+            "description": "the newest 800 entries per active user",
+        },
+    ],
+    zones=ZONES,
+    tradeoffs=[
+        {
+            "decision": "Fan-out on write into Redis timelines, fan-out on read for large accounts",
+            "because": "a timeline read is one Redis range; a celebrity's tweet is not written 100M times",
+            "alternatives": ["pull every timeline at read time", "push for every account"],
+        },
+        {
+            "decision": "Time-ordered Snowflake ids",
+            "because": "ids sort by time without a central counter, so shards can generate them",
+            "alternatives": ["database auto-increment", "random UUIDs (no order)"],
+        },
+        {
+            "decision": "Timelines only for users active in the last 30 days",
+            "because": "memory holds the timelines people read; the rest are rebuilt on their next visit",
+            "alternatives": ["a timeline for every account"],
+        },
+    ],
+    layout={"direction": "LR"},
+):
+    users = Client("users")
+    dns = DNS("dns", managed=True)
+    cdn = CDN("cdn", managed=True)
+    lb = LoadBalancer("lb", managed=True, rate_limit="300000/s")
+    tweet_api = Service("tweet_api", name="Tweet service", replicas=30, zones=ZONES, group="Write path")
+    timeline_api = Service("timeline_api", name="Timeline service", replicas=80, zones=ZONES, group="Read path")
+    search_api = Service("search_api", name="Search service", replicas=20, zones=ZONES, group="Read path")
+    new_tweets = Queue("new_tweets", engine="kafka", replicas=6, zones=ZONES)
+    fanout = Worker("fanout", name="Fan-out", replicas=50, zones=ZONES, group="Write path")
+    indexer = Worker("indexer", name="Search indexer", replicas=10, zones=ZONES, group="Write path")
+    timelines = Cache(
+        "timelines",
+        name="Home timelines",
+        engine="redis",
+        replicas=90,
+        zones=ZONES,
+        memory="2TB",
+        partitioning={"strategy": "consistent_hash", "key": "user_id", "shards": 45},
+        eviction="lru",
+        strategy="write_through",
+        persistence=True,
+    )
+    tweet_cache = Cache(
+        "tweet_cache", engine="memcached", replicas=40, zones=ZONES, memory="1.5TB",
+        eviction="lru", strategy="cache_aside", ttl="3d",
+    )
+    tweets_db = Database(
+        "tweets_db",
+        engine="mysql",
+        replicas=3,
+        zones=ZONES,
+        replication="async",
+        backup=True,
+        partitioning={"strategy": "consistent_hash", "key": "tweet_id", "shards": 512},
+    )
+    graph_db = Database(
+        "graph_db",
+        engine="mysql",
+        replicas=3,
+        zones=ZONES,
+        replication="async",
+        backup=True,
+        partitioning={"strategy": "consistent_hash", "key": "follower_id", "shards": 128},
+    )
+    index = Search(
+        "index",
+        engine="elasticsearch",
+        replicas=3,
+        zones=ZONES,
+        replication="async",
+        partitioning={"strategy": "range", "key": "created_at", "shards": 64},
+    )
+    media = ObjectStorage("media", engine="s3", managed=True, backup=True)
+    metrics = Monitoring("metrics", engine="prometheus", replicas=2, zones=["az-a", "az-b"])
+
+    users >> [dns, cdn.labelled("photos"), lb]
+    cdn >> media
+    lb >> [tweet_api, timeline_api, search_api]
+    tweet_api >> [tweets_db, tweet_cache.optional(), media, new_tweets.labelled("new tweet")]
+    new_tweets >> [fanout.async_(), indexer.async_()]
+    fanout >> [graph_db, timelines]
+    indexer >> index
+    timeline_api >> [timelines, tweet_cache.optional(), tweets_db, graph_db]
+    search_api >> [index, tweet_cache.optional(), tweets_db]

@@ -1,0 +1,68 @@
+"""The gallery in designs/: one reviewed design per checklist question, clean under lint, schema current."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from archgen.loader import discover, load_design
+from tests.conftest import ROOT, run_cli
+
+DESIGNS = ROOT / "designs"
+GALLERY = discover([DESIGNS])
+QUESTIONS = {
+    "facebook-news-feed",
+    "facebook-status-search",
+    "live-comments",
+    "messenger",
+    "instagram",
+    "proximity-server",
+    "typeahead-suggestions",
+    "top-n-songs",
+    "privacy-settings",
+    "web-crawler",
+    "dropbox",
+    "tinyurl",
+    "uber",
+    "twitter",
+    "ticketmaster",
+    "api-rate-limiter",
+    "youtube",
+}
+
+
+def test_one_design_per_checklist_question_and_some_in_python():
+    assert {path.stem for path in GALLERY} == QUESTIONS
+    assert len([path for path in GALLERY if path.suffix == ".py"]) >= 2
+
+
+def test_the_gallery_lints_clean():
+    result = run_cli("lint", DESIGNS, "--fail-on", "info")
+    assert result.code == 0, result.out
+
+
+def test_the_schema_beside_the_gallery_is_current():
+    assert json.loads((DESIGNS / "archgen.schema.json").read_text()) == json.loads(run_cli("schema").out), (
+        "run: archgen schema > designs/archgen.schema.json"
+    )
+
+
+@pytest.mark.parametrize("path", GALLERY, ids=lambda path: path.stem)
+def test_each_design_is_a_real_design(path):
+    design = load_design(path).design
+    if path.suffix == ".yaml":
+        assert path.read_text().startswith("# yaml-language-server: $schema=archgen.schema.json\n")
+    assert design.description and len(design.description) > 80
+    requirements = design.requirements
+    assert requirements and len(requirements.functional) >= 2
+    targets = requirements.non_functional
+    assert targets.availability and targets.consistency and targets.cap
+    assert (design.capacity and design.capacity.daily_active_users is None) or design.capacity.writes_per_day
+    assert design.api and all(endpoint.auth and endpoint.rate_limit for endpoint in design.api)
+    assert design.data and all(entity.primary_key for entity in design.data)
+    assert len(design.tradeoffs) >= 2 and all(tradeoff.alternatives for tradeoff in design.tradeoffs)
+    assert design.zones and any(component.kind == "monitoring" for component in design.components.values())
+    assert all(len(waiver.reason) > 60 for waiver in design.waivers)
+    stores = [component for component in design.components.values() if component.kind in ("database", "search")]
+    assert stores and all(store.replicas >= 2 and store.zones for store in stores)
