@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,6 +103,20 @@ def render(
     """Lint and draw each spec under `paths` as `output/<slug>.<ext>`; its files land together or not at all."""
     from archgen.render import EXTENSIONS, render_design
 
+    def draw(loaded: LoadedDesign, result: LintResult) -> tuple[dict[str, bytes], list[str]]:
+        rendering = render_design(loaded.design, result.findings, formats, highlight=highlight, dpi=dpi)
+        return {f".{EXTENSIONS[fmt]}": data for fmt, data in rendering.files.items()}, rendering.warnings
+
+    return publish(paths, settings, output, draw)
+
+
+def publish(
+    paths: Iterable[Path],
+    settings: Settings,
+    output: Path,
+    produce: Callable[[LoadedDesign, LintResult], tuple[dict[str, bytes], list[str]]],
+) -> RenderRun:
+    """Lint each spec under `paths`; write the files `produce` makes of it, by suffix, as `output/<slug><suffix>`."""
     run = RenderRun([], [], [])
     slugs: dict[str, str] = {}
     for loaded in load_all(paths, settings):
@@ -110,11 +124,9 @@ def render(
             if isinstance(loaded, SpecError):
                 raise loaded
             slug = claim_slug(slugs, loaded)
-            result = lint_design(loaded, settings)
-            rendering = render_design(loaded.design, result.findings, formats, highlight=highlight, dpi=dpi)
-            names = {f"{slug}.{EXTENSIONS[fmt]}": data for fmt, data in rendering.files.items()}
-            run.written += write_files(output, names)
-            run.warnings += [f"{loaded.file}: {warning}" for warning in rendering.warnings]
+            files, warnings = produce(loaded, lint_design(loaded, settings))
+            run.written += write_files(output, {f"{slug}{suffix}": data for suffix, data in files.items()})
+            run.warnings += [f"{loaded.file}: {warning}" for warning in warnings]
         except ArchgenError as error:
             run.errors.append(error)
     return run
@@ -179,18 +191,10 @@ def docs(paths: Iterable[Path], settings: Settings, output: Path, templates: Pat
     from archgen.render.mermaid import to_mermaid
     from archgen.render.scene import build_scene, single_points_of_failure
 
-    run = RenderRun([], [], [])
-    slugs: dict[str, str] = {}
     compiled = Templates(templates)
-    for loaded in load_all(paths, settings):
-        try:
-            if isinstance(loaded, SpecError):
-                raise loaded
-            slug = claim_slug(slugs, loaded)
-            result = lint_design(loaded, settings)
-            scene = build_scene(loaded.design, single_points_of_failure(result.findings))
-            text = design_doc(loaded, result, Diagram(mermaid=to_mermaid(scene)), compiled)
-            run.written += write_files(output, {f"{slug}.md": text})
-        except ArchgenError as error:
-            run.errors.append(error)
-    return run
+
+    def document(loaded: LoadedDesign, result: LintResult) -> tuple[dict[str, bytes], list[str]]:
+        scene = build_scene(loaded.design, single_points_of_failure(result.findings))
+        return {".md": design_doc(loaded, result, Diagram(mermaid=to_mermaid(scene)), compiled)}, []
+
+    return publish(paths, settings, output, document)

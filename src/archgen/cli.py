@@ -160,6 +160,18 @@ def estimate(paths: tuple[Path, ...], output_format: str, config: Path | None, p
     sys.exit(EXIT_ERROR if errors else EXIT_OK)
 
 
+def output_option(what: str) -> Callable[[F], F]:
+    """Return the `-o/--output` option of a command that writes files named by each design's slug."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=".",
+        show_default=True,
+        help=f"Folder for {what}, named after each design's slug.",
+    )
+
+
 def split_formats(context: click.Context, parameter: click.Parameter, value: str) -> tuple[str, ...]:
     """Turn `png,svg` into a tuple of known formats, or fail with the allowed ones."""
     from archgen.render import FORMATS
@@ -173,14 +185,7 @@ def split_formats(context: click.Context, parameter: click.Parameter, value: str
 
 @main.command()
 @paths_argument
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="Folder for the files, named after each design's slug.",
-)
+@output_option("the files")
 @click.option(
     "--format",
     "formats",
@@ -231,14 +236,7 @@ def report_run(run: api.RenderRun) -> None:
 
 @main.command()
 @paths_argument
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="Folder for the documents, named after each design's slug.",
-)
+@output_option("the documents")
 @templates_option
 @config_option
 @python_option
