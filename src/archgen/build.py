@@ -209,7 +209,11 @@ def _is_current(entry: dict[str, Any], key: str, output: Path, today: datetime.d
 
 
 def _inputs_digest(settings: Settings, templates: Templates) -> bytes:
-    """Hash what every design's outputs depend on besides its spec."""
+    """Hash what every design's outputs depend on besides its spec.
+
+    That includes archgen's own source, not only its version, so a checkout with a changed
+    renderer sees its published outputs as stale.
+    """
     lint_settings = {
         "select": settings.select,
         "ignore": settings.ignore,
@@ -217,7 +221,22 @@ def _inputs_digest(settings: Settings, templates: Templates) -> bytes:
         "python": settings.python,
     }
     text = json.dumps({"archgen": __version__, "settings": lint_settings}, sort_keys=True, default=str)
-    return (text + templates.digest()).encode()
+    return (text + templates.digest() + _code_digest()).encode()
+
+
+def _code_digest() -> str:
+    """Hash archgen's source files and the version of the icon catalogue."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    hasher = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    try:
+        hasher.update(version("diagrams").encode())
+    except PackageNotFoundError:
+        pass
+    return hasher.hexdigest()
 
 
 def _index_text(templates: Templates, entries: dict[str, dict[str, Any]]) -> str:

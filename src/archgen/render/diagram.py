@@ -234,7 +234,10 @@ def _edge_attrs(link: Link) -> dict[str, Any]:
 
 
 def _legend(canvas: Any, scene: Scene, highlight: bool) -> None:
-    """Add a small legend, in the last rank, for the edge styles the scene uses and for the highlight."""
+    """Add a small legend for the edge styles the scene uses and for the highlight.
+
+    It is a node of its own, connected to nothing, so Graphviz puts it in the first rank, by the entry points.
+    """
     rows = [LEGEND_ROWS[style] for style in LEGEND_ROWS if any(link.style == style for link in scene.links)]
     if any(link.alternative for link in scene.links):
         rows.append(LEGEND_ROWS["alternative"])
@@ -249,11 +252,9 @@ def _legend(canvas: Any, scene: Scene, highlight: bool) -> None:
         '<<TABLE BORDER="1" COLOR="#AEB6BE" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" STYLE="ROUNDED">'
         f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>{"".join(rows)}</TABLE>>'
     )
-    with canvas.dot.subgraph(name="legend") as legend:
-        legend.attr(rank="sink")
-        legend.node(
-            "legend", label=table, shape="plain", fontsize="10", image="", width="0", height="0", fixedsize="false"
-        )
+    canvas.dot.node(
+        "legend", label=table, shape="plain", fontsize="10", image="", width="0", height="0", fixedsize="false"
+    )
 
 
 def run_dot(source: str, formats: tuple[str, ...], dpi: int | None = None) -> Rendering:
