@@ -231,3 +231,35 @@ def test_build_without_graphviz_fails_cleanly(tmp_path):
     result = run_cli("build", "designs", "-o", "output", cwd=tmp_path, env=env)
     assert result.code == 2
     assert "Graphviz's `dot` was not found" in result.err and "Traceback" not in result.err
+
+
+@needs_dot
+def test_build_shows_a_progress_bar_on_a_terminal_only(tmp_path):
+    import pty
+    import subprocess
+    import sys
+
+    designs_folder(tmp_path, GOOD[:2])
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [sys.executable, "-m", "archgen", "build", "designs", "-o", "output"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        timeout=120,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    assert b"Building" in shown and b"100%" in shown, shown
+    quiet = run_cli("build", "designs", "-o", "other", cwd=tmp_path)
+    assert "Building" not in quiet.err and quiet.err.strip() == "built 2, unchanged 0 → other"

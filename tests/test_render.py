@@ -283,3 +283,12 @@ def test_python_twin_renders_the_same_dot(tmp_path):
     assert (tmp_path / "yaml" / "url-shortener.dot").read_bytes() == (
         tmp_path / "python" / "url-shortener.dot"
     ).read_bytes()
+
+
+def test_graphviz_environment_overrides_are_ignored(tmp_path):
+    # With SERVER_NAME set, Graphviz refuses to read images outside GV_FILE_PATH and silently draws none.
+    env = {**os.environ, "SERVER_NAME": "example.org", "GV_FILE_PATH": str(tmp_path)}
+    result = run_cli("render", EXAMPLE, "-o", tmp_path, "--format", "svg", env=env)
+    assert result.code == 0, result.err
+    root = ElementTree.parse(tmp_path / "url-shortener.svg").getroot()
+    assert len(list(root.iter(f"{SVG}use"))) == 10
