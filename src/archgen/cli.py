@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,11 +28,17 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ArchgenError as error:
-            for line in error.lines():
-                click.echo(line, err=True)
+            echo_errors([error])
             sys.exit(EXIT_ERROR)
 
     return wrapper  # type: ignore[return-value]
+
+
+def echo_errors(errors: Iterable[ArchgenError], err: bool = True) -> None:
+    """Print each error's lines, on stderr unless told otherwise."""
+    for error in errors:
+        for line in error.lines():
+            click.echo(line, err=err)
 
 
 def settings_for(paths: tuple[Path, ...], config: Path | None, **flags: Any) -> Settings:
@@ -66,9 +72,7 @@ def validate(paths: tuple[Path, ...], config: Path | None, python: bool | None) 
     settings = settings_for(paths, config, python=python)
     results = list(api.load_all(paths or settings.designs, settings))
     problems = [result for result in results if isinstance(result, SpecError)]
-    for error in problems:
-        for line in error.lines():
-            click.echo(line)
+    echo_errors(problems, err=False)
     if not results:
         raise ArchgenError("no specs found (looked for .yaml, .yml and .py files)")
     click.echo(f"{len(results) - len(problems)} of {len(results)} specs valid", err=True)
@@ -119,9 +123,7 @@ def lint(
         paths, config, select=split_codes(select), ignore=split_codes(ignore), fail_on=fail_on, python=python
     )
     run = api.lint(paths or settings.designs, settings)
-    for error in run.errors:
-        for line in error.lines():
-            click.echo(line, err=True)
+    echo_errors(run.errors)
     click.echo(render_report(output_format, run.findings, all_rules(), run.skipped, verbose=verbose), nl=False)
     if verbose:
         for skip in run.skipped:
@@ -143,9 +145,7 @@ def estimate(paths: tuple[Path, ...], output_format: str, config: Path | None, p
 
     settings = settings_for(paths, config, python=python)
     estimates, errors = api.estimate_all(paths or settings.designs, settings)
-    for error in errors:
-        for line in error.lines():
-            click.echo(line, err=True)
+    echo_errors(errors)
     if output_format == "json":
         click.echo(json.dumps([item.as_dict() for item in estimates], indent=2, ensure_ascii=False))
     for item in estimates if output_format == "text" else ():
@@ -228,9 +228,7 @@ def report_run(run: api.RenderRun) -> None:
         click.echo(api.display_path(path))
     for warning in run.warnings:
         click.echo(f"warning: {warning}", err=True)
-    for error in run.errors:
-        for line in error.lines():
-            click.echo(line, err=True)
+    echo_errors(run.errors)
     sys.exit(EXIT_ERROR if run.errors else EXIT_OK)
 
 
@@ -315,9 +313,7 @@ def build(
         bar.close()
     for warning in run.warnings:
         click.echo(f"warning: {warning}", err=True)
-    for error in run.errors:
-        for line in error.lines():
-            click.echo(line, err=True)
+    echo_errors(run.errors)
     if check:
         for source in run.stale:
             click.echo(f"stale: {source}")
