@@ -19,7 +19,7 @@ from archgen.loader import LoadedDesign, discover, load_design
 from archgen.rules.engine import LintResult, check_codes, lint_design
 
 if TYPE_CHECKING:
-    from archgen.render.docs import Diagram, Templates
+    pass
 
 
 def display_path(path: Path) -> str:
@@ -178,13 +178,6 @@ def estimate_all(paths: Iterable[Path], settings: Settings) -> tuple[list[Design
     return estimates, errors
 
 
-def design_doc(loaded: LoadedDesign, result: LintResult, diagram: Diagram, templates: Templates) -> bytes:
-    """Return a design's Markdown document."""
-    from archgen.render.docs import DESIGN_TEMPLATE, doc_context
-
-    return templates.render(DESIGN_TEMPLATE, doc_context(loaded, result.findings, diagram)).encode()
-
-
 def docs(paths: Iterable[Path], settings: Settings, output: Path, templates: Path | None = None) -> RenderRun:
     """Write each design's Markdown document as `output/<slug>.md`, its diagram inline as Mermaid."""
     from archgen.render.docs import Diagram, Templates
@@ -195,6 +188,6 @@ def docs(paths: Iterable[Path], settings: Settings, output: Path, templates: Pat
 
     def document(loaded: LoadedDesign, result: LintResult) -> tuple[dict[str, bytes], list[str]]:
         scene = build_scene(loaded.design, single_points_of_failure(result.findings))
-        return {".md": design_doc(loaded, result, Diagram(mermaid=to_mermaid(scene)), compiled)}, []
+        return {".md": compiled.design_doc(loaded, result.findings, Diagram(mermaid=to_mermaid(scene)))}, []
 
     return publish(paths, settings, output, document)

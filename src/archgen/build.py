@@ -12,7 +12,7 @@ import datetime
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,20 +25,18 @@ from archgen.files import slug_taken, slugify, write_files
 from archgen.loader import discover, load_design
 from archgen.render import render_design
 from archgen.render.docs import (
-    DESIGN_TEMPLATE,
     INDEX_TEMPLATE,
     Diagram,
     IndexContext,
     IndexEntry,
     Templates,
     count_by_severity,
-    doc_context,
 )
 from archgen.rules.engine import lint_design
 
 MANIFEST = ".archgen-manifest.json"
 INDEX = "index.md"
-DESIGN_FILES = {"design.md": "md", "diagram.png": "png", "diagram.svg": "svg"}
+DESIGN_FILES = ("design.md", "diagram.png", "diagram.svg")
 
 
 @dataclass
@@ -66,6 +64,16 @@ class Progress(Protocol):
 
     def advance(self, source: str) -> None:
         """Report one design done (built or failed)."""
+
+
+@dataclass
+class Built:
+    """One design drawn and documented: its manifest entry, the files to write, and what to warn about."""
+
+    entry: dict[str, Any]
+    files: dict[str, bytes]
+    warnings: list[str]
+    name_at: tuple[int, int]
 
 
 @dataclass
@@ -121,15 +129,17 @@ def build(
     if progress:
         progress.start(len(pending))
 
-    def work(job: Job) -> dict[str, Any]:
+    def work(job: Job) -> Built | ArchgenError:
         try:
             return _build_one(job, settings, compiled, today)
+        except ArchgenError as error:
+            return error
         finally:
             if progress:
                 progress.advance(job.source)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
-        results = list(pool.map(lambda job: _attempt(work, job), pending))
+        results = list(pool.map(work, pending))
     slugs = {entry["slug"]: source for source, entry in entries.items()}
     for job, result in zip(pending, results, strict=True):
         if isinstance(result, ArchgenError):
@@ -137,14 +147,15 @@ def build(
             if job.source in old:
                 entries[job.source] = old[job.source]
             continue
-        if result["slug"] in slugs:
-            run.errors.append(_slug_clash(job, result, slugs[result["slug"]]))
+        slug = result.entry["slug"]
+        if slug in slugs:
+            line, column = result.name_at
+            run.errors.append(SpecError.at(job.source, line, column, slug_taken(slug, slugs[slug])))
             continue
-        slugs[result["slug"]] = job.source
-        run.warnings += [f"{job.source}: {warning}" for warning in result.pop("warnings")]
-        write_files(output / result["slug"], result.pop("data"))
-        del result["name_at"]
-        entries[job.source] = result
+        slugs[slug] = job.source
+        run.warnings += [f"{job.source}: {warning}" for warning in result.warnings]
+        write_files(output / slug, result.files)
+        entries[job.source] = result.entry
         run.built.append(job.source)
     _remove_orphans(output, old, entries)
     index = _index_text(compiled, entries).encode()
@@ -156,46 +167,28 @@ def build(
     return run
 
 
-def _attempt(work: Callable[[Job], dict[str, Any]], job: Job) -> dict[str, Any] | ArchgenError:
-    try:
-        return work(job)
-    except ArchgenError as error:
-        return error
-
-
-def _build_one(job: Job, settings: Settings, templates: Templates, today: datetime.date) -> dict[str, Any]:
-    """Lint, draw and document one spec; return its manifest entry, with the files to write under `data`."""
+def _build_one(job: Job, settings: Settings, templates: Templates, today: datetime.date) -> Built:
+    """Lint, draw and document one spec."""
     loaded = load_design(job.path, allow_python=settings.python, file=job.source)
     result = lint_design(loaded, settings, today)
     rendering = render_design(loaded.design, result.findings, ("png", "svg"))
-    doc = templates.render(
-        DESIGN_TEMPLATE, doc_context(loaded, result.findings, Diagram(svg="diagram.svg", png="diagram.png"))
-    )
     files = {
-        "design.md": doc.encode(),
+        "design.md": templates.design_doc(loaded, result.findings, Diagram(svg="diagram.svg", png="diagram.png")),
         "diagram.png": rendering.files["png"],
         "diagram.svg": rendering.files["svg"],
     }
-    slug = slugify(loaded.design.name)
     position = loaded.position("name")
     expiries = sorted(waiver.expires for waiver in loaded.design.waivers if waiver.expires and waiver.expires >= today)
-    return {
+    entry = {
         "key": job.key,
-        "slug": slug,
+        "slug": slugify(loaded.design.name),
         "name": loaded.design.name,
         "description": loaded.design.description or "",
         "counts": count_by_severity(result.findings),
         "next_expiry": expiries[0].isoformat() if expiries else None,
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
-        "warnings": rendering.warnings,
-        "data": files,
-        "name_at": (position.line, position.column),
     }
-
-
-def _slug_clash(job: Job, entry: dict[str, Any], other: str) -> SpecError:
-    line, column = entry["name_at"]
-    return SpecError.at(job.source, line, column, slug_taken(entry["slug"], other))
+    return Built(entry, files, rendering.warnings, (position.line, position.column))
 
 
 def _is_current(entry: dict[str, Any], key: str, output: Path, today: datetime.date) -> bool:
@@ -275,10 +268,8 @@ def _read_manifest(output: Path) -> dict[str, dict[str, Any]]:
 
 
 def _digest(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+    data = _read(path)
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 def _read(path: Path) -> bytes | None:

@@ -323,6 +323,10 @@ class Templates:
             hasher.update(name.encode() + b"\0" + (path.read_bytes() if path else b"") + b"\0")
         return hasher.hexdigest()
 
+    def design_doc(self, loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diagram) -> bytes:
+        """Return a design's Markdown document."""
+        return self.render(DESIGN_TEMPLATE, doc_context(loaded, findings, diagram)).encode()
+
     def render(self, name: str, context: object) -> str:
         """Render one template with the context's fields; any template failure is one RenderError."""
         try:
