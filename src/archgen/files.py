@@ -15,6 +15,13 @@ from archgen.errors import RenderError
 SLUG_LENGTH = 64
 
 
+def bundled(packaged: str, checkout: str) -> Path:
+    """Return a data folder shipped in the wheel as archgen/<packaged>, or a checkout's top-level <checkout>."""
+    package = Path(__file__).resolve().parent
+    folder = package / packaged
+    return folder if folder.is_dir() else package.parent.parent / checkout
+
+
 def slugify(name: str) -> str:
     """Return a file-name-safe slug: lowercase ASCII letters, digits and dashes, never empty."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from archgen.errors import ConfigError
-from archgen.files import slugify, write_files
+from archgen.files import bundled, slugify, write_files
 from archgen.loader import SPEC_SUFFIXES, load_design
 from archgen.loader.checks import suggest
 
@@ -40,8 +40,7 @@ components:
 
 def gallery() -> Path:
     """Return the gallery folder: inside the wheel, or the checkout's designs/."""
-    packaged = Path(__file__).resolve().parent / "gallery"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "designs"
+    return bundled("gallery", "designs")
 
 
 def examples() -> dict[str, Path]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from archgen import __version__
 from archgen.analysis.capacity import Row, estimate, table
 from archgen.errors import RenderError
+from archgen.files import bundled
 from archgen.findings import SEVERITY_RANK, Finding
 from archgen.loader import LoadedDesign
 from archgen.model import Cache, Call, Component, StoreBase
@@ -31,10 +32,7 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]|#~!])")
 
 def default_templates() -> Path:
     """Return the folder of the default templates: inside the wheel, or the checkout's templates/."""
-    packaged = Path(__file__).resolve().parent.parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "templates"
+    return bundled("templates", "templates")
 
 
 def markdown_text(value: object) -> str:
