@@ -1,23 +1,41 @@
-"""The `archgen` command: a thin layer over archgen.api."""
+"""The `archgen` command: parse flags, call archgen.api, print, and decide the exit code.
+
+Each command imports the API when it runs, so `--version` and `--help` start without
+loading the spec model. `finish` is the one place that turns an outcome into an exit code.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from archgen import __version__, api
-from archgen.config import Settings, load_settings
-from archgen.errors import ArchgenError, SpecError
+from archgen import __version__
+from archgen.errors import ArchgenError
+from archgen.vocabulary import ESTIMATE_FORMATS, PICTURE_FORMATS, REPORT_FORMATS, SEVERITIES, ExitCode
+
+if TYPE_CHECKING:
+    from archgen.api import Settings, WriteRun
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+def exit_code(*, errors: bool, failing: bool = False) -> ExitCode:
+    """Decide every command's exit code: 2 on errors, 1 when the outcome fails (findings, stale output), else 0."""
+    return ExitCode.ERROR if errors else ExitCode.FINDINGS if failing else ExitCode.OK
+
+
+def finish(errors: Sequence[ArchgenError] = (), *, failing: bool = False) -> NoReturn:
+    """Print the errors on stderr, then exit with the code they and `failing` decide."""
+    for error in errors:
+        for line in error.lines():
+            click.echo(line, err=True)
+    sys.exit(exit_code(errors=bool(errors), failing=failing))
 
 
 def reports_errors(command: F) -> F:
@@ -28,23 +46,45 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ArchgenError as error:
-            echo_errors([error])
-            sys.exit(EXIT_ERROR)
+            finish([error])
 
     return wrapper  # type: ignore[return-value]
 
 
-def echo_errors(errors: Iterable[ArchgenError], err: bool = True) -> None:
-    """Print each error's lines, on stderr unless told otherwise."""
-    for error in errors:
-        for line in error.lines():
-            click.echo(line, err=err)
-
-
 def settings_for(paths: tuple[Path, ...], config: Path | None, **flags: Any) -> Settings:
     """Read the config that applies to the first path, then apply the flags that were given."""
+    from archgen import api
+
     start = paths[0] if paths else Path.cwd()
-    return load_settings(start, config).merged(**flags)
+    return api.load_settings(start, config).merged(**flags)
+
+
+def split_codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Turn repeated and comma-separated code options into one tuple; None when not given."""
+    codes = tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+    return codes or None
+
+
+def split_formats(context: click.Context, parameter: click.Parameter, value: str) -> tuple[str, ...]:
+    """Turn `png,svg` into a tuple of known formats, or fail with the allowed ones."""
+    formats = tuple(fmt.strip().lower() for fmt in value.split(",") if fmt.strip())
+    unknown = ", ".join(fmt for fmt in formats if fmt not in PICTURE_FORMATS)
+    if unknown or not formats:
+        raise click.BadParameter(
+            f"{unknown or repr(value)}: choose from {', '.join(PICTURE_FORMATS)}", context, parameter
+        )
+    return formats
+
+
+def echo_written(run: WriteRun) -> NoReturn:
+    """Print what a run wrote and its warnings, then finish with its errors."""
+    from archgen.api import display_path
+
+    for path in run.written:
+        click.echo(display_path(path))
+    for warning in run.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    finish(run.errors)
 
 
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
@@ -54,6 +94,24 @@ config_option = click.option(
 python_option = click.option(
     "--python/--no-python", "python", default=None, help="Allow Python specs (they run as code)."
 )
+templates_option = click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of Jinja2 templates overriding the defaults (run sandboxed).",
+)
+
+
+def output_option(what: str) -> Callable[[F], F]:
+    """Return the `-o/--output` option of a command that writes files named by each design's slug."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=".",
+        show_default=True,
+        help=f"Folder for {what}, named after each design's slug.",
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,45 +127,41 @@ def main() -> None:
 @reports_errors
 def validate(paths: tuple[Path, ...], config: Path | None, python: bool | None) -> None:
     """Check specs only (exit 0 valid, 2 invalid)."""
+    from archgen import api
+
     settings = settings_for(paths, config, python=python)
-    results = list(api.load_all(paths or settings.designs, settings))
-    problems = [result for result in results if isinstance(result, SpecError)]
-    echo_errors(problems, err=False)
-    if not results:
+    run = api.validate(paths or settings.designs, settings)
+    for error in run.errors:
+        for line in error.lines():
+            click.echo(line)
+    total = len(run.designs) + len(run.errors)
+    if not total:
         raise ArchgenError("no specs found (looked for .yaml, .yml and .py files)")
-    click.echo(f"{len(results) - len(problems)} of {len(results)} specs valid", err=True)
-    sys.exit(EXIT_ERROR if problems else EXIT_OK)
+    click.echo(f"{len(run.designs)} of {total} specs valid", err=True)
+    sys.exit(exit_code(errors=bool(run.errors)))
 
 
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the spec."""
-    from archgen.model import json_schema
+    from archgen import api
 
-    click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
-
-
-def split_codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
-    """Turn repeated and comma-separated code options into one tuple; None when not given."""
-    codes = tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
-    return codes or None
+    click.echo(json.dumps(api.json_schema(), indent=2, sort_keys=True))
 
 
 @main.command()
 @paths_argument
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text")
+@click.option("--format", "output_format", type=click.Choice(REPORT_FORMATS), default="text")
 @click.option("--select", multiple=True, help="Rule codes or prefixes to run (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to skip (comma-separated).")
-@click.option(
-    "--fail-on", type=click.Choice(["error", "warning", "info"]), default=None, help="Lowest severity that fails."
-)
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that fails.")
 @click.option("-v", "--verbose", is_flag=True, help="Also say which rules were skipped and why.")
 @config_option
 @python_option
 @reports_errors
 def lint(
     paths: tuple[Path, ...],
-    output_format: str,
+    output_format: Any,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str | None,
@@ -116,71 +170,44 @@ def lint(
     python: bool | None,
 ) -> None:
     """Check designs against the system-design checklist (exit 0 clean, 1 findings, 2 bad input)."""
-    from archgen.report import render_report, summary
-    from archgen.rules.base import all_rules
+    from archgen import api
 
     settings = settings_for(
         paths, config, select=split_codes(select), ignore=split_codes(ignore), fail_on=fail_on, python=python
     )
     run = api.lint(paths or settings.designs, settings)
-    echo_errors(run.errors)
-    click.echo(render_report(output_format, run.findings, all_rules(), run.skipped, verbose=verbose), nl=False)
+    click.echo(api.format_report(output_format, run.findings, run.skipped, verbose=verbose), nl=False)
     if verbose:
         for skip in run.skipped:
             click.echo(f"{skip.file}: {skip.code} skipped: {skip.reason}", err=True)
     if output_format == "text" and run.results:
-        click.echo(summary(run.findings), err=True)
-    sys.exit(run.exit_code(settings.fail_on))
+        click.echo(api.summary(run.findings), err=True)
+    finish(run.errors, failing=bool(run.at_or_above(settings.fail_on)))
 
 
 @main.command()
 @paths_argument
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "output_format", type=click.Choice(ESTIMATE_FORMATS), default="text")
 @config_option
 @python_option
 @reports_errors
 def estimate(paths: tuple[Path, ...], output_format: str, config: Path | None, python: bool | None) -> None:
     """Estimate capacity the back-of-the-envelope way: requests, storage, servers, bandwidth, cache."""
-    from archgen.analysis.capacity import table
+    from archgen import api
 
     settings = settings_for(paths, config, python=python)
-    estimates, errors = api.estimate_all(paths or settings.designs, settings)
-    echo_errors(errors)
+    run = api.estimate_all(paths or settings.designs, settings)
     if output_format == "json":
-        click.echo(json.dumps([item.as_dict() for item in estimates], indent=2, ensure_ascii=False))
-    for item in estimates if output_format == "text" else ():
-        design = item.loaded.design
-        click.echo(f"{design.name} ({item.loaded.file})")
-        if item.estimate is None or design.capacity is None:
+        click.echo(json.dumps([item.as_dict() for item in run.estimates], indent=2, ensure_ascii=False))
+    for item in run.estimates if output_format == "text" else ():
+        click.echo(f"{item.loaded.design.name} ({item.loaded.file})")
+        if not item.table:
             click.echo("  no capacity section: add one to get an estimate (see `archgen schema`)\n")
             continue
-        for row in table(design.capacity, item.estimate):
+        for row in item.table:
             click.echo(f"  {row.quantity:<17} {row.value:<34} {row.working}")
         click.echo()
-    sys.exit(EXIT_ERROR if errors else EXIT_OK)
-
-
-def output_option(what: str) -> Callable[[F], F]:
-    """Return the `-o/--output` option of a command that writes files named by each design's slug."""
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=".",
-        show_default=True,
-        help=f"Folder for {what}, named after each design's slug.",
-    )
-
-
-def split_formats(context: click.Context, parameter: click.Parameter, value: str) -> tuple[str, ...]:
-    """Turn `png,svg` into a tuple of known formats, or fail with the allowed ones."""
-    from archgen.render import FORMATS
-
-    formats = tuple(fmt.strip().lower() for fmt in value.split(",") if fmt.strip())
-    unknown = ", ".join(fmt for fmt in formats if fmt not in FORMATS)
-    if unknown or not formats:
-        raise click.BadParameter(f"{unknown or repr(value)}: choose from {', '.join(FORMATS)}", context, parameter)
-    return formats
+    finish(run.errors)
 
 
 @main.command()
@@ -202,34 +229,17 @@ def split_formats(context: click.Context, parameter: click.Parameter, value: str
 def render(
     paths: tuple[Path, ...],
     output: Path,
-    formats: tuple[str, ...],
+    formats: Any,
     no_highlight: bool,
     dpi: int | None,
     config: Path | None,
     python: bool | None,
 ) -> None:
     """Draw designs as PNG, SVG, DOT or Mermaid, single points of failure in red (exit 2 on bad input)."""
+    from archgen import api
+
     settings = settings_for(paths, config, python=python)
-    run = api.render(paths or settings.designs, settings, output, formats, highlight=not no_highlight, dpi=dpi)
-    report_run(run)
-
-
-templates_option = click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="Folder of Jinja2 templates overriding the defaults (run sandboxed).",
-)
-
-
-def report_run(run: api.RenderRun) -> None:
-    """Print what a run wrote, its warnings and its errors; exit 2 if any design failed."""
-    for path in run.written:
-        click.echo(api.display_path(path))
-    for warning in run.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    echo_errors(run.errors)
-    sys.exit(EXIT_ERROR if run.errors else EXIT_OK)
+    echo_written(api.render(paths or settings.designs, output, formats, settings, highlight=not no_highlight, dpi=dpi))
 
 
 @main.command()
@@ -243,8 +253,10 @@ def docs(
     paths: tuple[Path, ...], output: Path, templates: Path | None, config: Path | None, python: bool | None
 ) -> None:
     """Write each design's Markdown design document, its diagram inline as Mermaid."""
-    settings = settings_for(paths, config, python=python)
-    report_run(api.docs(paths or settings.designs, settings, output, templates or settings.templates))
+    from archgen import api
+
+    settings = settings_for(paths, config, python=python, templates=templates)
+    echo_written(api.docs(paths or settings.designs, output, settings))
 
 
 class ProgressBar:
@@ -295,25 +307,16 @@ def build(
     python: bool | None,
 ) -> None:
     """Lint, render and document every design into output/<slug>/, plus output/index.md."""
-    from archgen.build import build as build_all
+    from archgen import api
 
     settings = settings_for(paths, config, python=python, output=output, templates=templates)
     bar = ProgressBar()
     try:
-        run = build_all(
-            paths or settings.designs,
-            settings,
-            settings.output,
-            jobs=jobs,
-            check=check,
-            templates=settings.templates,
-            progress=bar,
-        )
+        run = api.build(paths or settings.designs, settings.output, settings, jobs=jobs, check=check, progress=bar)
     finally:
         bar.close()
     for warning in run.warnings:
         click.echo(f"warning: {warning}", err=True)
-    echo_errors(run.errors)
     if check:
         for source in run.stale:
             click.echo(f"stale: {source}")
@@ -321,7 +324,7 @@ def build(
     else:
         failed = f", {len(run.errors)} failed" if run.errors else ""
         click.echo(f"built {len(run.built)}, unchanged {len(run.unchanged)}{failed} → {settings.output}", err=True)
-    sys.exit(run.exit_code(check))
+    finish(run.errors, failing=check and bool(run.stale))
 
 
 @main.command()
@@ -334,13 +337,14 @@ def build(
     default=None,
     help="Folder for the new spec (default: the first designs folder).",
 )
+@config_option
 @reports_errors
-def new(name: str, example: str | None, output: Path | None) -> None:
+def new(name: str, example: str | None, output: Path | None, config: Path | None) -> None:
     """Start a new design NAME, blank or from the gallery, with the schema header editors read."""
-    from archgen.scaffold import new_design
+    from archgen import api
 
-    folder = output or load_settings(Path.cwd(), None).designs[0]
-    for path in new_design(name, folder, example):
+    folder = output or settings_for((), config).designs[0]
+    for path in api.new_design(name, folder, example):
         click.echo(api.display_path(path))
 
 
@@ -348,12 +352,12 @@ def new(name: str, example: str | None, output: Path | None) -> None:
 @click.option("--markdown", is_flag=True, help="Print the whole catalogue as Markdown (docs/rules.md).")
 def list_rules(markdown: bool) -> None:
     """List every rule: code, name, default severity, summary."""
-    from archgen.rules.base import all_rules, catalogue_markdown
+    from archgen import api
 
     if markdown:
-        click.echo(catalogue_markdown(), nl=False)
+        click.echo(api.catalogue_markdown(), nl=False)
         return
-    for code, rule in all_rules().items():
+    for code, rule in api.rules().items():
         click.echo(f"{code}  {rule.name:<30} {rule.severity:<8} {rule.summary}")
 
 
@@ -362,11 +366,6 @@ def list_rules(markdown: bool) -> None:
 @reports_errors
 def explain(code: str) -> None:
     """Print a rule's page: why, how to fix, an example."""
-    from archgen.loader.checks import suggest
-    from archgen.rules.base import all_rules
+    from archgen import api
 
-    rules = all_rules()
-    rule = rules.get(code.upper())
-    if rule is None:
-        raise ArchgenError(f"no rule {code!r}{suggest(code.upper(), rules)}")
-    click.echo(rule.page, nl=False)
+    click.echo(api.explain(code).page, nl=False)

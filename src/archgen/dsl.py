@@ -10,14 +10,15 @@ Each component remembers the line of the call that made it, so findings point th
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any, ClassVar, Union
 
-from archgen.loader.source import Position
+from archgen.positions import Position
 
 _PACKAGE = str(Path(__file__).resolve().parent)
 _current: contextvars.ContextVar[Design | None] = contextvars.ContextVar("archgen_design", default=None)
@@ -37,6 +38,17 @@ def _caller() -> Position:
     if 0 <= index < len(positions) and positions[index][2] is not None:
         column = (positions[index][2] or 0) + 1
     return Position(frame.f_lineno, column)
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[list[Design]]:
+    """Collect the designs whose `with Design(...)` blocks complete inside this block."""
+    finished: list[Design] = []
+    token = _finished.set(finished)
+    try:
+        yield finished
+    finally:
+        _finished.reset(token)
 
 
 class Design:

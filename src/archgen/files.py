@@ -22,6 +22,15 @@ def bundled(packaged: str, checkout: str) -> Path:
     return folder if folder.is_dir() else package.parent.parent / checkout
 
 
+def display_path(path: Path) -> str:
+    """Return the path as users want to see it: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
 def slugify(name: str) -> str:
     """Return a file-name-safe slug: lowercase ASCII letters, digits and dashes, never empty."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+from archgen.vocabulary import Severity
 
 
 @dataclass(frozen=True)
@@ -14,21 +14,23 @@ class Finding:
 
     code: str
     name: str
-    severity: str
+    severity: Severity
     message: str
     file: str
     line: int
     column: int
     component: str | None = None
     details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: Components the picture marks for this finding (a SPOF, what a lost zone takes down).
+    marks: tuple[str, ...] = field(default=(), compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order findings by position, then code."""
         return (self.file, self.line, self.column, self.code, self.component or "")
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the finding as the JSON report writes it."""
-        return {
+        """Return the finding as the JSON report writes it: the core keys, then the rule's details."""
+        core: dict[str, Any] = {
             "code": self.code,
             "name": self.name,
             "severity": self.severity,
@@ -37,8 +39,9 @@ class Finding:
             "line": self.line,
             "column": self.column,
             "component": self.component,
-            **self.details,
         }
+        # A rule's details add keys; they never replace the core ones.
+        return core | {key: value for key, value in self.details.items() if key not in core}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -101,6 +101,41 @@ class DesignGraph:
             if len(group) > 1 or group[0] in successors[group[0]]:
                 cycles.append(_cycle_through(group, successors))
         return cycles
+
+
+def reach(
+    graph: DesignGraph, starts: Iterable[str], *, through: Callable[[str], bool], optional: bool = False
+) -> dict[str, str | None]:
+    """Return the components reachable from `starts` over synchronous calls, with the caller each was reached from.
+
+    Only components for which `through` is true are expanded; `optional` also follows optional calls.
+    """
+    parents: dict[str, str | None] = {}
+    queue: deque[str] = deque()
+    for start in starts:
+        if start not in parents:
+            parents[start] = None
+            queue.append(start)
+    while queue:
+        node = queue.popleft()
+        if not through(node):
+            continue
+        for call in graph.components[node].calls:
+            if call.is_async or (call.optional and not optional):
+                continue
+            for target in call.targets:
+                if target not in parents:
+                    parents[target] = node
+                    queue.append(target)
+    return parents
+
+
+def path_to(parents: dict[str, str | None], node: str) -> list[str]:
+    """Return the path from a start to `node` in a `reach` result."""
+    path = [node]
+    while (parent := parents[path[-1]]) is not None:
+        path.append(parent)
+    return path[::-1]
 
 
 def strongly_connected(nodes: tuple[str, ...], successors: dict[str, list[str]]) -> list[list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import typing
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -13,10 +14,6 @@ from archgen.units import Count, Duration, Rate, Size
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
 ComponentId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=128)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
-
-STORE_KINDS = frozenset({"database", "cache", "queue", "object_storage", "search"})
-COMPUTE_KINDS = frozenset({"web", "service", "worker"})
-OUTSIDE_KINDS = frozenset({"client", "external"})
 
 
 class Frozen(BaseModel):
@@ -289,23 +286,10 @@ Component = Annotated[
     ],
     Field(discriminator="kind"),
 ]
-KINDS: tuple[str, ...] = (
-    "client",
-    "external",
-    "dns",
-    "cdn",
-    "load_balancer",
-    "api_gateway",
-    "web",
-    "service",
-    "worker",
-    "cache",
-    "database",
-    "queue",
-    "object_storage",
-    "search",
-    "monitoring",
-)
+#: The component classes, in the order the spec documents their kinds.
+COMPONENT_CLASSES: tuple[type[ComponentBase], ...] = typing.get_args(typing.get_args(Component)[0])
+KINDS: tuple[str, ...] = tuple(typing.get_args(cls.model_fields["kind"].annotation)[0] for cls in COMPONENT_CLASSES)
+STORE_KINDS = frozenset(kind for cls, kind in zip(COMPONENT_CLASSES, KINDS, strict=True) if issubclass(cls, StoreBase))
 
 
 class NonFunctional(Frozen):

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
+from archgen.text import shorten
+
 COUNT_SUFFIXES = {"": 1, "K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
 SIZE_UNITS = {
     "B": 1,
@@ -95,11 +97,6 @@ def parse_rate(value: Any) -> float:
         periods = ", ".join(sorted(set(RATE_PERIODS)))
         raise ValueError(f"{shorten(value)!r} is not a rate (examples: 100/min, 1000/s; periods: {periods})")
     return float(match.group(1)) / RATE_PERIODS[match.group(2)]
-
-
-def shorten(text: str, limit: int = 40) -> str:
-    """Cut a user value for an error message so a huge one is never echoed whole."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def format_count(value: float) -> str:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archgen.errors import SpecError
+from archgen.files import display_path
 from archgen.loader.checks import build_design
-from archgen.loader.source import Position, SourceMap
+from archgen.loader.source import PathSourceMap, SourceMap
 from archgen.loader.yaml_spec import parse_yaml
 from archgen.model import Design
+from archgen.positions import Position
+
+if TYPE_CHECKING:
+    from archgen import dsl
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SPEC_SUFFIXES = (*YAML_SUFFIXES, ".py")
@@ -54,6 +60,32 @@ def load_design(path: Path, *, allow_python: bool = True, file: str | None = Non
         raw_python, python_source = run_python(path, file)
         return LoadedDesign(build_design(raw_python, python_source, file), python_source, file, digest)
     raise SpecError.at(file, 1, 1, f"not a spec: expected one of {', '.join(SPEC_SUFFIXES)}")
+
+
+def load_text(text: str | bytes, file: str = "<text>") -> LoadedDesign:
+    """Load and validate a YAML spec held in memory; positions refer to `file`."""
+    data = text.encode() if isinstance(text, str) else text
+    raw, source = parse_yaml(data, file)
+    return LoadedDesign(build_design(raw, source, file), source, file, hashlib.sha256(data).hexdigest())
+
+
+def load_model(design: Design | dsl.Design, file: str = "<memory>") -> LoadedDesign:
+    """Wrap a design built in memory, as a model or with the Python front-end (validated on the way)."""
+    if isinstance(design, Design):
+        data = design.model_dump_json(by_alias=True).encode()
+        return LoadedDesign(design, PathSourceMap(), file, hashlib.sha256(data).hexdigest())
+    raw, positions = design.to_spec(), PathSourceMap(design.positions())
+    data = repr(raw).encode()
+    return LoadedDesign(build_design(raw, positions, file), positions, file, hashlib.sha256(data).hexdigest())
+
+
+def load_all(paths: Iterable[Path], *, allow_python: bool = True) -> Iterator[LoadedDesign | SpecError]:
+    """Load every spec under `paths`; yield each design, or the error that stopped it."""
+    for path in discover(paths):
+        try:
+            yield load_design(path, allow_python=allow_python, file=display_path(path))
+        except SpecError as error:
+            yield error
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:

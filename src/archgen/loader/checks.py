@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
@@ -15,7 +14,7 @@ from pydantic import BaseModel
 from archgen.errors import Problem, SpecError
 from archgen.loader.source import SourceMap
 from archgen.model import KINDS, STORE_KINDS, Design
-from archgen.units import shorten
+from archgen.text import shorten, suggest
 
 Loc = tuple[str | int, ...]
 
@@ -51,12 +50,6 @@ def build_design(raw: Any, source: SourceMap, file: str) -> Design:
     if problems or design is None:
         raise SpecError(list(problems.values()))
     return design
-
-
-def suggest(word: str, choices: typing.Iterable[str]) -> str:
-    """Return "; did you mean 'x'?" for the closest choice, or an empty string."""
-    close = difflib.get_close_matches(str(word), [str(choice) for choice in choices], n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _explain(detail: Mapping[str, Any], raw: Any) -> tuple[Loc, str, bool]:

@@ -20,12 +20,11 @@ def run_python(path: Path, file: str) -> tuple[dict[str, Any], PathSourceMap]:
         raise SpecError.at(file, error.lineno or 1, error.offset or 1, f"invalid Python: {error.msg}") from None
     except ValueError as error:
         raise SpecError.at(file, 1, 1, f"invalid Python: {error}") from None
-    finished: list[dsl.Design] = []
-    token = dsl._finished.set(finished)
     folder = str(path.parent)
     sys.path.insert(0, folder)
     try:
-        exec(code, {"__name__": "__archgen_spec__", "__file__": str(path)})
+        with dsl.collecting() as finished:
+            exec(code, {"__name__": "__archgen_spec__", "__file__": str(path)})
     except SpecError:
         raise
     except BaseException as error:
@@ -34,7 +33,6 @@ def run_python(path: Path, file: str) -> tuple[dict[str, Any], PathSourceMap]:
         line = _spec_line(error, str(path))
         raise SpecError.at(file, line, 1, f"the spec raised {type(error).__name__}: {error}") from None
     finally:
-        dsl._finished.reset(token)
         if folder in sys.path:
             sys.path.remove(folder)
     if len(finished) != 1:

@@ -8,15 +8,9 @@ from typing import Protocol
 
 import yaml
 
+from archgen.positions import Position
+
 Path = Sequence[str | int]
-
-
-@dataclass(frozen=True)
-class Position:
-    """A 1-based line and column in a file."""
-
-    line: int
-    column: int
 
 
 class SourceMap(Protocol):

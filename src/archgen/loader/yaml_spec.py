@@ -9,7 +9,7 @@ import yaml
 
 from archgen.errors import Problem, SpecError
 from archgen.loader.source import YamlSourceMap
-from archgen.units import shorten
+from archgen.text import shorten
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -9,9 +9,7 @@ from archgen.model import Design
 from archgen.render.diagram import Rendering, run_dot, to_dot
 from archgen.render.mermaid import to_mermaid
 from archgen.render.scene import build_scene, single_points_of_failure
-
-FORMATS = ("png", "svg", "dot", "mermaid")
-EXTENSIONS = {"png": "png", "svg": "svg", "dot": "dot", "mermaid": "mmd"}
+from archgen.vocabulary import PICTURE_FORMATS
 
 
 def render_design(
@@ -23,7 +21,7 @@ def render_design(
     dpi: int | None = None,
 ) -> Rendering:
     """Draw the design in every format asked for; PNG and SVG come from one Graphviz layout."""
-    wanted = [fmt for fmt in FORMATS if fmt in set(formats)]
+    wanted = [fmt for fmt in PICTURE_FORMATS if fmt in set(formats)]
     scene = build_scene(design, single_points_of_failure(findings) if highlight else frozenset())
     files: dict[str, bytes] = {}
     warnings: list[str] = []

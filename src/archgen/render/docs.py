@@ -16,17 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archgen import __version__
-from archgen.analysis.capacity import Row, estimate, table
+from archgen.analysis.capacity import estimate
 from archgen.errors import RenderError
 from archgen.files import bundled
-from archgen.findings import SEVERITY_RANK, Finding
+from archgen.findings import Finding
 from archgen.loader import LoadedDesign
 from archgen.model import Cache, Call, Component, StoreBase
+from archgen.render.capacity import Row, table
+from archgen.text import plural
 from archgen.units import format_count, format_rate, format_size
+from archgen.vocabulary import SEVERITIES, SEVERITY_RANK
 
 DESIGN_TEMPLATE = "design.md.j2"
 INDEX_TEMPLATE = "index.md.j2"
-SEVERITIES = ("error", "warning", "info")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]|#~!])")
 
 
@@ -101,7 +103,7 @@ class IndexContext:
 
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     """Count findings per severity, every severity present."""
-    counts = dict.fromkeys(SEVERITIES, 0)
+    counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for finding in findings:
         counts[finding.severity] += 1
     return counts
@@ -123,7 +125,7 @@ def doc_context(loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diag
         source=loaded.file,
         version=__version__,
         counts=counts,
-        findings_summary=", ".join(_plural(counts[severity], severity) for severity in SEVERITIES),
+        findings_summary=", ".join(plural(counts[severity], severity) for severity in SEVERITIES),
         functional=list(requirements.functional) if requirements else [],
         non_functional=_non_functional(loaded),
         capacity=table(capacity, result) if capacity and result else [],
@@ -189,10 +191,6 @@ def doc_context(loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diag
             for finding in ordered
         ],
     )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _non_functional(loaded: LoadedDesign) -> list[dict[str, str]]:

@@ -57,14 +57,8 @@ class Scene:
 
 
 def single_points_of_failure(findings: Iterable[Finding]) -> frozenset[str]:
-    """Return the components to highlight: REL001's, and those a REL002 zone loss takes down."""
-    spofs: set[str] = set()
-    for finding in findings:
-        if finding.code == "REL001" and finding.component:
-            spofs.add(finding.component)
-        elif finding.code == "REL002":
-            spofs.update(finding.details.get("lost", ()))
-    return frozenset(spofs)
+    """Return the components to highlight: those the rules mark (a SPOF, what a lost zone takes down)."""
+    return frozenset(component for finding in findings for component in finding.marks)
 
 
 def build_scene(design: Design, spofs: frozenset[str] = frozenset()) -> Scene:

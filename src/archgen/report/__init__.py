@@ -7,30 +7,33 @@ import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import PurePath
 from typing import Any
+from urllib.parse import quote
 
 from archgen import __version__
 from archgen.findings import Finding, Skipped
-from archgen.rules.base import Rule
+from archgen.rules.base import Rule, all_rules
+from archgen.text import plural
+from archgen.vocabulary import SEVERITIES, ReportFormat
 
-FORMATS = ("text", "json", "sarif", "github")
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def render_report(
-    format: str,
+def format_report(
+    format: ReportFormat,
     findings: Sequence[Finding],
-    rules: dict[str, Rule],
     skipped: Sequence[Skipped] = (),
     *,
     verbose: bool = False,
+    rules: dict[str, Rule] | None = None,
 ) -> str:
-    """Return the findings in the named format."""
+    """Return the findings in the named format; `verbose` adds the skipped rules to JSON."""
     if format == "json":
         return as_json(findings, skipped if verbose else ())
     if format == "sarif":
-        return as_sarif(findings, rules)
+        return as_sarif(findings, rules or all_rules())
     if format == "github":
         return as_github(findings)
     return as_text(findings)
@@ -46,13 +49,8 @@ def summary(findings: Sequence[Finding]) -> str:
     if not findings:
         return "No findings."
     counts = Counter(finding.severity for finding in findings)
-    parts = [
-        f"{counts[severity]} {severity}{'s' if counts[severity] != 1 else ''}"
-        for severity in ("error", "warning", "info")
-        if counts[severity]
-    ]
-    total = len(findings)
-    return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)})."
+    parts = [plural(counts[severity], severity) for severity in SEVERITIES if counts[severity]]
+    return f"Found {plural(len(findings), 'finding')} ({', '.join(parts)})."
 
 
 def as_json(findings: Iterable[Finding], skipped: Iterable[Skipped] = ()) -> str:
@@ -64,6 +62,14 @@ def as_json(findings: Iterable[Finding], skipped: Iterable[Skipped] = ()) -> str
 
 def _uri(file: str) -> str:
     return file.replace(os.sep, "/")
+
+
+def _artifact(file: str) -> dict[str, str]:
+    """Return a SARIF artifact location: relative to the source root inside it, a file:// URI outside."""
+    path = PurePath(file)
+    if path.is_absolute():
+        return {"uri": path.as_uri()}
+    return {"uri": quote(_uri(file)), "uriBaseId": "%SRCROOT%"}
 
 
 def fingerprint(finding: Finding) -> str:
@@ -101,7 +107,7 @@ def as_sarif(findings: Sequence[Finding], rules: dict[str, Rule]) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(finding.file), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": _artifact(finding.file),
                         "region": {"startLine": finding.line, "startColumn": finding.column},
                     }
                 }

@@ -1,23 +1,34 @@
-"""What a rule is, what it is given, and the registry that finds every rule module."""
+"""What a rule is, what it is given, and the registry that finds every rule module.
+
+A rule module registers itself with `@rule(code=..., name=..., ...)`; its docstring is the
+rule's page. The registry checks that a code is registered once, by the module named after
+it (`rel001_*.py` registers REL001), so adding a rule touches no list.
+
+Thresholds (SCL001's read/write ratio of 5, ...) are module constants, not options: they are
+the checklist's numbers, and a team that disagrees changes the rule's severity or waives it.
+"""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import re
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from archgen.analysis.capacity import Estimate, estimate
 from archgen.analysis.failure import FailureAnalysis
 from archgen.graph import DesignGraph
-from archgen.model import Design
+from archgen.model import Design, Waiver
+from archgen.vocabulary import Severity
 
 SpecPath = tuple[str | int, ...]
+#: When a rule runs: on the design, or after the waivers have been applied (to judge them).
+Stage = Literal["design", "waivers"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,18 @@ class Issue:
     component: str | None = None
     where: SpecPath | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    #: Components the picture marks for this issue.
+    marks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WaiverReview:
+    """How a design's waivers fared: which silenced a finding, which expired, which rules ran."""
+
+    waivers: tuple[Waiver, ...]
+    used: tuple[bool, ...]
+    expired: tuple[bool, ...]
+    ran: frozenset[str]
 
 
 class Context:
@@ -36,6 +59,7 @@ class Context:
     def __init__(self, design: Design) -> None:
         self.design = design
         self.graph = DesignGraph(design)
+        self.review: WaiverReview | None = None
 
     @cached_property
     def failures(self) -> FailureAnalysis:
@@ -47,6 +71,13 @@ class Context:
         """Return the capacity estimate, or None when the design has no capacity section."""
         return estimate(self.design.capacity) if self.design.capacity else None
 
+    @property
+    def waivers(self) -> WaiverReview:
+        """Return how the waivers fared; only rules of the `waivers` stage may ask."""
+        if self.review is None:
+            raise RuntimeError("the waiver review exists only for rules of the `waivers` stage")
+        return self.review
+
 
 Check = Callable[[Context], Iterable[Issue]]
 
@@ -57,12 +88,16 @@ class Rule:
 
     code: str
     name: str
-    severity: str
+    severity: Severity
     summary: str
     section: str
     check: Check
     doc: str
     requires: tuple[str, ...] = ()
+    #: A code prefix: findings of other rules of that family on a component this rule reports are
+    #: dropped (one root cause, one finding).
+    shadows: str | None = None
+    stage: Stage = "design"
 
     def skip_reason(self, design: Design) -> str | None:
         """Return why the rule cannot run on the design, or None when it can."""
@@ -85,63 +120,51 @@ _registry_lock = threading.Lock()
 
 
 def rule(
-    code: str, name: str, severity: str, summary: str, *, section: str, requires: tuple[str, ...] = ()
+    *,
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    section: str,
+    requires: tuple[str, ...] = (),
+    shadows: str | None = None,
+    stage: Stage = "design",
 ) -> Callable[[Check], Check]:
     """Register the decorated check as a rule; its module's docstring is the rule's page."""
 
-    def register(check: Check) -> Check:
+    def decorate(check: Check) -> Check:
         module = importlib.import_module(check.__module__)
-        _registry[code] = Rule(code, name, severity, summary, section, check, module.__doc__ or "", requires)
+        doc = module.__doc__ or ""
+        register(Rule(code, name, severity, summary, section, check, doc, requires, shadows, stage), check.__module__)
         return check
 
-    return register
+    return decorate
+
+
+def register(new: Rule, module: str) -> None:
+    """Add a rule to the registry; refuse a second rule of one code, or a module not named after its code."""
+    file = module.rsplit(".", 1)[-1]
+    if not file.startswith(f"{new.code.lower()}_"):
+        raise ValueError(f"rule {new.code} is registered by {module}; its module must be named {new.code.lower()}_*.py")
+    if new.code in _registry:
+        raise ValueError(f"rule {new.code} is registered twice: by {_registry[new.code].check.__module__} and {module}")
+    _registry[new.code] = new
 
 
 def all_rules() -> dict[str, Rule]:
     """Import every rule module of this package once and return the rules by code, sorted."""
     # Builds lint designs on several threads: none may see the registry half filled.
     with _registry_lock:
-        if not _registry:
-            package = importlib.import_module("archgen.rules")
-            for module in pkgutil.iter_modules(package.__path__):
-                if RULE_MODULE.match(module.name):
-                    importlib.import_module(f"archgen.rules.{module.name}")
+        _import_rule_modules()
         return dict(sorted(_registry.items()))
 
 
-def reach(
-    graph: DesignGraph, starts: Iterable[str], *, through: Callable[[str], bool], optional: bool = False
-) -> dict[str, str | None]:
-    """Return the components reachable from `starts` over synchronous calls, with the caller each was reached from.
-
-    Only components for which `through` is true are expanded; `optional` also follows optional calls.
-    """
-    parents: dict[str, str | None] = {}
-    queue: deque[str] = deque()
-    for start in starts:
-        if start not in parents:
-            parents[start] = None
-            queue.append(start)
-    while queue:
-        node = queue.popleft()
-        if not through(node):
-            continue
-        for call in graph.components[node].calls:
-            if call.is_async or (call.optional and not optional):
-                continue
-            for target in call.targets:
-                if target not in parents:
-                    parents[target] = node
-                    queue.append(target)
-    return parents
-
-
-def path_to(parents: dict[str, str | None], node: str) -> list[str]:
-    """Return the path from a start to `node` in a `reach` result."""
-    path = [node]
-    while (parent := parents[path[-1]]) is not None:
-        path.append(parent)
-    return path[::-1]
+@functools.cache
+def _import_rule_modules() -> None:
+    package = importlib.import_module("archgen.rules")
+    for module in pkgutil.iter_modules(package.__path__):
+        if RULE_MODULE.match(module.name):
+            importlib.import_module(f"archgen.rules.{module.name}")
 
 
 def catalogue_markdown() -> str:

@@ -27,17 +27,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archgen.graph import reach
 from archgen.model import Cache, Database
-from archgen.rules.base import Context, Issue, reach, rule
+from archgen.rules.base import Context, Issue, rule
 
 STALE_STRATEGIES = ("cache_aside", "write_around", "write_back")
 
 
 @rule(
-    "CON001",
-    "stale-read-risk",
-    "warning",
-    "strong consistency is required, yet reads go through an async replica or a stale-prone cache",
+    code="CON001",
+    name="stale-read-risk",
+    severity="warning",
+    summary="strong consistency is required, yet reads go through an async replica or a stale-prone cache",
     section="1.2, Q&A invalidation",
     requires=("requirements",),
 )

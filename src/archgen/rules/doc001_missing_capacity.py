@@ -25,7 +25,13 @@ from collections.abc import Iterator
 from archgen.rules.base import Context, Issue, rule
 
 
-@rule("DOC001", "missing-capacity", "info", "no `capacity` section (the capacity rules are skipped)", section="2")
+@rule(
+    code="DOC001",
+    name="missing-capacity",
+    severity="info",
+    summary="no `capacity` section (the capacity rules are skipped)",
+    section="2",
+)
 def check(context: Context) -> Iterator[Issue]:
     """Report a design without capacity inputs."""
     if context.design.capacity is None:

@@ -25,7 +25,13 @@ from collections.abc import Iterator
 from archgen.rules.base import Context, Issue, rule
 
 
-@rule("DOC002", "missing-requirements", "info", "no functional requirements", section="1.1")
+@rule(
+    code="DOC002",
+    name="missing-requirements",
+    severity="info",
+    summary="no functional requirements",
+    section="1.1",
+)
 def check(context: Context) -> Iterator[Issue]:
     """Report a design that lists no functional requirements."""
     requirements = context.design.requirements

@@ -23,7 +23,18 @@ from collections.abc import Iterator
 from archgen.rules.base import Context, Issue, rule
 
 
-@rule("DOC003", "unused-waiver", "warning", "a waiver that silences no finding", section="—")
+@rule(
+    code="DOC003",
+    name="unused-waiver",
+    severity="warning",
+    summary="a waiver that silences no finding",
+    section="—",
+    stage="waivers",
+)
 def check(context: Context) -> Iterator[Issue]:
-    """Nothing to check per design: the engine reports waivers that silenced nothing."""
-    return iter(())
+    """Report each unexpired waiver of a rule that ran and found nothing for it to silence."""
+    review = context.waivers
+    for index, waiver in enumerate(review.waivers):
+        if not review.used[index] and not review.expired[index] and waiver.rule in review.ran:
+            target = f" for {waiver.component}" if waiver.component else ""
+            yield Issue(f"the waiver of {waiver.rule}{target} silences no finding", where=("waivers", index))

@@ -22,7 +22,18 @@ from collections.abc import Iterator
 from archgen.rules.base import Context, Issue, rule
 
 
-@rule("DOC004", "expired-waiver", "warning", "a waiver whose `expires` date has passed", section="—")
+@rule(
+    code="DOC004",
+    name="expired-waiver",
+    severity="warning",
+    summary="a waiver whose `expires` date has passed",
+    section="—",
+    stage="waivers",
+)
 def check(context: Context) -> Iterator[Issue]:
-    """Nothing to check per design: the engine reports expired waivers."""
-    return iter(())
+    """Report each waiver past its `expires` date (the engine no longer applies it)."""
+    review = context.waivers
+    for index, waiver in enumerate(review.waivers):
+        if review.expired[index]:
+            target = f" for {waiver.component}" if waiver.component else ""
+            yield Issue(f"the waiver of {waiver.rule}{target} expired on {waiver.expires}", where=("waivers", index))

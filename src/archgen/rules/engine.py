@@ -1,4 +1,4 @@
-"""Run the rules on a design: selection, severities, skips and waivers."""
+"""Run the rules on a design: selection, severities, skips, one finding per root cause, waivers."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from archgen.config import Settings
 from archgen.errors import ConfigError, Problem, SpecError
 from archgen.findings import Finding, Skipped
 from archgen.loader import LoadedDesign
-from archgen.loader.checks import suggest
-from archgen.rules.base import Context, Issue, Rule, all_rules
-
-RELIABILITY_ROOT_CAUSES = ("REL001", "REL002")
+from archgen.rules.base import Context, Issue, Rule, WaiverReview, all_rules
+from archgen.text import suggest
+from archgen.vocabulary import Severity
 
 
 @dataclass(frozen=True)
@@ -46,28 +45,33 @@ def lint_design(loaded: LoadedDesign, settings: Settings, today: datetime.date |
     """Run every selected rule on one design and apply its waivers."""
     today = today or datetime.date.today()
     rules = all_rules()
-    design = loaded.design
     _check_waiver_rules(loaded, rules)
-    context = Context(design)
-    findings: list[Finding] = []
-    skipped: list[Skipped] = []
-    ran: set[str] = set()
-    for code, rule in rules.items():
-        if not is_selected(code, settings.select, settings.ignore):
-            continue
-        reason = rule.skip_reason(design)
+    selected = [rule for code, rule in rules.items() if is_selected(code, settings.select, settings.ignore)]
+    skipped = []
+    runnable = []
+    for rule in selected:
+        reason = rule.skip_reason(loaded.design)
         if reason:
-            skipped.append(Skipped(code, rule.name, loaded.file, reason))
-            continue
-        ran.add(code)
-        severity = settings.severity.get(code, rule.severity)
-        findings.extend(_finding(loaded, rule, severity, issue) for issue in rule.check(context))
-    findings = _one_finding_per_root_cause(findings)
-    findings = _apply_waivers(loaded, findings, rules, settings, ran, today)
+            skipped.append(Skipped(rule.code, rule.name, loaded.file, reason))
+        else:
+            runnable.append(rule)
+    context = Context(loaded.design)
+    findings = _run(loaded, context, settings, [rule for rule in runnable if rule.stage == "design"])
+    findings, context.review = _apply_waivers(loaded, _one_finding_per_root_cause(findings, rules), runnable, today)
+    # Rules that judge the waivers run last, and their findings cannot be waived.
+    findings += _run(loaded, context, settings, [rule for rule in runnable if rule.stage == "waivers"])
     return LintResult(loaded, sorted(findings, key=Finding.sort_key), skipped)
 
 
-def _finding(loaded: LoadedDesign, rule: Rule, severity: str, issue: Issue) -> Finding:
+def _run(loaded: LoadedDesign, context: Context, settings: Settings, rules: list[Rule]) -> list[Finding]:
+    return [
+        _finding(loaded, rule, issue, settings.severity.get(rule.code, rule.severity))
+        for rule in rules
+        for issue in rule.check(context)
+    ]
+
+
+def _finding(loaded: LoadedDesign, rule: Rule, issue: Issue, severity: Severity) -> Finding:
     if issue.where is not None:
         position = loaded.source.position(issue.where, key=True)
     elif issue.component is not None:
@@ -84,21 +88,25 @@ def _finding(loaded: LoadedDesign, rule: Rule, severity: str, issue: Issue) -> F
         position.column,
         issue.component,
         issue.details,
+        issue.marks,
     )
 
 
-def _one_finding_per_root_cause(findings: list[Finding]) -> list[Finding]:
-    """Drop other reliability findings on components that REL001 already reports."""
-    spofs = {finding.component for finding in findings if finding.code == "REL001"}
-    return [
-        finding
-        for finding in findings
-        if not (
-            finding.code.startswith("REL")
-            and finding.code not in RELIABILITY_ROOT_CAUSES
-            and finding.component in spofs
+def _one_finding_per_root_cause(findings: list[Finding], rules: dict[str, Rule]) -> list[Finding]:
+    """Drop findings a root-cause rule shadows: its family's others on the components it reports."""
+    shadowed: dict[str, set[str]] = {}
+    for finding in findings:
+        family = rules[finding.code].shadows
+        if family and finding.component:
+            shadowed.setdefault(family, set()).add(finding.component)
+
+    def hidden(finding: Finding) -> bool:
+        return rules[finding.code].shadows is None and any(
+            finding.code.startswith(family) and finding.component in components
+            for family, components in shadowed.items()
         )
-    ]
+
+    return [finding for finding in findings if not hidden(finding)]
 
 
 def _check_waiver_rules(loaded: LoadedDesign, rules: dict[str, Rule]) -> None:
@@ -113,16 +121,12 @@ def _check_waiver_rules(loaded: LoadedDesign, rules: dict[str, Rule]) -> None:
 
 
 def _apply_waivers(
-    loaded: LoadedDesign,
-    findings: list[Finding],
-    rules: dict[str, Rule],
-    settings: Settings,
-    ran: set[str],
-    today: datetime.date,
-) -> list[Finding]:
+    loaded: LoadedDesign, findings: list[Finding], ran: list[Rule], today: datetime.date
+) -> tuple[list[Finding], WaiverReview]:
+    """Drop the findings an unexpired waiver silences; say which waivers were used and which expired."""
     waivers = loaded.design.waivers
+    expired = tuple(waiver.expires is not None and waiver.expires < today for waiver in waivers)
     used = [False] * len(waivers)
-    expired = [waiver.expires is not None and waiver.expires < today for waiver in waivers]
     kept = []
     for finding in findings:
         match = next(
@@ -137,16 +141,4 @@ def _apply_waivers(
             kept.append(finding)
         else:
             used[match] = True
-    for index, waiver in enumerate(waivers):
-        target = f" for {waiver.component}" if waiver.component else ""
-        if expired[index]:
-            code, message = "DOC004", f"the waiver of {waiver.rule}{target} expired on {waiver.expires}"
-        elif not used[index] and waiver.rule in ran:
-            code, message = "DOC003", f"the waiver of {waiver.rule}{target} silences no finding"
-        else:
-            continue
-        if is_selected(code, settings.select, settings.ignore):
-            rule = rules[code]
-            issue = Issue(message, where=("waivers", index))
-            kept.append(_finding(loaded, rule, settings.severity.get(code, rule.severity), issue))
-    return kept
+    return kept, WaiverReview(waivers, tuple(used), expired, frozenset(rule.code for rule in ran))

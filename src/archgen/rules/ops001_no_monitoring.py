@@ -23,7 +23,13 @@ from collections.abc import Iterator
 from archgen.rules.base import Context, Issue, rule
 
 
-@rule("OPS001", "no-monitoring", "warning", "the design has no component of kind monitoring", section="7.3")
+@rule(
+    code="OPS001",
+    name="no-monitoring",
+    severity="warning",
+    summary="the design has no component of kind monitoring",
+    section="7.3",
+)
 def check(context: Context) -> Iterator[Issue]:
     """Report a design without monitoring."""
     if not context.graph.of_kind("monitoring"):

@@ -33,11 +33,12 @@ from archgen.rules.base import Context, Issue, rule
 
 
 @rule(
-    "REL001",
-    "single-point-of-failure",
-    "error",
-    "one component's loss fails an entry point",
+    code="REL001",
+    name="single-point-of-failure",
+    severity="error",
+    summary="one component's loss fails an entry point",
     section="1.2, 6.1",
+    shadows="REL",
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report each component whose loss fails at least one entry point."""
@@ -50,4 +51,5 @@ def check(context: Context) -> Iterator[Issue]:
             f"(path: {' → '.join(outage.path)})",
             component,
             details={"breaks": list(outage.breaks), "path": list(outage.path)},
+            marks=(component,),
         )

@@ -30,10 +30,10 @@ from archgen.rules.base import Context, Issue, rule
 
 
 @rule(
-    "REL002",
-    "zone-single-point-of-failure",
-    "error",
-    "one zone's loss fails an entry point",
+    code="REL002",
+    name="zone-single-point-of-failure",
+    severity="error",
+    summary="one zone's loss fails an entry point",
     section="6.2",
     requires=("zones",),
 )
@@ -49,4 +49,5 @@ def check(context: Context) -> Iterator[Issue]:
             f"losing it fails {', '.join(outage.breaks)} (path: {' → '.join(outage.path)})",
             where=("zones", zones.index(zone)),
             details={"zone": zone, "breaks": list(outage.breaks), "path": list(outage.path), "lost": list(outage.lost)},
+            marks=outage.lost,
         )

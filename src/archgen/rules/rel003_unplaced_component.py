@@ -26,10 +26,10 @@ from archgen.rules.base import Context, Issue, rule
 
 
 @rule(
-    "REL003",
-    "unplaced-component",
-    "warning",
-    "the design declares zones and a component with replicas ≥ 2 has none",
+    code="REL003",
+    name="unplaced-component",
+    severity="warning",
+    summary="the design declares zones and a component with replicas ≥ 2 has none",
     section="6.2",
     requires=("zones",),
 )

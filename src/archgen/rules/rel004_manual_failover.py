@@ -25,10 +25,10 @@ from archgen.rules.base import Context, Issue, rule
 
 
 @rule(
-    "REL004",
-    "manual-failover",
-    "warning",
-    "a store with replicas ≥ 2 has `failover: manual`",
+    code="REL004",
+    name="manual-failover",
+    severity="warning",
+    summary="a store with replicas ≥ 2 has `failover: manual`",
     section="6.2",
 )
 def check(context: Context) -> Iterator[Issue]:

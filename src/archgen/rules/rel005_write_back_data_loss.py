@@ -24,10 +24,10 @@ from archgen.rules.base import Context, Issue, rule
 
 
 @rule(
-    "REL005",
-    "write-back-data-loss",
-    "warning",
-    "a write-back cache without persistence and fewer than 2 replicas",
+    code="REL005",
+    name="write-back-data-loss",
+    severity="warning",
+    summary="a write-back cache without persistence and fewer than 2 replicas",
     section="Q&A cache strategy",
 )
 def check(context: Context) -> Iterator[Issue]:

@@ -24,10 +24,10 @@ from archgen.rules.base import Context, Issue, rule
 
 
 @rule(
-    "REL006",
-    "no-backup",
-    "warning",
-    "a database or object store without `backup`",
+    code="REL006",
+    name="no-backup",
+    severity="warning",
+    summary="a database or object store without `backup`",
     section="Q&A checkpointing",
 )
 def check(context: Context) -> Iterator[Issue]:

@@ -30,17 +30,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.rules.base import Context, Issue, path_to, reach, rule
+from archgen.graph import path_to, reach
+from archgen.rules.base import Context, Issue, rule
 
 CACHING_KINDS = ("cache", "cdn")
 READ_HEAVY = 5
 
 
 @rule(
-    "SCL001",
-    "read-heavy-without-cache",
-    "warning",
-    "read/write ratio ≥ 5 and a required read path to a database passes no cache or CDN",
+    code="SCL001",
+    name="read-heavy-without-cache",
+    severity="warning",
+    summary="read/write ratio ≥ 5 and a required read path to a database passes no cache or CDN",
     section="2.1, 2.4",
     requires=("capacity",),
 )

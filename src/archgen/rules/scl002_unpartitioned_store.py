@@ -28,10 +28,10 @@ from archgen.units import format_size
 
 
 @rule(
-    "SCL002",
-    "unpartitioned-store",
-    "warning",
-    "the estimated storage outgrows one server and the design's databases have no partitioning",
+    code="SCL002",
+    name="unpartitioned-store",
+    severity="warning",
+    summary="the estimated storage outgrows one server and the design's databases have no partitioning",
     section="2.2, 6.2",
     requires=("capacity",),
 )

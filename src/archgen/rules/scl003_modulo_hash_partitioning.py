@@ -25,10 +25,10 @@ from archgen.rules.base import Context, Issue, rule
 
 
 @rule(
-    "SCL003",
-    "modulo-hash-partitioning",
-    "info",
-    "`partitioning.strategy: hash` moves most keys when a shard is added",
+    code="SCL003",
+    name="modulo-hash-partitioning",
+    severity="info",
+    summary="`partitioning.strategy: hash` moves most keys when a shard is added",
     section="6.2",
 )
 def check(context: Context) -> Iterator[Issue]:

@@ -28,10 +28,10 @@ from archgen.units import format_size
 
 
 @rule(
-    "SCL004",
-    "cache-undersized",
-    "warning",
-    "the caches' total `memory` is below the hot set",
+    code="SCL004",
+    name="cache-undersized",
+    severity="warning",
+    summary="the caches' total `memory` is below the hot set",
     section="2.4",
     requires=("capacity",),
 )

@@ -28,10 +28,10 @@ from archgen.rules.base import Context, Issue, rule
 
 
 @rule(
-    "SCL005",
-    "stateful-behind-load-balancer",
-    "warning",
-    "a load balancer spreads requests over a stateful component without a session store",
+    code="SCL005",
+    name="stateful-behind-load-balancer",
+    severity="warning",
+    summary="a load balancer spreads requests over a stateful component without a session store",
     section="Q&A load balancers",
 )
 def check(context: Context) -> Iterator[Issue]:

@@ -23,7 +23,11 @@ from archgen.rules.base import Context, Issue, rule
 
 
 @rule(
-    "SCL006", "cache-without-eviction", "warning", "a cache with neither `eviction` nor `ttl`", section="Q&A eviction"
+    code="SCL006",
+    name="cache-without-eviction",
+    severity="warning",
+    summary="a cache with neither `eviction` nor `ttl`",
+    section="Q&A eviction",
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report caches that never evict."""

@@ -29,10 +29,10 @@ EXPOSED_KINDS = ("database", "cache", "queue", "search")
 
 
 @rule(
-    "SEC001",
-    "exposed-datastore",
-    "error",
-    "a client or external component calls a database, cache, queue or search component directly",
+    code="SEC001",
+    name="exposed-datastore",
+    severity="error",
+    summary="a client or external component calls a database, cache, queue or search component directly",
     section="5, 7.1",
 )
 def check(context: Context) -> Iterator[Issue]:

@@ -24,16 +24,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.rules.base import Context, Issue, path_to, reach, rule
+from archgen.graph import path_to, reach
+from archgen.rules.base import Context, Issue, rule
 
 SERVING_KINDS = ("service", "web")
 
 
 @rule(
-    "SEC002",
-    "missing-rate-limit",
-    "warning",
-    "a required path from a client to a service passes no component with `rate_limit`",
+    code="SEC002",
+    name="missing-rate-limit",
+    severity="warning",
+    summary="a required path from a client to a service passes no component with `rate_limit`",
     section="3, 7.1",
 )
 def check(context: Context) -> Iterator[Issue]:

@@ -24,7 +24,13 @@ from collections.abc import Iterator
 from archgen.rules.base import Context, Issue, rule
 
 
-@rule("SEC003", "unauthenticated-api", "warning", "an `api` endpoint without `auth`", section="3, 7.1")
+@rule(
+    code="SEC003",
+    name="unauthenticated-api",
+    severity="warning",
+    summary="an `api` endpoint without `auth`",
+    section="3, 7.1",
+)
 def check(context: Context) -> Iterator[Issue]:
     """Report endpoints that do not say how callers authenticate."""
     for index, endpoint in enumerate(context.design.api):

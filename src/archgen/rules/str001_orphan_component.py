@@ -27,7 +27,13 @@ from collections.abc import Iterator
 from archgen.rules.base import Context, Issue, rule
 
 
-@rule("STR001", "orphan-component", "warning", "a component has no callers and calls nothing", section="5")
+@rule(
+    code="STR001",
+    name="orphan-component",
+    severity="warning",
+    summary="a component has no callers and calls nothing",
+    section="5",
+)
 def check(context: Context) -> Iterator[Issue]:
     """Report components outside every call."""
     graph = context.graph

@@ -26,7 +26,13 @@ from collections.abc import Iterator
 from archgen.rules.base import Context, Issue, rule
 
 
-@rule("STR002", "no-client", "info", "no component of kind client; roots are used as entry points", section="1.1")
+@rule(
+    code="STR002",
+    name="no-client",
+    severity="info",
+    summary="no component of kind client; roots are used as entry points",
+    section="1.1",
+)
 def check(context: Context) -> Iterator[Issue]:
     """Report a design without clients."""
     if not context.graph.of_kind("client"):

@@ -26,7 +26,13 @@ from collections.abc import Iterator
 from archgen.rules.base import Context, Issue, rule
 
 
-@rule("STR003", "sync-cycle", "warning", "required synchronous calls form a cycle", section="6.1")
+@rule(
+    code="STR003",
+    name="sync-cycle",
+    severity="warning",
+    summary="required synchronous calls form a cycle",
+    section="6.1",
+)
 def check(context: Context) -> Iterator[Issue]:
     """Report each cycle of required calls once, naming it."""
     for cycle in context.graph.required_cycles:

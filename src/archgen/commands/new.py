@@ -9,7 +9,7 @@ from pathlib import Path
 from archgen.errors import ConfigError
 from archgen.files import bundled, slugify, write_files
 from archgen.loader import SPEC_SUFFIXES, load_design
-from archgen.loader.checks import suggest
+from archgen.text import suggest
 
 SCHEMA_FILE = "archgen.schema.json"
 SCHEMA_HEADER = f"# yaml-language-server: $schema={SCHEMA_FILE}\n"

@@ -8,6 +8,7 @@ loaded again, so a no-op build reads the specs and the manifest and stops.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from archgen import __version__
+from archgen.commands.lint import check_settings
 from archgen.config import Settings
 from archgen.errors import ArchgenError, SpecError
 from archgen.files import slug_taken, slugify, write_files
@@ -41,19 +43,13 @@ DESIGN_FILES = ("design.md", "diagram.png", "diagram.svg")
 
 @dataclass
 class BuildRun:
-    """What a build did: designs built, left as they were, stale (with --check), and failed."""
+    """What a build did: designs built, left as they were, stale (with `check`), and failed."""
 
     built: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     errors: list[ArchgenError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-    def exit_code(self, check: bool) -> int:
-        """Return 2 when a design failed; with --check, 1 when output/ is stale; else 0."""
-        if self.errors:
-            return 2
-        return 1 if check and self.stale else 0
 
 
 class Progress(Protocol):
@@ -66,11 +62,44 @@ class Progress(Protocol):
         """Report one design done (built or failed)."""
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What the manifest records of one design: the key its outputs were made from, and what the index shows."""
+
+    key: str
+    slug: str
+    name: str
+    description: str
+    counts: dict[str, int]
+    next_expiry: str | None
+    files: dict[str, str]
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the entry as the manifest stores it."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, value: Any) -> Entry | None:
+        """Read an entry back; None when it is not one this archgen wrote."""
+        if not isinstance(value, dict):
+            return None
+        try:
+            entry = cls(**value)
+            if entry.next_expiry is not None:
+                datetime.date.fromisoformat(entry.next_expiry)
+        except (TypeError, ValueError):
+            return None
+        texts = (entry.key, entry.slug, entry.name, entry.description)
+        if not all(isinstance(text, str) for text in texts) or not isinstance(entry.files, dict):
+            return None
+        return entry
+
+
 @dataclass
 class Built:
     """One design drawn and documented: its manifest entry, the files to write, and what to warn about."""
 
-    entry: dict[str, Any]
+    entry: Entry
     files: dict[str, bytes]
     warnings: list[str]
     name_at: tuple[int, int]
@@ -85,26 +114,71 @@ class Job:
     key: str
 
 
+@dataclass
+class Plan:
+    """The specs of a build: those whose outputs are current (with their entries) and those to build."""
+
+    current: dict[str, Entry] = field(default_factory=dict)
+    pending: list[Job] = field(default_factory=list)
+
+
 def build(
     paths: Iterable[Path],
-    settings: Settings,
     output: Path,
+    settings: Settings | None = None,
     *,
     jobs: int | None = None,
     check: bool = False,
-    templates: Path | None = None,
     today: datetime.date | None = None,
     progress: Progress | None = None,
 ) -> BuildRun:
-    """Build every spec under `paths` into `output`; with `check`, only say what is stale."""
+    """Build every spec under `paths` into `output`; with `check`, write nothing and say what is stale.
+
+    Templates come from `settings.templates` (the defaults fill the gaps).
+    """
+    settings = settings or Settings()
+    check_settings(settings)
     today = today or datetime.date.today()
-    compiled = Templates(templates)
-    base = _inputs_digest(settings, compiled)
-    root = output.resolve().parent
+    compiled = Templates(settings.templates)
     old = _read_manifest(output)
     run = BuildRun()
-    pending: list[Job] = []
-    entries: dict[str, dict[str, Any]] = {}
+    plan = _plan(paths, output, _inputs_digest(settings, compiled), old, today, run)
+    if check:
+        gone = set(old) - set(plan.current) - {job.source for job in plan.pending}
+        run.stale = [job.source for job in plan.pending] + sorted(gone)
+        if not run.stale and _read(output / INDEX) != _index_text(compiled, plan.current).encode():
+            run.stale.append(INDEX)
+        return run
+    entries = dict(plan.current)
+    results = _build_all(plan.pending, settings, compiled, today, jobs, progress)
+    slugs = {entry.slug: source for source, entry in entries.items()}
+    for job, result in zip(plan.pending, results, strict=True):
+        if isinstance(result, ArchgenError):
+            run.errors.append(result)
+            if job.source in old:
+                entries[job.source] = old[job.source]
+        elif result.entry.slug in slugs:
+            line, column = result.name_at
+            run.errors.append(
+                SpecError.at(job.source, line, column, slug_taken(result.entry.slug, slugs[result.entry.slug]))
+            )
+        else:
+            slugs[result.entry.slug] = job.source
+            run.warnings += [f"{job.source}: {warning}" for warning in result.warnings]
+            write_files(output / result.entry.slug, result.files)
+            entries[job.source] = result.entry
+            run.built.append(job.source)
+    _remove_orphans(output, old, entries)
+    _publish_index(output, compiled, entries)
+    return run
+
+
+def _plan(
+    paths: Iterable[Path], output: Path, base: bytes, old: dict[str, Entry], today: datetime.date, run: BuildRun
+) -> Plan:
+    """Sort the specs into those whose outputs are current and those to build; unreadable specs are errors."""
+    root = output.resolve().parent
+    plan = Plan()
     for path in discover(paths):
         source = _relative(path, root)
         try:
@@ -115,23 +189,28 @@ def build(
         job = Job(path, source, hashlib.sha256(base + data).hexdigest())
         entry = old.get(source)
         if entry and _is_current(entry, job.key, output, today):
-            entries[source] = entry
+            plan.current[source] = entry
             run.unchanged.append(source)
         else:
-            pending.append(job)
-    if check:
-        gone = set(old) - set(entries) - {job.source for job in pending}
-        run.stale = [job.source for job in pending] + sorted(gone)
-        if not run.stale and _read(output / INDEX) != _index_text(compiled, entries).encode():
-            run.stale.append(INDEX)
-        return run
+            plan.pending.append(job)
+    return plan
 
+
+def _build_all(
+    pending: list[Job],
+    settings: Settings,
+    templates: Templates,
+    today: datetime.date,
+    jobs: int | None,
+    progress: Progress | None,
+) -> list[Built | ArchgenError]:
+    """Build the pending designs on a thread pool; each gives its outputs or the error that stopped it."""
     if progress:
         progress.start(len(pending))
 
     def work(job: Job) -> Built | ArchgenError:
         try:
-            return _build_one(job, settings, compiled, today)
+            return _build_one(job, settings, templates, today)
         except ArchgenError as error:
             return error
         finally:
@@ -139,32 +218,7 @@ def build(
                 progress.advance(job.source)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
-        results = list(pool.map(work, pending))
-    slugs = {entry["slug"]: source for source, entry in entries.items()}
-    for job, result in zip(pending, results, strict=True):
-        if isinstance(result, ArchgenError):
-            run.errors.append(result)
-            if job.source in old:
-                entries[job.source] = old[job.source]
-            continue
-        slug = result.entry["slug"]
-        if slug in slugs:
-            line, column = result.name_at
-            run.errors.append(SpecError.at(job.source, line, column, slug_taken(slug, slugs[slug])))
-            continue
-        slugs[slug] = job.source
-        run.warnings += [f"{job.source}: {warning}" for warning in result.warnings]
-        write_files(output / slug, result.files)
-        entries[job.source] = result.entry
-        run.built.append(job.source)
-    _remove_orphans(output, old, entries)
-    index = _index_text(compiled, entries).encode()
-    manifest = json.dumps({"archgen": __version__, "designs": dict(sorted(entries.items()))}, indent=2).encode()
-    published = {INDEX: index, MANIFEST: manifest + b"\n"}
-    changed = {name: data for name, data in published.items() if _read(output / name) != data}
-    if changed:
-        write_files(output, changed)
-    return run
+        return list(pool.map(work, pending))
 
 
 def _build_one(job: Job, settings: Settings, templates: Templates, today: datetime.date) -> Built:
@@ -179,26 +233,37 @@ def _build_one(job: Job, settings: Settings, templates: Templates, today: dateti
     }
     position = loaded.position("name")
     expiries = sorted(waiver.expires for waiver in loaded.design.waivers if waiver.expires and waiver.expires >= today)
-    entry = {
-        "key": job.key,
-        "slug": slugify(loaded.design.name),
-        "name": loaded.design.name,
-        "description": loaded.design.description or "",
-        "counts": count_by_severity(result.findings),
-        "next_expiry": expiries[0].isoformat() if expiries else None,
-        "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
-    }
+    entry = Entry(
+        key=job.key,
+        slug=slugify(loaded.design.name),
+        name=loaded.design.name,
+        description=loaded.design.description or "",
+        counts=count_by_severity(result.findings),
+        next_expiry=expiries[0].isoformat() if expiries else None,
+        files={name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+    )
     return Built(entry, files, rendering.warnings, (position.line, position.column))
 
 
-def _is_current(entry: dict[str, Any], key: str, output: Path, today: datetime.date) -> bool:
+def _is_current(entry: Entry, key: str, output: Path, today: datetime.date) -> bool:
     """Tell whether a manifest entry still matches: same key, no waiver expired since, files intact."""
-    if entry.get("key") != key:
+    if entry.key != key:
         return False
-    if entry.get("next_expiry") and today > datetime.date.fromisoformat(entry["next_expiry"]):
+    if entry.next_expiry and today > datetime.date.fromisoformat(entry.next_expiry):
         return False
-    folder = output / entry["slug"]
-    return all(_digest(folder / name) == digest for name, digest in entry.get("files", {}).items())
+    folder = output / entry.slug
+    return all(_digest(folder / name) == digest for name, digest in entry.files.items())
+
+
+def _publish_index(output: Path, templates: Templates, entries: dict[str, Entry]) -> None:
+    """Write the gallery index and the manifest, each only when it changed."""
+    index = _index_text(templates, entries).encode()
+    designs = {source: entry.as_json() for source, entry in sorted(entries.items())}
+    manifest = json.dumps({"archgen": __version__, "designs": designs}, indent=2).encode()
+    published = {INDEX: index, MANIFEST: manifest + b"\n"}
+    changed = {name: data for name, data in published.items() if _read(output / name) != data}
+    if changed:
+        write_files(output, changed)
 
 
 def _inputs_digest(settings: Settings, templates: Templates) -> bytes:
@@ -222,7 +287,7 @@ def _code_digest() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     hasher = hashlib.sha256()
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*.py")):
         hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     try:
@@ -232,30 +297,29 @@ def _code_digest() -> str:
     return hasher.hexdigest()
 
 
-def _index_text(templates: Templates, entries: dict[str, dict[str, Any]]) -> str:
+def _index_text(templates: Templates, entries: dict[str, Entry]) -> str:
     designs = sorted(
-        (IndexEntry(entry["slug"], entry["name"], entry["description"], entry["counts"]) for entry in entries.values()),
+        (IndexEntry(entry.slug, entry.name, entry.description, entry.counts) for entry in entries.values()),
         key=lambda design: (design.name.lower(), design.slug),
     )
     return templates.render(INDEX_TEMPLATE, IndexContext(designs, len(designs)))
 
 
-def _remove_orphans(output: Path, old: dict[str, dict[str, Any]], entries: dict[str, dict[str, Any]]) -> None:
+def _remove_orphans(output: Path, old: dict[str, Entry], entries: dict[str, Entry]) -> None:
     """Delete the files of designs that are gone (only files the manifest says archgen wrote)."""
-    kept = {entry["slug"] for entry in entries.values()}
+    kept = {entry.slug for entry in entries.values()}
     for entry in old.values():
-        slug = entry.get("slug")
-        if not slug or slug in kept:
+        if not entry.slug or entry.slug in kept:
             continue
-        folder = output / slug
-        for name in entry.get("files", {}):
+        folder = output / entry.slug
+        for name in entry.files:
             if name in DESIGN_FILES:
                 (folder / name).unlink(missing_ok=True)
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
 
 
-def _read_manifest(output: Path) -> dict[str, dict[str, Any]]:
+def _read_manifest(output: Path) -> dict[str, Entry]:
     """Return the last build's entries; a missing or unreadable manifest means everything is stale."""
     try:
         manifest = json.loads((output / MANIFEST).read_text())
@@ -264,7 +328,8 @@ def _read_manifest(output: Path) -> dict[str, dict[str, Any]]:
     designs = manifest.get("designs") if isinstance(manifest, dict) else None
     if not isinstance(designs, dict) or manifest.get("archgen") != __version__:
         return {}
-    return {source: entry for source, entry in designs.items() if isinstance(entry, dict) and "slug" in entry}
+    entries = {source: Entry.from_json(entry) for source, entry in designs.items()}
+    return {source: entry for source, entry in entries.items() if entry is not None}
 
 
 def _digest(path: Path) -> str | None:

@@ -1,0 +1,104 @@
+"""`archgen validate` and `archgen lint`: load specs, check them, run the rules."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from archgen.config import Settings
+from archgen.errors import ArchgenError, SpecError
+from archgen.findings import Finding, Skipped
+from archgen.loader import LoadedDesign, load_all, load_model, load_text
+from archgen.model import Design
+from archgen.rules.engine import LintResult, check_codes, lint_design
+from archgen.vocabulary import SEVERITY_RANK, Severity
+
+if TYPE_CHECKING:
+    from archgen import dsl
+
+
+@dataclass
+class ValidateRun:
+    """The specs that loaded, and the errors of those that did not."""
+
+    designs: list[LoadedDesign] = field(default_factory=list)
+    errors: list[ArchgenError] = field(default_factory=list)
+
+
+@dataclass
+class LintRun:
+    """The outcome of linting several specs: results per design and the specs that failed to load."""
+
+    results: list[LintResult] = field(default_factory=list)
+    errors: list[ArchgenError] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Return every finding, in file order."""
+        return [finding for result in self.results for finding in result.findings]
+
+    @property
+    def skipped(self) -> list[Skipped]:
+        """Return every skipped rule."""
+        return [skip for result in self.results for skip in result.skipped]
+
+    def at_or_above(self, severity: Severity) -> list[Finding]:
+        """Return the findings at `severity` or worse."""
+        threshold = SEVERITY_RANK[severity]
+        return [finding for finding in self.findings if SEVERITY_RANK[finding.severity] >= threshold]
+
+
+def validate(paths: Iterable[Path], settings: Settings | None = None) -> ValidateRun:
+    """Load and check every spec under `paths`, without running the rules."""
+    settings = settings or Settings()
+    run = ValidateRun()
+    for loaded in load_all(paths, allow_python=settings.python):
+        if isinstance(loaded, SpecError):
+            run.errors.append(loaded)
+        else:
+            run.designs.append(loaded)
+    return run
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse rule codes in the settings that match no rule."""
+    check_codes(settings.select, "select")
+    check_codes(settings.ignore, "ignore")
+    check_codes(settings.severity, "severity")
+
+
+def lint(paths: Iterable[Path], settings: Settings | None = None, today: datetime.date | None = None) -> LintRun:
+    """Load and lint every spec under `paths`."""
+    settings = settings or Settings()
+    check_settings(settings)
+    run = LintRun()
+    for loaded in load_all(paths, allow_python=settings.python):
+        try:
+            if isinstance(loaded, SpecError):
+                raise loaded
+            run.results.append(lint_design(loaded, settings, today))
+        except SpecError as error:
+            run.errors.append(error)
+    return run
+
+
+def lint_loaded(
+    design: LoadedDesign | Design | dsl.Design,
+    settings: Settings | None = None,
+    today: datetime.date | None = None,
+) -> LintResult:
+    """Lint one design held in memory: loaded, a model, or built with the Python front-end."""
+    settings = settings or Settings()
+    check_settings(settings)
+    loaded = design if isinstance(design, LoadedDesign) else load_model(design)
+    return lint_design(loaded, settings, today)
+
+
+def lint_text(
+    text: str | bytes, file: str = "<text>", settings: Settings | None = None, today: datetime.date | None = None
+) -> LintResult:
+    """Lint a YAML spec held in memory; positions in the findings refer to `file`."""
+    return lint_loaded(load_text(text, file), settings, today)

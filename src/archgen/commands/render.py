@@ -1,0 +1,74 @@
+"""`archgen render`: draw each design into a folder as `<slug>.<ext>`; also the shared publishing loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archgen.commands.lint import check_settings
+from archgen.config import Settings
+from archgen.errors import ArchgenError, SpecError
+from archgen.files import slug_taken, slugify, write_files
+from archgen.loader import LoadedDesign, load_all
+from archgen.rules.engine import LintResult, lint_design
+from archgen.vocabulary import PICTURE_EXTENSIONS, PictureFormat
+
+#: What a publishing command makes of one linted design: files by suffix, and warnings.
+Produce = Callable[[LoadedDesign, LintResult], tuple[dict[str, bytes], list[str]]]
+
+
+@dataclass
+class WriteRun:
+    """What a command wrote, what it warns about, and the specs that failed."""
+
+    written: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[ArchgenError] = field(default_factory=list)
+
+
+def render(
+    paths: Iterable[Path],
+    output: Path,
+    formats: Iterable[PictureFormat] = ("png", "svg"),
+    settings: Settings | None = None,
+    *,
+    highlight: bool = True,
+    dpi: int | None = None,
+) -> WriteRun:
+    """Lint and draw each spec under `paths` as `output/<slug>.<ext>`; its files land together or not at all."""
+    from archgen.render import render_design
+
+    def draw(loaded: LoadedDesign, result: LintResult) -> tuple[dict[str, bytes], list[str]]:
+        rendering = render_design(loaded.design, result.findings, formats, highlight=highlight, dpi=dpi)
+        return {f".{PICTURE_EXTENSIONS[fmt]}": data for fmt, data in rendering.files.items()}, rendering.warnings
+
+    return publish(paths, settings or Settings(), output, draw)
+
+
+def publish(paths: Iterable[Path], settings: Settings, output: Path, produce: Produce) -> WriteRun:
+    """Lint each spec under `paths`; write the files `produce` makes of it, by suffix, as `output/<slug><suffix>`."""
+    check_settings(settings)
+    run = WriteRun()
+    slugs: dict[str, str] = {}
+    for loaded in load_all(paths, allow_python=settings.python):
+        try:
+            if isinstance(loaded, SpecError):
+                raise loaded
+            slug = claim_slug(slugs, loaded)
+            files, warnings = produce(loaded, lint_design(loaded, settings))
+            run.written += write_files(output, {f"{slug}{suffix}": data for suffix, data in files.items()})
+            run.warnings += [f"{loaded.file}: {warning}" for warning in warnings]
+        except ArchgenError as error:
+            run.errors.append(error)
+    return run
+
+
+def claim_slug(slugs: dict[str, str], loaded: LoadedDesign) -> str:
+    """Return the slug naming a design's outputs; two designs may not share one."""
+    slug = slugify(loaded.design.name)
+    if slug in slugs:
+        position = loaded.position("name")
+        raise SpecError.at(loaded.file, position.line, position.column, slug_taken(slug, slugs[slug]))
+    slugs[slug] = loaded.file
+    return slug

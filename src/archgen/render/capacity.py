@@ -1,0 +1,67 @@
+"""The capacity estimate as a table: what, how much, and the working behind it (for `estimate` and the docs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archgen.analysis.capacity import DAYS_PER_YEAR, Estimate
+from archgen.model import Capacity
+from archgen.units import format_count, format_rate, format_size
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the capacity table: what, how much, and the working that gives it."""
+
+    quantity: str
+    value: str
+    working: str
+
+
+def table(capacity: Capacity, result: Estimate) -> list[Row]:
+    """Return the estimate as the table `archgen estimate` prints and the design doc shows."""
+    peak = f"peak × {_number(capacity.peak_factor)}"
+    rows = [
+        Row(
+            "Write requests",
+            f"{format_rate(result.write_qps)} average, {format_rate(result.peak_write_qps)} peak",
+            f"{format_count(capacity.writes_per_day)} writes a day ÷ 86,400 s; {peak}",
+        ),
+        Row(
+            "Read requests",
+            f"{format_rate(result.read_qps)} average, {format_rate(result.peak_read_qps)} peak",
+            f"{_number(capacity.read_write_ratio)} reads per write; {peak}",
+        ),
+        Row(
+            "Storage per day",
+            format_size(result.storage_per_day),
+            f"{format_count(capacity.writes_per_day)} writes × {format_size(capacity.object_size)}",
+        ),
+        Row(
+            "Storage retained",
+            format_size(result.storage_retained),
+            f"× {DAYS_PER_YEAR} days × {_number(capacity.retention_years)} years",
+        ),
+        Row(
+            "With headroom",
+            format_size(result.storage_with_headroom),
+            f"÷ {capacity.storage_headroom:.0%} fill",
+        ),
+        Row("Replicated", format_size(result.storage_replicated), f"× {capacity.replication_factor} copies"),
+    ]
+    if result.servers is not None and capacity.server_storage:
+        rows.append(Row("Storage servers", f"{result.servers:,}", f"÷ {format_size(capacity.server_storage)} a server"))
+    rows += [
+        Row("Ingress", f"{format_size(result.ingress_per_second)}/s", "writes × object size"),
+        Row("Egress", f"{format_size(result.egress_per_second)}/s", "reads × object size"),
+        Row(
+            "Cache memory",
+            format_size(result.cache_memory),
+            f"{capacity.cache_hot_fraction:.0%} of a day's reads ({format_count(result.reads_per_day)}) × object size",
+        ),
+    ]
+    return rows
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,34 @@
+"""The words archgen's interfaces share: severities, output formats and exit codes.
+
+A leaf module: the CLI reads it to build its options without importing the spec model.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Literal, get_args
+
+Severity = Literal["error", "warning", "info"]
+#: Most severe first, the order reports and documents list them in.
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+SEVERITY_RANK: dict[str, int] = {severity: rank for rank, severity in enumerate(reversed(SEVERITIES))}
+
+ReportFormat = Literal["text", "json", "sarif", "github"]
+REPORT_FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
+
+EstimateFormat = Literal["text", "json"]
+ESTIMATE_FORMATS: tuple[EstimateFormat, ...] = get_args(EstimateFormat)
+
+PictureFormat = Literal["png", "svg", "dot", "mermaid"]
+PICTURE_FORMATS: tuple[PictureFormat, ...] = get_args(PictureFormat)
+PICTURE_EXTENSIONS: dict[str, str] = {"png": "png", "svg": "svg", "dot": "dot", "mermaid": "mmd"}
+
+
+class ExitCode(enum.IntEnum):
+    """What every command exits with."""
+
+    OK = 0
+    #: lint: findings at or above --fail-on; build --check: output/ is stale.
+    FINDINGS = 1
+    #: bad input, bad usage, or a design that could not be built.
+    ERROR = 2
