@@ -1,17 +1,37 @@
-"""Shared helpers: fixture paths and running the real CLI."""
+"""Shared helpers: fixture paths, the CLI run in-process, and the CLI run as a real process."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from hypothesis import settings
+
+from archgen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SPECS = FIXTURES / "specs"
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
+
+settings.register_profile("default", max_examples=400, deadline=None)
+settings.register_profile("slow", max_examples=5000, deadline=None)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="Run the property tests with many more examples.")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    settings.load_profile("slow" if config.getoption("--slow") else "default")
 
 
 @dataclass
@@ -21,19 +41,25 @@ class Run:
     err: str
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None, timeout: float = 120, env: dict[str, str] | None = None) -> Run:
-    """Run the real `archgen` command in a subprocess."""
+def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run `archgen` in this process, as the console script would, from `cwd`."""
+    overrides = None
+    if env is not None:
+        # A full environment was given: unset what it leaves out, for the duration of the run.
+        overrides = {key: None for key in os.environ if key not in env} | dict(env)
+    with contextlib.chdir(cwd or Path.cwd()):
+        result = CliRunner().invoke(main, [str(arg) for arg in args], env=overrides, catch_exceptions=False)
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def run_process(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run the real `python -m archgen` in a subprocess (for start-up, terminals and the environment)."""
     done = subprocess.run(
         [sys.executable, "-m", "archgen", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
-        timeout=timeout,
+        timeout=120,
         env=env,
     )
     return Run(done.returncode, done.stdout, done.stderr)
-
-
-@pytest.fixture
-def cli():
-    return run_cli

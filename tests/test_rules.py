@@ -30,11 +30,27 @@ def lint_case(design: dict, tmp_path: Path):
     return lint_design(load_design(path), Settings())
 
 
+def expected(item) -> tuple[str, str]:
+    """Read one expected finding: a component id (found at its key) or {component, at: a spec path}."""
+    if isinstance(item, str):
+        return item, f"components.{item}"
+    return item.get("component") or "", item["at"]
+
+
+def spec_path(dotted: str) -> tuple[str | int, ...]:
+    return tuple(int(step) if step.isdigit() else step for step in dotted.split("."))
+
+
 @pytest.mark.parametrize(("code", "case"), list(cases()))
 def test_rule_case(code, case, tmp_path):
     result = lint_case(case["design"], tmp_path)
-    found = sorted((f.component or "") for f in result.findings if f.code == code)
-    assert found == sorted(component or "" for component in case["expect"]), [f.message for f in result.findings]
+    source = result.loaded.source
+    found = sorted((f.component or "", f.line, f.column) for f in result.findings if f.code == code)
+    wanted = []
+    for component, at in map(expected, case["expect"]):
+        position = source.position(spec_path(at), key=True)
+        wanted.append((component, position.line, position.column))
+    assert found == sorted(wanted), [f"{f.line}:{f.column} {f.message}" for f in result.findings]
 
 
 @pytest.mark.parametrize("code", RULES)
