@@ -7,6 +7,7 @@ from archgen.dsl import (
     Client,
     Database,
     Design,
+    Group,
     LoadBalancer,
     Monitoring,
     ObjectStorage,
@@ -123,12 +124,15 @@ with Design(
     dns = DNS("dns", managed=True)
     cdn = CDN("cdn", managed=True)
     lb = LoadBalancer("lb", managed=True, rate_limit="300000/s")
-    tweet_api = Service("tweet_api", name="Tweet service", replicas=30, zones=ZONES, group="Write path")
-    timeline_api = Service("timeline_api", name="Timeline service", replicas=80, zones=ZONES, group="Read path")
-    search_api = Service("search_api", name="Search service", replicas=20, zones=ZONES, group="Read path")
+    with Group("Write path", zones=ZONES):
+        tweet_api = Service("tweet_api", name="Tweet service", replicas=30)
+    with Group("Read path", zones=ZONES):
+        timeline_api = Service("timeline_api", name="Timeline service", replicas=80)
+        search_api = Service("search_api", name="Search service", replicas=20)
     new_tweets = Queue("new_tweets", engine="kafka", replicas=6, zones=ZONES)
-    fanout = Worker("fanout", name="Fan-out", replicas=50, zones=ZONES, group="Write path")
-    indexer = Worker("indexer", name="Search indexer", replicas=10, zones=ZONES, group="Write path")
+    with Group("Write path", zones=ZONES):
+        fanout = Worker("fanout", name="Fan-out", replicas=50)
+        indexer = Worker("indexer", name="Search indexer", replicas=10)
     timelines = Cache(
         "timelines",
         name="Home timelines",

@@ -6,6 +6,7 @@ from archgen.dsl import (
     Client,
     Database,
     Design,
+    Group,
     External,
     LoadBalancer,
     Monitoring,
@@ -114,9 +115,11 @@ with Design(
     drivers = Client("drivers", name="Driver apps")
     dns = DNS("dns", managed=True)
     lb = LoadBalancer("lb", managed=True, rate_limit="500000/s")
-    location = Service("location", name="Location service", replicas=40, zones=ZONES, group="Dispatch")
-    matching = Service("matching", name="Matching service", replicas=20, zones=ZONES, group="Dispatch")
-    trips = Service("trips", name="Trip service", replicas=20, zones=ZONES, group="Trips")
+    with Group("Dispatch", zones=ZONES):
+        location = Service("location", name="Location service", replicas=40)
+        matching = Service("matching", name="Matching service", replicas=20)
+    with Group("Trips", zones=ZONES):
+        trips = Service("trips", name="Trip service", replicas=20)
     locations = Cache(
         "locations",
         name="Geo index",

@@ -3,9 +3,14 @@
     with Design("URL shortener"):
         users = Client("users")
         lb = LoadBalancer("lb", replicas=2)
-        users >> lb >> Service("app", replicas=4) >> [Database("url_db", replicas=3), cache.optional()]
+        with Group("Application tier", zones=["az-a", "az-b"]):
+            app = Service("app", replicas=4)
+        cache = Cache("cache", eviction="lru")
+        users >> lb >> app >> [Database("url_db", replicas=3), cache.optional()]
 
-Each component remembers the line of the call that made it, so findings point there.
+Each kind is a class whose keyword arguments are typed, so editors complete them and
+mypy checks them. Each component remembers the line of the call that made it, so
+findings point there.
 """
 
 from __future__ import annotations
@@ -16,13 +21,35 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Any, ClassVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypedDict, Union
 
 from archgen.positions import Position
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Unpack
+
+    from archgen.model import (
+        Algorithm,
+        Backup,
+        CacheStrategy,
+        Capacity,
+        Endpoint,
+        Entity,
+        Eviction,
+        Failover,
+        Layout,
+        Partitioning,
+        Replication,
+        Requirements,
+        Tradeoff,
+        Waiver,
+    )
 
 _PACKAGE = str(Path(__file__).resolve().parent)
 _current: contextvars.ContextVar[Design | None] = contextvars.ContextVar("archgen_design", default=None)
 _finished: contextvars.ContextVar[list[Design] | None] = contextvars.ContextVar("archgen_designs", default=None)
+_group: contextvars.ContextVar[Group | None] = contextvars.ContextVar("archgen_group", default=None)
 
 
 def _caller() -> Position:
@@ -32,8 +59,12 @@ def _caller() -> Position:
         frame = frame.f_back
     if frame is None:
         return Position(1, 1)
+    # The column: `co_positions()` gives (line, end line, column, end column) per bytecode
+    # instruction, 0-based, and `f_lasti` is the byte offset of the instruction running now
+    # (the call), two bytes an instruction. A chained call (`Service(...) >> db`) thus gets
+    # the column of its own call, not of the statement.
     column = 1
-    positions = list(getattr(frame.f_code, "co_positions", lambda: [])())
+    positions = list(frame.f_code.co_positions())
     index = frame.f_lasti // 2
     if 0 <= index < len(positions) and positions[index][2] is not None:
         column = (positions[index][2] or 0) + 1
@@ -51,12 +82,26 @@ def collecting() -> Iterator[list[Design]]:
         _finished.reset(token)
 
 
+class DesignFields(TypedDict, total=False):
+    """The design's sections; each takes plain values or the model's own classes."""
+
+    description: str
+    requirements: Requirements | Mapping[str, Any]
+    capacity: Capacity | Mapping[str, Any]
+    api: Sequence[Endpoint | Mapping[str, Any]]
+    data: Sequence[Entity | Mapping[str, Any]]
+    zones: Sequence[str]
+    tradeoffs: Sequence[Tradeoff | Mapping[str, Any]]
+    waivers: Sequence[Waiver | Mapping[str, Any]]
+    layout: Layout | Mapping[str, Any]
+
+
 class Design:
     """A design under construction; components made inside its `with` block join it."""
 
-    def __init__(self, name: str, **fields: Any) -> None:
+    def __init__(self, name: str, **fields: Unpack[DesignFields]) -> None:
         self.name = name
-        self.fields = {key: value for key, value in fields.items() if value is not None}
+        self.fields = {key: _plain(value) for key, value in fields.items() if value is not None}
         self.components: dict[str, Component] = {}
         self.position = _caller()
         self._token: contextvars.Token[Design | None] | None = None
@@ -144,8 +189,11 @@ class Component:
             raise RuntimeError(f"create {self.kind} {id!r} inside a `with Design(...)` block")
         if id in design.components:
             raise ValueError(f"component {id!r} is defined twice")
+        group = _group.get()
+        if group is not None:
+            fields = {**group.defaults, **fields}
         self.id = id
-        self.fields = {key: value for key, value in fields.items() if value is not None}
+        self.fields = {key: _plain(value) for key, value in fields.items() if value is not None}
         self.calls: list[Edge] = []
         self.position = _caller()
         design.components[id] = self
@@ -195,25 +243,230 @@ def _landing(target: Target) -> Any:
     return target
 
 
-def _kind(name: str, kind: str, doc: str) -> type[Component]:
-    return type(name, (Component,), {"kind": kind, "__doc__": doc, "__module__": __name__})
+def _plain(value: Any) -> Any:
+    """Return a value as a YAML file would hold it: models of the spec become mappings."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
-Client = _kind("Client", "client", "A user or device outside the system.")
-External = _kind("External", "external", "A third-party system.")
-DNS = _kind("DNS", "dns", "The domain name service.")
-CDN = _kind("CDN", "cdn", "A content delivery network.")
-LoadBalancer = _kind("LoadBalancer", "load_balancer", "A load balancer.")
-ApiGateway = _kind("ApiGateway", "api_gateway", "An API gateway.")
-Web = _kind("Web", "web", "A web server tier.")
-Service = _kind("Service", "service", "An application service.")
-Worker = _kind("Worker", "worker", "A background worker.")
-Cache = _kind("Cache", "cache", "An in-memory cache.")
-Database = _kind("Database", "database", "A database: a primary and its replicas.")
-Queue = _kind("Queue", "queue", "A message queue or log.")
-ObjectStorage = _kind("ObjectStorage", "object_storage", "A blob or object store.")
-Search = _kind("Search", "search", "A search index.")
-Monitoring = _kind("Monitoring", "monitoring", "Metrics, logs and alerts.")
+class Group:
+    """Components made inside `with Group("Write path"):` are drawn together, as diagrams' `Cluster`.
+
+    Keyword arguments (`zones=[...]`) are defaults for those components; their own arguments win.
+    """
+
+    def __init__(self, title: str, *, zones: Sequence[str] | None = None) -> None:
+        self.title = title
+        self.defaults: dict[str, Any] = {"group": title}
+        if zones is not None:
+            self.defaults["zones"] = list(zones)
+        self._token: contextvars.Token[Group | None] | None = None
+
+    def __enter__(self) -> Group:
+        self._token = _group.set(self)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._token is not None:
+            _group.reset(self._token)
+
+
+class Fields(TypedDict, total=False):
+    """What every kind of component takes."""
+
+    name: str
+    description: str
+    engine: str
+    replicas: int
+    managed: bool
+    zones: Sequence[str]
+    group: str
+
+
+class EdgeFields(Fields, total=False):
+    """Components that can limit the request rate."""
+
+    rate_limit: str
+
+
+class LoadBalancerFields(EdgeFields, total=False):
+    """A load balancer's own fields."""
+
+    algorithm: Algorithm
+    layer: Literal[4, 7]
+
+
+class ComputeFields(Fields, total=False):
+    """The web, service and worker tiers."""
+
+    stateless: bool
+    session_store: str
+
+
+class ServerFields(ComputeFields, total=False):
+    """The web and service tiers, which can limit the request rate."""
+
+    rate_limit: str
+
+
+class StoreFields(Fields, total=False):
+    """What every store takes."""
+
+    failover: Failover
+    replication: Replication
+    partitioning: Partitioning | Mapping[str, Any]
+    backup: bool | Backup | Mapping[str, Any]
+
+
+class CacheFields(StoreFields, total=False):
+    """A cache's own fields."""
+
+    memory: str | int
+    eviction: Eviction
+    strategy: CacheStrategy
+    ttl: str | int
+    persistence: bool
+
+
+class Client(Component):
+    """A user or device outside the system."""
+
+    kind = "client"
+
+    def __init__(self, id: str, **fields: Unpack[Fields]) -> None:
+        super().__init__(id, **fields)
+
+
+class External(Component):
+    """A third-party system."""
+
+    kind = "external"
+
+    def __init__(self, id: str, **fields: Unpack[Fields]) -> None:
+        super().__init__(id, **fields)
+
+
+class DNS(Component):
+    """The domain name service."""
+
+    kind = "dns"
+
+    def __init__(self, id: str, **fields: Unpack[Fields]) -> None:
+        super().__init__(id, **fields)
+
+
+class CDN(Component):
+    """A content delivery network."""
+
+    kind = "cdn"
+
+    def __init__(self, id: str, **fields: Unpack[EdgeFields]) -> None:
+        super().__init__(id, **fields)
+
+
+class LoadBalancer(Component):
+    """A load balancer."""
+
+    kind = "load_balancer"
+
+    def __init__(self, id: str, **fields: Unpack[LoadBalancerFields]) -> None:
+        super().__init__(id, **fields)
+
+
+class ApiGateway(Component):
+    """An API gateway."""
+
+    kind = "api_gateway"
+
+    def __init__(self, id: str, **fields: Unpack[EdgeFields]) -> None:
+        super().__init__(id, **fields)
+
+
+class Web(Component):
+    """A web server tier."""
+
+    kind = "web"
+
+    def __init__(self, id: str, **fields: Unpack[ServerFields]) -> None:
+        super().__init__(id, **fields)
+
+
+class Service(Component):
+    """An application service."""
+
+    kind = "service"
+
+    def __init__(self, id: str, **fields: Unpack[ServerFields]) -> None:
+        super().__init__(id, **fields)
+
+
+class Worker(Component):
+    """A background worker."""
+
+    kind = "worker"
+
+    def __init__(self, id: str, **fields: Unpack[ComputeFields]) -> None:
+        super().__init__(id, **fields)
+
+
+class Cache(Component):
+    """An in-memory cache."""
+
+    kind = "cache"
+
+    def __init__(self, id: str, **fields: Unpack[CacheFields]) -> None:
+        super().__init__(id, **fields)
+
+
+class Database(Component):
+    """A database: a primary and its replicas."""
+
+    kind = "database"
+
+    def __init__(self, id: str, **fields: Unpack[StoreFields]) -> None:
+        super().__init__(id, **fields)
+
+
+class Queue(Component):
+    """A message queue or log."""
+
+    kind = "queue"
+
+    def __init__(self, id: str, **fields: Unpack[StoreFields]) -> None:
+        super().__init__(id, **fields)
+
+
+class ObjectStorage(Component):
+    """A blob or object store."""
+
+    kind = "object_storage"
+
+    def __init__(self, id: str, **fields: Unpack[StoreFields]) -> None:
+        super().__init__(id, **fields)
+
+
+class Search(Component):
+    """A search index."""
+
+    kind = "search"
+
+    def __init__(self, id: str, **fields: Unpack[StoreFields]) -> None:
+        super().__init__(id, **fields)
+
+
+class Monitoring(Component):
+    """Metrics, logs and alerts."""
+
+    kind = "monitoring"
+
+    def __init__(self, id: str, **fields: Unpack[Fields]) -> None:
+        super().__init__(id, **fields)
+
 
 __all__ = [
     "CDN",
@@ -225,6 +478,7 @@ __all__ = [
     "Database",
     "Design",
     "External",
+    "Group",
     "LoadBalancer",
     "Monitoring",
     "ObjectStorage",

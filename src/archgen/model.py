@@ -16,6 +16,25 @@ ComponentId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=12
 Text = Annotated[str, StringConstraints(max_length=10_000)]
 
 
+#: Closed vocabularies of the spec, shared with the Python front-end's typed arguments.
+PartitionStrategy = Literal["hash", "consistent_hash", "range", "list", "directory", "round_robin"]
+Algorithm = Literal[
+    "round_robin",
+    "weighted_round_robin",
+    "least_connections",
+    "least_response_time",
+    "least_bandwidth",
+    "ip_hash",
+    "random",
+]
+Failover = Literal["none", "manual", "automatic"]
+Replication = Literal["sync", "async"]
+Eviction = Literal["lru", "lfu", "fifo", "lifo", "mru", "random"]
+CacheStrategy = Literal["cache_aside", "read_through", "write_through", "write_around", "write_back"]
+Consistency = Literal["strong", "eventual", "weak"]
+Direction = Literal["LR", "TB"]
+
+
 class Frozen(BaseModel):
     """Base of every spec model: immutable, and unknown keys are errors."""
 
@@ -119,7 +138,7 @@ class Backup(Frozen):
 class Partitioning(Frozen):
     """How a store splits its data across shards."""
 
-    strategy: Literal["hash", "consistent_hash", "range", "list", "directory", "round_robin"]
+    strategy: PartitionStrategy
     key: Text | None = None
     shards: int | None = Field(None, ge=1)
 
@@ -166,18 +185,7 @@ class LoadBalancer(ComponentBase):
     """Spreads requests over the instances behind it."""
 
     kind: Literal["load_balancer"]
-    algorithm: (
-        Literal[
-            "round_robin",
-            "weighted_round_robin",
-            "least_connections",
-            "least_response_time",
-            "least_bandwidth",
-            "ip_hash",
-            "random",
-        ]
-        | None
-    ) = None
+    algorithm: Algorithm | None = None
     layer: Literal[4, 7] | None = None
     rate_limit: Rate | None = None
 
@@ -219,8 +227,8 @@ class Worker(ComputeBase):
 class StoreBase(ComponentBase):
     """Fields every store has."""
 
-    failover: Literal["none", "manual", "automatic"] = "automatic"
-    replication: Literal["sync", "async"] | None = None
+    failover: Failover = "automatic"
+    replication: Replication | None = None
     partitioning: Partitioning | None = None
     backup: bool | Backup | None = None
 
@@ -230,8 +238,8 @@ class Cache(StoreBase):
 
     kind: Literal["cache"]
     memory: Size | None = None
-    eviction: Literal["lru", "lfu", "fifo", "lifo", "mru", "random"] | None = None
-    strategy: Literal["cache_aside", "read_through", "write_through", "write_around", "write_back"] | None = None
+    eviction: Eviction | None = None
+    strategy: CacheStrategy | None = None
     ttl: Duration | None = None
     persistence: bool | None = None
 
@@ -296,7 +304,7 @@ class NonFunctional(Frozen):
     """Targets the design must meet."""
 
     availability: float | None = Field(None, gt=0, le=100, description="Percent, e.g. 99.99.")
-    consistency: Literal["strong", "eventual", "weak"] | None = None
+    consistency: Consistency | None = None
     cap: Literal["CP", "AP"] | None = None
     latency_p99_ms: float | None = Field(None, gt=0)
     durability: float | None = Field(None, gt=0, le=100, description="Percent.")
@@ -368,7 +376,7 @@ class Waiver(Frozen):
 class Layout(Frozen):
     """Diagram layout hints."""
 
-    direction: Literal["LR", "TB"] = "LR"
+    direction: Direction = "LR"
 
 
 class Design(Frozen):

@@ -1,0 +1,135 @@
+"""How the package is put together: imports point one way, the CLI is a thin layer, rules register safely."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archgen import api
+from archgen.rules import base
+from tests.conftest import ROOT
+
+PACKAGE = ROOT / "src" / "archgen"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(path: Path, modules: set[str]) -> set[str]:
+    """Return the archgen modules a file imports, lazily or not, leaving out `if TYPE_CHECKING:` blocks."""
+    tree = ast.parse(path.read_text())
+    checking = {
+        id(node)
+        for branch in ast.walk(tree)
+        if isinstance(branch, ast.If) and "TYPE_CHECKING" in ast.unparse(branch.test)
+        for inner in branch.body
+        for node in ast.walk(inner)
+    }
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in checking:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {f"{node.module}.{alias.name}" for alias in node.names} | {node.module}
+    return {name for name in found if name in modules}
+
+
+def import_graph() -> dict[str, set[str]]:
+    files = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    modules = set(files)
+    graph = {name: imported(path, modules) - {name} for name, path in files.items()}
+    # A package's __init__ is imported on the way to its submodules; that edge is not a dependency.
+    return {name: {target for target in targets if not name.startswith(f"{target}.")} for name, targets in graph.items()}
+
+
+def test_the_import_graph_has_no_cycle():
+    graph = import_graph()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for target in sorted(graph[node]):
+            if state.get(target) == 1:
+                cycle = [*stack[stack.index(target) :], target]
+                pytest.fail(f"import cycle: {' → '.join(cycle)}")
+            if target not in state:
+                visit(target)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+
+
+def test_only_the_cli_imports_click_and_it_reaches_archgen_through_the_api():
+    graph = import_graph()
+    for path in PACKAGE.rglob("*.py"):
+        if module_name(path) != "archgen.cli":
+            assert "import click" not in path.read_text(), path
+    assert graph["archgen.cli"] <= {"archgen", "archgen.api", "archgen.errors", "archgen.vocabulary"}
+
+
+def test_nothing_imports_the_cli_or_the_api():
+    for name, targets in import_graph().items():
+        if name not in ("archgen.__main__", "archgen.cli"):
+            assert not targets & {"archgen.cli", "archgen.api"}, name
+
+
+def test_the_api_lists_what_it_offers():
+    assert sorted(api.__all__) == api.__all__
+    for name in api.__all__:
+        assert getattr(api, name) is not None
+    public = {name for name in vars(api) if not name.startswith("_") and name != "annotations"}
+    assert public == set(api.__all__)
+
+
+def imports_after(code: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(done.stdout.split())
+
+
+def test_lint_does_not_import_diagrams_or_jinja2():
+    modules = imports_after(
+        "from archgen.cli import main\n"
+        "try:\n    main(['lint', 'tests/fixtures/lint/clean.yaml'])\nexcept SystemExit:\n    pass"
+    )
+    assert "archgen.rules.engine" in modules, "the lint ran"
+    assert not {"diagrams", "jinja2"} & modules
+
+
+def test_version_and_help_load_no_spec_model():
+    for argv in (["--version"], ["--help"], ["lint", "--help"]):
+        modules = imports_after(f"from archgen.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass")
+        assert "archgen.model" not in modules and "pydantic" not in modules, argv
+
+
+def test_the_registry_refuses_a_second_rule_of_one_code_and_a_misnamed_module():
+    rules = base.all_rules()
+    existing = rules["REL001"]
+    with pytest.raises(ValueError, match="registered twice"):
+        base.register(existing, "archgen.rules.rel001_copy")
+    with pytest.raises(ValueError, match="must be named scl001_"):
+        base.register(rules["SCL001"].__class__(**{**vars(rules["SCL001"])}), "archgen.rules.rel009_wrong")
+    assert base.all_rules() == rules
+
+
+def test_every_rule_module_registers_the_code_it_is_named_after():
+    for code, rule in base.all_rules().items():
+        assert rule.check.__module__.rsplit(".", 1)[-1].startswith(code.lower() + "_")
