@@ -47,7 +47,9 @@ def import_graph() -> dict[str, set[str]]:
     modules = set(files)
     graph = {name: imported(path, modules) - {name} for name, path in files.items()}
     # A package's __init__ is imported on the way to its submodules; that edge is not a dependency.
-    return {name: {target for target in targets if not name.startswith(f"{target}.")} for name, targets in graph.items()}
+    return {
+        name: {target for target in targets if not name.startswith(f"{target}.")} for name, targets in graph.items()
+    }
 
 
 def test_the_import_graph_has_no_cycle():

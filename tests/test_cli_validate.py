@@ -1,6 +1,9 @@
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
-from tests.conftest import ROOT, SPECS, run_cli
+from tests.conftest import ROOT, SPECS, run_cli, run_process
 
 
 def test_version():
@@ -61,3 +64,11 @@ def test_empty_folder_is_an_error(tmp_path):
 
 def test_unknown_command_is_a_usage_error():
     assert run_cli("frobnicate").code == 2
+
+
+def test_the_console_script_and_python_m_archgen_run(tmp_path):
+    script = Path(sys.executable).with_name("archgen")
+    installed = subprocess.run([script, "validate", SPECS / "valid"], capture_output=True, text=True, timeout=60)
+    assert installed.returncode == 0 and "3 of 3 specs valid" in installed.stderr
+    module = run_process("lint", "tests/fixtures/specs/invalid/unknown-keys.yaml", cwd=ROOT)
+    assert module.code == 2 and "unknown key 'algoritm'" in module.err and "Traceback" not in module.err
