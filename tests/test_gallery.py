@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
+from archgen import api
 from archgen.loader import discover, load_design
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, needs_dot, run_cli
 
 DESIGNS = ROOT / "designs"
 GALLERY = discover([DESIGNS])
@@ -66,3 +68,16 @@ def test_each_design_is_a_real_design(path):
     assert all(len(waiver.reason) > 60 for waiver in design.waivers)
     stores = [component for component in design.components.values() if component.kind in ("database", "search")]
     assert stores and all(store.replicas >= 2 and store.zones for store in stores)
+
+
+@needs_dot
+def test_a_fresh_build_of_the_gallery_is_byte_identical_to_output(tmp_path):
+    """output/ is what the code makes of designs/, byte for byte: the check behind every refactoring."""
+    shutil.copytree(DESIGNS, tmp_path / "designs")
+    run = api.build([tmp_path / "designs"], tmp_path / "output")
+    assert not run.errors and len(run.built) == len(QUESTIONS)
+    published = ROOT / "output"
+    made = sorted(path.relative_to(tmp_path / "output") for path in (tmp_path / "output").rglob("*") if path.is_file())
+    assert made == sorted(path.relative_to(published) for path in published.rglob("*") if path.is_file())
+    for name in made:
+        assert (tmp_path / "output" / name).read_bytes() == (published / name).read_bytes(), f"{name}: run `make regen`"
