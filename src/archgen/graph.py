@@ -139,51 +139,70 @@ def path_to(parents: dict[str, str | None], node: str) -> list[str]:
 
 
 def strongly_connected(nodes: tuple[str, ...], successors: dict[str, list[str]]) -> list[list[str]]:
-    """Return the strongly connected components, callees before callers (iterative Tarjan)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    groups: list[list[str]] = []
-    counter = 0
-    for root in nodes:
-        if root in index:
-            continue
+    """Return the strongly connected components, callees before callers (Tarjan's algorithm)."""
+    return _Tarjan(successors).run(nodes)
+
+
+class _Tarjan:
+    """Tarjan's algorithm without recursion, so 10,000-deep call chains do not hit Python's recursion limit.
+
+    `index` numbers nodes in visiting order; `low` is the smallest index reachable from a node
+    through its subtree and one back edge. A node whose `low` is its own index roots a group:
+    it and everything above it on the stack. Groups come out callees first.
+    """
+
+    def __init__(self, successors: dict[str, list[str]]) -> None:
+        self.successors = successors
+        self.index: dict[str, int] = {}
+        self.low: dict[str, int] = {}
+        self.stack: list[str] = []
+        self.on_stack: set[str] = set()
+        self.groups: list[list[str]] = []
+
+    def run(self, nodes: tuple[str, ...]) -> list[list[str]]:
+        for root in nodes:
+            if root not in self.index:
+                self._visit(root)
+        return self.groups
+
+    def _visit(self, root: str) -> None:
+        # Each frame is a node and how many of its successors have been looked at.
         work = [(root, 0)]
         while work:
             node, position = work.pop()
             if position == 0:
-                index[node] = low[node] = counter
-                counter += 1
-                stack.append(node)
-                on_stack.add(node)
-            recurse = False
-            children = successors[node]
+                self._enter(node)
+            children = self.successors[node]
             while position < len(children):
                 child = children[position]
                 position += 1
-                if child not in index:
-                    work.append((node, position))
-                    work.append((child, 0))
-                    recurse = True
+                if child not in self.index:
+                    work += [(node, position), (child, 0)]  # resume here after the child
                     break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            if recurse:
-                continue
-            if low[node] == index[node]:
-                group = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    group.append(member)
-                    if member == node:
-                        break
-                groups.append(group)
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-    return groups
+                if child in self.on_stack:
+                    self.low[node] = min(self.low[node], self.index[child])
+            else:
+                self._leave(node)
+                if work:
+                    parent = work[-1][0]
+                    self.low[parent] = min(self.low[parent], self.low[node])
+
+    def _enter(self, node: str) -> None:
+        self.index[node] = self.low[node] = len(self.index)
+        self.stack.append(node)
+        self.on_stack.add(node)
+
+    def _leave(self, node: str) -> None:
+        if self.low[node] != self.index[node]:
+            return
+        group = []
+        while True:
+            member = self.stack.pop()
+            self.on_stack.discard(member)
+            group.append(member)
+            if member == node:
+                break
+        self.groups.append(group)
 
 
 def _cycle_through(group: list[str], successors: dict[str, list[str]]) -> list[str]:

@@ -160,54 +160,64 @@ def _reference_problems(raw: dict[str, Any]) -> Iterator[tuple[Loc, str, bool]]:
     components = raw.get("components")
     if not isinstance(components, dict):
         return
-    ids = [key for key in components if isinstance(key, str)]
-    kinds = {key: value.get("kind") for key, value in components.items() if isinstance(value, dict)}
-    zones = _list(raw.get("zones"))
-
-    def unknown(target: Any) -> str | None:
-        if not isinstance(target, str) or target in components:
-            return None
-        return f"no component {shorten(target)!r}{suggest(target, ids)}"
-
+    references = _References(components, _list(raw.get("zones")))
     for component_id, component in components.items():
-        if not isinstance(component, dict):
-            continue
-        base: Loc = ("components", component_id)
-        calls = component.get("calls")
-        for index, entry in enumerate(_list(calls)):
+        if isinstance(component, dict):
+            yield from references.of_component(("components", component_id), component_id, component)
+    for index, entity in enumerate(_list(raw.get("data"))):
+        store = entity.get("store") if isinstance(entity, dict) else None
+        yield from references.to_kind(("data", index, "store"), store, STORE_KINDS, "a store")
+    for index, waiver in enumerate(_list(raw.get("waivers"))):
+        target = waiver.get("component") if isinstance(waiver, dict) else None
+        problem = references.unknown(target)
+        if problem:
+            yield ("waivers", index, "component"), problem, False
+
+
+class _References:
+    """The ids a spec may point at: its components (with their kinds) and its zones."""
+
+    def __init__(self, components: dict[Any, Any], zones: list[Any]) -> None:
+        self.components = components
+        self.ids = [key for key in components if isinstance(key, str)]
+        self.kinds = {key: value.get("kind") for key, value in components.items() if isinstance(value, dict)}
+        self.zones = zones
+
+    def unknown(self, target: Any) -> str | None:
+        """Say that `target` names no component, or return None."""
+        if not isinstance(target, str) or target in self.components:
+            return None
+        return f"no component {shorten(target)!r}{suggest(target, self.ids)}"
+
+    def to_kind(
+        self, loc: Loc, target: Any, kinds: typing.Collection[str], what: str
+    ) -> Iterator[tuple[Loc, str, bool]]:
+        """Check a reference that must name a component of one of `kinds`."""
+        if not isinstance(target, str):
+            return
+        problem = self.unknown(target)
+        if problem:
+            yield loc, problem, False
+        elif self.kinds.get(target) not in kinds:
+            yield loc, f"{target!r} is a {self.kinds.get(target)}, not {what}", False
+
+    def of_component(self, base: Loc, component_id: str, component: dict[str, Any]) -> Iterator[tuple[Loc, str, bool]]:
+        """Check a component's calls, session store and zones."""
+        for index, entry in enumerate(_list(component.get("calls"))):
             for loc, target, key in _call_targets((*base, "calls", index), entry):
-                problem = unknown(target)
+                problem = self.unknown(target)
                 if problem:
                     yield loc, problem, key
                 elif target == component_id:
                     yield loc, "a component cannot call itself", key
         store = component.get("session_store")
-        if isinstance(store, str):
-            problem = unknown(store)
-            if problem:
-                yield (*base, "session_store"), problem, False
-            elif kinds.get(store) not in ("cache", "database"):
-                yield (*base, "session_store"), f"{store!r} is a {kinds.get(store)}, not a cache or database", False
-        own_zones = component.get("zones")
-        for index, zone in enumerate(_list(own_zones)):
-            if not zones:
+        yield from self.to_kind((*base, "session_store"), store, ("cache", "database"), "a cache or database")
+        for index, zone in enumerate(_list(component.get("zones"))):
+            if not self.zones:
                 yield (*base, "zones", index), "the design declares no `zones` to place components in", False
-            elif isinstance(zone, str) and zone not in zones:
-                message = f"zone {shorten(zone)!r} is not in the design's zones{suggest(zone, zones)}"
+            elif isinstance(zone, str) and zone not in self.zones:
+                message = f"zone {shorten(zone)!r} is not in the design's zones{suggest(zone, self.zones)}"
                 yield (*base, "zones", index), message, False
-    for index, entity in enumerate(_list(raw.get("data"))):
-        store = entity.get("store") if isinstance(entity, dict) else None
-        if isinstance(store, str):
-            problem = unknown(store)
-            if problem:
-                yield ("data", index, "store"), problem, False
-            elif kinds.get(store) not in STORE_KINDS:
-                yield ("data", index, "store"), f"{store!r} is a {kinds.get(store)}, not a store", False
-    for index, waiver in enumerate(_list(raw.get("waivers"))):
-        target = waiver.get("component") if isinstance(waiver, dict) else None
-        problem = unknown(target)
-        if problem:
-            yield ("waivers", index, "component"), problem, False
 
 
 def _call_targets(loc: Loc, entry: Any) -> Iterator[tuple[Loc, Any, bool]]:
@@ -217,6 +227,10 @@ def _call_targets(loc: Loc, entry: Any) -> Iterator[tuple[Loc, Any, bool]]:
         members = entry["any_of"]
         for index, member in enumerate(_list(members)):
             yield (*loc, "any_of", index), member, False
+    elif isinstance(entry, dict) and "targets" in entry:
+        # The model's own form of a call, also accepted in a spec: checked like the others.
+        for index, member in enumerate(_list(entry["targets"])):
+            yield (*loc, "targets", index), member, False
     elif isinstance(entry, dict) and len(entry) == 1:
         (target,) = entry
         yield (*loc, target), target, True
