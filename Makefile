@@ -4,13 +4,17 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test graphviz lint gallery
+.PHONY: run test test-slow graphviz lint gallery fix regen
 
 run: $(BIN)/archgen graphviz
 	$(BIN)/archgen build designs -o output
 
 test: $(BIN)/archgen graphviz lint gallery
 	$(BIN)/pytest
+
+# The property tests with many more examples: run before a release, or after touching the analysis.
+test-slow: $(BIN)/archgen graphviz
+	$(BIN)/pytest --slow tests/test_failure_property.py
 
 # The gallery lints clean and output/ is what `archgen build` makes of it.
 gallery: $(BIN)/archgen graphviz
@@ -21,6 +25,17 @@ lint: $(BIN)/archgen
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+
+# Format and apply ruff's safe fixes.
+fix: $(BIN)/archgen
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+# Everything generated from the code: the rule catalogue, the schema beside the gallery, output/.
+regen: $(BIN)/archgen graphviz
+	$(BIN)/archgen rules --markdown > docs/rules.md
+	$(BIN)/archgen schema > designs/archgen.schema.json
+	$(BIN)/archgen build designs -o output
 
 $(BIN)/archgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

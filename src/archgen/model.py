@@ -294,6 +294,7 @@ Component = Annotated[
     ],
     Field(discriminator="kind"),
 ]
+Store = Cache | Database | Queue | ObjectStorage | Search
 #: The component classes, in the order the spec documents their kinds.
 COMPONENT_CLASSES: tuple[type[ComponentBase], ...] = typing.get_args(typing.get_args(Component)[0])
 KINDS: tuple[str, ...] = tuple(typing.get_args(cls.model_fields["kind"].annotation)[0] for cls in COMPONENT_CLASSES)

@@ -21,7 +21,7 @@ from archgen.errors import RenderError
 from archgen.files import bundled
 from archgen.findings import Finding
 from archgen.loader import LoadedDesign
-from archgen.model import Cache, Call, Component, StoreBase
+from archgen.model import Cache, Call, Component, Endpoint, Entity, Store, StoreBase, Waiver
 from archgen.render.capacity import Row, table
 from archgen.text import plural
 from archgen.units import format_count, format_rate, format_size
@@ -53,6 +53,178 @@ class Diagram:
     mermaid: str = ""
 
 
+@dataclass(frozen=True)
+class Target:
+    """A non-functional requirement: its name and the target, as text."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class EndpointRow:
+    """One API call, as the design doc's API table shows it."""
+
+    name: str
+    method: str
+    path: str
+    auth: str
+    rate_limit: str
+    params: str
+    returns: str
+
+    @classmethod
+    def of(cls, endpoint: Endpoint) -> EndpointRow:
+        """Describe an endpoint."""
+        return cls(
+            name=endpoint.name,
+            method=endpoint.method,
+            path=endpoint.path or "",
+            auth=endpoint.auth or "",
+            rate_limit=format_rate(endpoint.rate_limit) if endpoint.rate_limit else "",
+            params=", ".join(f"{key}: {value}" for key, value in endpoint.params.items()),
+            returns=endpoint.returns or "",
+        )
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    """One entity of the data model."""
+
+    name: str
+    store: str
+    primary_key: str
+    indexes: str
+    fields: str
+
+    @classmethod
+    def of(cls, entity: Entity) -> EntityRow:
+        """Describe an entity."""
+        key = entity.primary_key
+        return cls(
+            name=entity.entity,
+            store=entity.store,
+            primary_key=key if isinstance(key, str) else ", ".join(key),
+            indexes=", ".join(entity.indexes),
+            fields=", ".join(f"{name} {kind}" for name, kind in entity.fields.items()),
+        )
+
+
+@dataclass(frozen=True)
+class ComponentRow:
+    """One component, as the components table shows it."""
+
+    name: str
+    kind: str
+    engine: str
+    instances: str
+    zones: str
+    group: str
+    calls: str
+
+    @classmethod
+    def of(cls, component_id: str, component: Component) -> ComponentRow:
+        """Describe a component."""
+        return cls(
+            name=component.name or component_id,
+            kind=component.kind.replace("_", " "),
+            engine=component.engine or "",
+            instances="managed" if component.managed else str(component.replicas),
+            zones=", ".join(component.zones),
+            group=component.group or "",
+            calls=", ".join(_call_text(call) for call in component.calls),
+        )
+
+
+@dataclass(frozen=True)
+class StoreRow:
+    """One store: replication, failover, partitioning and backup."""
+
+    name: str
+    kind: str
+    instances: str
+    replication: str
+    failover: str
+    partitioning: str
+    backup: str
+
+    @classmethod
+    def of(cls, component_id: str, store: Store) -> StoreRow:
+        """Describe a store."""
+        partitioning = store.partitioning
+        partition_text = ""
+        if partitioning:
+            partition_text = partitioning.strategy.replace("_", " ")
+            partition_text += f" on {partitioning.key}" if partitioning.key else ""
+            partition_text += f", {partitioning.shards} shards" if partitioning.shards else ""
+        return cls(
+            name=component_id,
+            kind=store.kind.replace("_", " "),
+            instances="managed" if store.managed else str(store.replicas),
+            replication=store.replication or ("" if store.replicas == 1 else "unspecified"),
+            failover=store.failover,
+            partitioning=partition_text or "none",
+            backup="yes" if store.backup else "no",
+        )
+
+
+@dataclass(frozen=True)
+class CacheRow:
+    """One cache: memory, eviction, strategy, time to live, persistence."""
+
+    name: str
+    engine: str
+    memory: str
+    eviction: str
+    strategy: str
+    ttl: str
+    persistence: str
+
+    @classmethod
+    def of(cls, component_id: str, cache: Cache) -> CacheRow:
+        """Describe a cache."""
+        return cls(
+            name=component_id,
+            engine=cache.engine or "",
+            memory=format_size(cache.memory) if cache.memory else "",
+            eviction=cache.eviction or "",
+            strategy=(cache.strategy or "").replace("_", " "),
+            ttl=_duration(cache.ttl) if cache.ttl else "",
+            persistence="" if cache.persistence is None else "yes" if cache.persistence else "no",
+        )
+
+
+@dataclass(frozen=True)
+class TradeoffRow:
+    """One decision, its reason and the alternatives considered."""
+
+    decision: str
+    because: str
+    alternatives: str
+
+
+@dataclass(frozen=True)
+class WaiverRow:
+    """One waiver: what it silences, why, and until when."""
+
+    rule: str
+    component: str
+    reason: str
+    expires: str
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """One finding, with where it is written."""
+
+    severity: str
+    code: str
+    name: str
+    component: str
+    message: str
+    where: str
+
+
 @dataclass
 class DocContext:
     """Everything design.md.j2 reads, as text."""
@@ -64,22 +236,22 @@ class DocContext:
     counts: dict[str, int]
     findings_summary: str
     functional: list[str]
-    non_functional: list[dict[str, str]]
+    non_functional: list[Target]
     capacity: list[Row]
     capacity_inputs: str
-    endpoints: list[dict[str, str]]
-    entities: list[dict[str, str]]
+    endpoints: list[EndpointRow]
+    entities: list[EntityRow]
     diagram: Diagram
-    components: list[dict[str, str]]
-    stores: list[dict[str, str]]
-    caches: list[dict[str, str]]
+    components: list[ComponentRow]
+    stores: list[StoreRow]
+    caches: list[CacheRow]
     cache_summary: str
     rate_limits: str
     authenticated: str
     monitoring: str
-    tradeoffs: list[dict[str, str]]
-    waivers: list[dict[str, str]]
-    findings: list[dict[str, str]]
+    tradeoffs: list[TradeoffRow]
+    waivers: list[WaiverRow]
+    findings: list[FindingRow]
 
 
 @dataclass
@@ -113,12 +285,10 @@ def doc_context(loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diag
     """Build the design doc's context from a loaded design and its findings."""
     design = loaded.design
     components = design.components
-    requirements = design.requirements
     capacity = design.capacity
     result = estimate(capacity) if capacity else None
     caches = [(cid, c) for cid, c in components.items() if isinstance(c, Cache)]
     counts = count_by_severity(findings)
-    ordered = sorted(findings, key=lambda finding: (-SEVERITY_RANK[finding.severity], finding.sort_key()))
     return DocContext(
         name=design.name,
         description=design.description or "",
@@ -126,38 +296,16 @@ def doc_context(loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diag
         version=__version__,
         counts=counts,
         findings_summary=", ".join(plural(counts[severity], severity) for severity in SEVERITIES),
-        functional=list(requirements.functional) if requirements else [],
+        functional=list(design.requirements.functional) if design.requirements else [],
         non_functional=_non_functional(loaded),
         capacity=table(capacity, result) if capacity and result else [],
         capacity_inputs=_capacity_inputs(loaded),
-        endpoints=[
-            {
-                "name": endpoint.name,
-                "method": endpoint.method,
-                "path": endpoint.path or "",
-                "auth": endpoint.auth or "",
-                "rate_limit": format_rate(endpoint.rate_limit) if endpoint.rate_limit else "",
-                "params": ", ".join(f"{key}: {value}" for key, value in endpoint.params.items()),
-                "returns": endpoint.returns or "",
-            }
-            for endpoint in design.api
-        ],
-        entities=[
-            {
-                "name": entity.entity,
-                "store": entity.store,
-                "primary_key": entity.primary_key
-                if isinstance(entity.primary_key, str)
-                else ", ".join(entity.primary_key),
-                "indexes": ", ".join(entity.indexes),
-                "fields": ", ".join(f"{key} {value}" for key, value in entity.fields.items()),
-            }
-            for entity in design.data
-        ],
+        endpoints=[EndpointRow.of(endpoint) for endpoint in design.api],
+        entities=[EntityRow.of(entity) for entity in design.data],
         diagram=diagram,
-        components=[_component_row(cid, component) for cid, component in components.items()],
-        stores=[_store_row(cid, c) for cid, c in components.items() if isinstance(c, StoreBase)],
-        caches=[_cache_row(cid, cache) for cid, cache in caches],
+        components=[ComponentRow.of(cid, component) for cid, component in components.items()],
+        stores=[StoreRow.of(cid, c) for cid, c in components.items() if isinstance(c, StoreBase)],
+        caches=[CacheRow.of(cid, cache) for cid, cache in caches],
         cache_summary=_cache_summary([cache for _, cache in caches], result.cache_memory if result else None),
         rate_limits=", ".join(
             f"{cid} {format_rate(limit)}" for cid, c in components.items() if (limit := getattr(c, "rate_limit", None))
@@ -166,34 +314,37 @@ def doc_context(loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diag
         monitoring=", ".join(
             f"{cid} ({c.engine})" if c.engine else cid for cid, c in components.items() if c.kind == "monitoring"
         ),
-        tradeoffs=[
-            {"decision": t.decision, "because": t.because, "alternatives": ", ".join(t.alternatives)}
-            for t in design.tradeoffs
-        ],
-        waivers=[
-            {
-                "rule": waiver.rule,
-                "component": waiver.component or "the whole design",
-                "reason": waiver.reason,
-                "expires": waiver.expires.isoformat() if waiver.expires else "never",
-            }
-            for waiver in design.waivers
-        ],
-        findings=[
-            {
-                "severity": finding.severity,
-                "code": finding.code,
-                "name": finding.name,
-                "component": finding.component or "",
-                "message": finding.message,
-                "where": f"{Path(finding.file).name}:{finding.line}:{finding.column}",
-            }
-            for finding in ordered
-        ],
+        tradeoffs=[TradeoffRow(t.decision, t.because, ", ".join(t.alternatives)) for t in design.tradeoffs],
+        waivers=[_waiver_row(waiver) for waiver in design.waivers],
+        findings=[_finding_row(finding) for finding in _most_severe_first(findings)],
     )
 
 
-def _non_functional(loaded: LoadedDesign) -> list[dict[str, str]]:
+def _waiver_row(waiver: Waiver) -> WaiverRow:
+    return WaiverRow(
+        rule=waiver.rule,
+        component=waiver.component or "the whole design",
+        reason=waiver.reason,
+        expires=waiver.expires.isoformat() if waiver.expires else "never",
+    )
+
+
+def _most_severe_first(findings: Sequence[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda finding: (-SEVERITY_RANK[finding.severity], finding.sort_key()))
+
+
+def _finding_row(finding: Finding) -> FindingRow:
+    return FindingRow(
+        severity=finding.severity,
+        code=finding.code,
+        name=finding.name,
+        component=finding.component or "",
+        message=finding.message,
+        where=f"{Path(finding.file).name}:{finding.line}:{finding.column}",
+    )
+
+
+def _non_functional(loaded: LoadedDesign) -> list[Target]:
     requirements = loaded.design.requirements
     if requirements is None:
         return []
@@ -206,7 +357,7 @@ def _non_functional(loaded: LoadedDesign) -> list[dict[str, str]]:
         ("Latency p99", f"{targets.latency_p99_ms:g} ms" if targets.latency_p99_ms else ""),
         ("Durability", f"{targets.durability:.10g} %" if targets.durability else ""),
     ]
-    return [{"name": name, "value": value} for name, value in rows if value]
+    return [Target(name, value) for name, value in rows if value]
 
 
 def _capacity_inputs(loaded: LoadedDesign) -> str:
@@ -223,53 +374,10 @@ def _capacity_inputs(loaded: LoadedDesign) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _component_row(component_id: str, component: Component) -> dict[str, str]:
-    return {
-        "name": component.name or component_id,
-        "kind": component.kind.replace("_", " "),
-        "engine": component.engine or "",
-        "instances": "managed" if component.managed else str(component.replicas),
-        "zones": ", ".join(component.zones),
-        "group": component.group or "",
-        "calls": ", ".join(_call_text(call) for call in component.calls),
-    }
-
-
 def _call_text(call: Call) -> str:
     target = " or ".join(call.targets) if len(call.targets) > 1 else call.targets[0]
     options = [name for name, on in (("async", call.is_async), ("optional", call.optional)) if on]
     return f"{target} ({', '.join(options)})" if options else target
-
-
-def _store_row(component_id: str, store: Component) -> dict[str, str]:
-    assert isinstance(store, StoreBase)
-    partitioning = store.partitioning
-    partition_text = ""
-    if partitioning:
-        partition_text = partitioning.strategy.replace("_", " ")
-        partition_text += f" on {partitioning.key}" if partitioning.key else ""
-        partition_text += f", {partitioning.shards} shards" if partitioning.shards else ""
-    return {
-        "name": component_id,
-        "kind": store.kind.replace("_", " "),
-        "instances": "managed" if store.managed else str(store.replicas),
-        "replication": store.replication or ("" if store.replicas == 1 else "unspecified"),
-        "failover": store.failover,
-        "partitioning": partition_text or "none",
-        "backup": "yes" if store.backup else "no",
-    }
-
-
-def _cache_row(component_id: str, cache: Cache) -> dict[str, str]:
-    return {
-        "name": component_id,
-        "engine": cache.engine or "",
-        "memory": format_size(cache.memory) if cache.memory else "",
-        "eviction": cache.eviction or "",
-        "strategy": (cache.strategy or "").replace("_", " "),
-        "ttl": _duration(cache.ttl) if cache.ttl else "",
-        "persistence": "" if cache.persistence is None else "yes" if cache.persistence else "no",
-    }
 
 
 def _cache_summary(caches: list[Cache], hot_set: float | None) -> str:
