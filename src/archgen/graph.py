@@ -130,6 +130,23 @@ def reach(
     return parents
 
 
+def find_path(
+    start: str, successors: Callable[[str], Iterable[str]], goal: Callable[[str], bool]
+) -> tuple[str, ...] | None:
+    """Return the first path from `start` to a node that meets `goal`, depth first in successor order."""
+    parents: dict[str, str | None] = {start: None}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        if goal(node):
+            return tuple(path_to(parents, node))
+        for child in reversed(list(successors(node))):
+            if child not in parents:
+                parents[child] = node
+                stack.append(child)
+    return None
+
+
 def path_to(parents: dict[str, str | None], node: str) -> list[str]:
     """Return the path from a start to `node` in a `reach` result."""
     path = [node]

@@ -12,10 +12,11 @@ ints as bit sets keep the whole analysis near-linear in practice.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from archgen.graph import DesignGraph, strongly_connected
+from archgen.graph import DesignGraph, find_path, strongly_connected
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,11 @@ class FailureAnalysis:
     def _solve(self) -> dict[str, int]:
         graph = self.graph
         down = dict(self.own)
+        # Groups come callees first, so every callee outside the group is already final when
+        # the group is solved. A group of one (no cycle) needs a single pass; inside a cycle the
+        # sets only grow, bounded by the number of events, so iterating until nothing changes
+        # terminates, and starting from each component's own events gives the least solution:
+        # a cycle never fails itself.
         for group in strongly_connected(graph.ids, graph.required_successors):
             changed = True
             while changed:
@@ -80,6 +86,7 @@ class FailureAnalysis:
                 for component_id in group:
                     value = down[component_id]
                     for call in graph.required_calls(component_id):
+                        # An event fails the call only when it fails every alternative.
                         targets = call.targets
                         failed = down[targets[0]]
                         for target in targets[1:]:
@@ -110,19 +117,10 @@ class FailureAnalysis:
     def _path(self, entry: str, bit: int) -> tuple[str, ...]:
         """Return a path of failed components from `entry` to one lost directly under event `bit`."""
         mask = 1 << bit
-        parents: dict[str, str | None] = {entry: None}
-        stack = [entry]
-        while stack:
-            node = stack.pop()
-            if self.own[node] & mask:
-                path = [node]
-                while (parent := parents[path[-1]]) is not None:
-                    path.append(parent)
-                return tuple(reversed(path))
-            for call in reversed(self.graph.required_calls(node)):
+
+        def failed_callees(node: str) -> Iterator[str]:
+            for call in self.graph.required_calls(node):
                 if all(self.down[target] & mask for target in call.targets):
-                    for target in reversed(call.targets):
-                        if target not in parents:
-                            parents[target] = node
-                            stack.append(target)
-        return (entry,)
+                    yield from call.targets
+
+        return find_path(entry, failed_callees, lambda node: bool(self.own[node] & mask)) or (entry,)
