@@ -135,3 +135,13 @@ def test_the_registry_refuses_a_second_rule_of_one_code_and_a_misnamed_module():
 def test_every_rule_module_registers_the_code_it_is_named_after():
     for code, rule in base.all_rules().items():
         assert rule.check.__module__.rsplit(".", 1)[-1].startswith(code.lower() + "_")
+
+
+def test_every_kind_has_a_python_class_and_a_role_icon():
+    from archgen import dsl
+    from archgen.model import KINDS
+    from archgen.render.diagram import ROLE_ICONS
+
+    classes = {cls.kind for cls in vars(dsl).values() if isinstance(cls, type) and issubclass(cls, dsl.Component)}
+    assert classes - {""} == set(KINDS)
+    assert set(ROLE_ICONS) == set(KINDS)
