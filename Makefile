@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-slow graphviz lint gallery fix regen
+.PHONY: run test test-slow test-pythons graphviz lint gallery fix regen
 
 run: $(BIN)/archgen graphviz
 	$(BIN)/archgen build designs -o output
@@ -15,6 +15,10 @@ test: $(BIN)/archgen graphviz lint gallery
 # The property tests with many more examples: run before a release, or after touching the analysis.
 test-slow: $(BIN)/archgen graphviz
 	$(BIN)/pytest --slow tests/test_failure_property.py
+
+# The suite on every other CPython >= 3.11 this machine has, each in its own venv.
+test-pythons: graphviz
+	scripts/test-pythons
 
 # The gallery lints clean and output/ is what `archgen build` makes of it.
 gallery: $(BIN)/archgen graphviz
