@@ -8,7 +8,8 @@ import shutil
 import pytest
 
 from archgen import api
-from archgen.loader import discover, load_design
+from archgen.api import load_design
+from archgen.loader import discover
 from tests.conftest import ROOT, needs_dot, run_cli
 
 DESIGNS = ROOT / "designs"

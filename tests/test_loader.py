@@ -4,8 +4,8 @@ from pathlib import Path
 import pydantic
 import pytest
 
+from archgen.api import load_design
 from archgen.errors import SpecError
-from archgen.loader import load_design
 from archgen.model import KINDS, STORE_KINDS, Cache, Database, Design, LoadBalancer
 from tests.conftest import SPECS
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from archgen.api import load_design
 from archgen.errors import RenderError
 from archgen.files import slugify, write_files
-from archgen.loader import load_design
 from archgen.render.diagram import ENGINE_ICONS, ROLE_ICONS, icon_root
 from archgen.render.mermaid import to_mermaid
 from archgen.render.scene import build_scene

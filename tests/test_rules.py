@@ -6,14 +6,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from archgen.config import Settings
-from archgen.loader import load_design
-from archgen.rules.base import all_rules, catalogue_markdown
-from archgen.rules.engine import is_selected, lint_design
+from archgen import api
+from archgen.rules.engine import is_selected
 from tests.conftest import FIXTURES, ROOT
 
 RULE_FIXTURES = FIXTURES / "rules"
-RULES = all_rules()
+RULES = api.rules()
 
 
 def cases():
@@ -27,7 +25,7 @@ def lint_case(design: dict, tmp_path: Path):
     spec = {"archgen": 1, "name": "case", **design}
     path = tmp_path / "case.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False))
-    return lint_design(load_design(path), Settings())
+    return api.lint_loaded(api.load_design(path))
 
 
 def expected(item) -> tuple[str, str]:
@@ -82,7 +80,7 @@ def test_rule_names_are_unique():
 
 
 def test_docs_rules_md_is_current():
-    assert (ROOT / "docs" / "rules.md").read_text() == catalogue_markdown(), (
+    assert (ROOT / "docs" / "rules.md").read_text() == api.catalogue_markdown(), (
         "run: archgen rules --markdown > docs/rules.md"
     )
 
