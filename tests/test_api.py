@@ -50,15 +50,18 @@ def test_lint_of_a_python_design_built_in_memory():
         primary = dsl.Service("primary")
         fallback = dsl.Service("fallback")
         db = dsl.Database("db", replicas=2, zones=["az-a", "az-b"], backup=True)
+        cache = dsl.Cache("cache", eviction="lru")
         users >> lb >> dsl.any_of(primary, fallback)
         [primary, fallback] >> db
+        [primary] >> cache.optional()
     result = api.lint_loaded(design)
     codes = {(finding.code, finding.component) for finding in result.findings}
     # One single service is not a SPOF when it has an alternative.
     assert not {code for code in codes if code[0] == "REL001"}
     assert result.loaded.design.components["lb"].group == "Edge"
     assert result.loaded.design.components["lb"].zones == ("az-a", "az-b")
-    assert [call.targets for call in result.loaded.design.components["primary"].calls] == [("db",)]
+    calls = result.loaded.design.components["primary"].calls
+    assert [(call.targets, call.optional) for call in calls] == [(("db",), False), (("cache",), True)]
     line = result.loaded.component_position("fallback").line
     assert line == primary_line(Path(__file__)) + 1
 
