@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import datetime
+import re
 import typing
 from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from archgen.units import Count, Duration, Rate, Size
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_\-]*$"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(text: str) -> str:
+    """Refuse control characters (a NUL breaks every renderer); tabs and line breaks are text."""
+    found = _CONTROL.search(text)
+    if found:
+        raise ValueError(f"control character {found.group()!r} at character {found.start() + 1}")
+    return text
+
+
 ComponentId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=128)]
-Text = Annotated[str, StringConstraints(max_length=10_000)]
+Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_no_control_characters)]
 
 
 #: Closed vocabularies of the spec, shared with the Python front-end's typed arguments.
@@ -38,7 +50,8 @@ Direction = Literal["LR", "TB"]
 class Frozen(BaseModel):
     """Base of every spec model: immutable, and unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Numbers are finite, and a count is never written as true/false (`replicas: yes`).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Call(Frozen):
@@ -140,7 +153,7 @@ class Partitioning(Frozen):
 
     strategy: PartitionStrategy
     key: Text | None = None
-    shards: int | None = Field(None, ge=1)
+    shards: int | None = Field(None, ge=1, le=1_000_000, strict=True)
 
 
 class ComponentBase(Frozen):
@@ -149,7 +162,7 @@ class ComponentBase(Frozen):
     name: Text | None = Field(None, description="Display name; defaults to the id.")
     description: Text | None = None
     engine: Annotated[str, StringConstraints(max_length=64)] | None = None
-    replicas: int = Field(1, ge=1, le=100_000, description="Instances in all.")
+    replicas: int = Field(1, ge=1, le=100_000, strict=True, description="Instances in all.")
     managed: bool = Field(False, description="Run by a provider with its own redundancy.")
     zones: tuple[Text, ...] = ()
     group: Text | None = Field(None, description="Drawn as a cluster.")
@@ -307,7 +320,7 @@ class NonFunctional(Frozen):
     availability: float | None = Field(None, gt=0, le=100, description="Percent, e.g. 99.99.")
     consistency: Consistency | None = None
     cap: Literal["CP", "AP"] | None = None
-    latency_p99_ms: float | None = Field(None, gt=0)
+    latency_p99_ms: float | None = Field(None, gt=0, le=86_400_000)
     durability: float | None = Field(None, gt=0, le=100, description="Percent.")
 
 
@@ -323,14 +336,14 @@ class Capacity(Frozen):
 
     daily_active_users: Count | None = None
     writes_per_day: Count
-    read_write_ratio: float = Field(1, ge=0, description="Reads per write.")
+    read_write_ratio: float = Field(1, ge=0, le=1_000_000, description="Reads per write.")
     object_size: Size
-    retention_years: float = Field(5, gt=0)
-    replication_factor: int = Field(3, ge=1)
+    retention_years: float = Field(5, gt=0, le=1000)
+    replication_factor: int = Field(3, ge=1, le=100, strict=True)
     storage_headroom: float = Field(0.7, gt=0, le=1, description="Fill storage only up to this fraction.")
     server_storage: Size | None = None
     cache_hot_fraction: float = Field(0.2, ge=0, le=1)
-    peak_factor: float = Field(2, ge=1)
+    peak_factor: float = Field(2, ge=1, le=1000)
 
 
 class Endpoint(Frozen):
@@ -384,7 +397,7 @@ class Design(Frozen):
     """A whole system design, as written in a spec file."""
 
     archgen: Literal[1] = Field(description="Spec version.")
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_no_control_characters)]
     description: Text | None = None
     requirements: Requirements | None = None
     capacity: Capacity | None = None

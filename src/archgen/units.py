@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
@@ -43,13 +44,30 @@ _DURATION_RE = re.compile(rf"^\s*{_NUMBER}\s*(ms|s|m|min|h|d|w|y)\s*$")
 _RATE_RE = re.compile(rf"^\s*{_NUMBER}\s*/\s*([a-z]+)\s*$")
 
 
+#: The largest values archgen accepts: far past any real design, and small enough that every
+#: estimate stays a finite float.
+MAX_COUNT = 10**18
+MAX_SIZE = 10**24
+MAX_DURATION = 1000 * 31_536_000
+MAX_RATE = 10**12
+
+
+def _bounded(value: float, limit: float, what: str) -> float:
+    if not math.isfinite(value) or value > limit:
+        raise ValueError(f"{what} is too large (at most {limit:.0e})")
+    return value
+
+
 def _number_or_none(value: Any) -> float | None:
     if isinstance(value, bool):
         raise ValueError("expected a number, not true/false")
     if isinstance(value, (int, float)):
         if value < 0:
             raise ValueError("must not be negative")
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            raise ValueError("the number is too large") from None
     if not isinstance(value, str):
         raise ValueError(f"expected a number or a string, not {type(value).__name__}")
     return None
@@ -58,34 +76,34 @@ def _number_or_none(value: Any) -> float | None:
 def parse_count(value: Any) -> int:
     """Parse a count such as 100, '100M' or '1.5B' into an int."""
     number = _number_or_none(value)
-    if number is not None:
-        return round(number)
-    match = _COUNT_RE.match(value)
-    if not match:
-        raise ValueError(f"{shorten(value)!r} is not a count (examples: 500, 20K, 100M, 2B)")
-    return round(float(match.group(1)) * COUNT_SUFFIXES[match.group(2).upper()])
+    if number is None:
+        match = _COUNT_RE.match(value)
+        if not match:
+            raise ValueError(f"{shorten(value)!r} is not a count (examples: 500, 20K, 100M, 2B)")
+        number = float(match.group(1)) * COUNT_SUFFIXES[match.group(2).upper()]
+    return round(_bounded(number, MAX_COUNT, "the count"))
 
 
 def parse_size(value: Any) -> int:
     """Parse a size such as '500B', '4TB' or '64GiB' into bytes."""
     number = _number_or_none(value)
-    if number is not None:
-        return round(number)
-    match = _SIZE_RE.match(value)
-    if not match:
-        raise ValueError(f"{shorten(value)!r} is not a size (examples: 500B, 10KB, 4TB, 64GiB)")
-    return round(float(match.group(1)) * SIZE_UNITS[match.group(2).upper()])
+    if number is None:
+        match = _SIZE_RE.match(value)
+        if not match:
+            raise ValueError(f"{shorten(value)!r} is not a size (examples: 500B, 10KB, 4TB, 64GiB)")
+        number = float(match.group(1)) * SIZE_UNITS[match.group(2).upper()]
+    return round(_bounded(number, MAX_SIZE, "the size"))
 
 
 def parse_duration(value: Any) -> float:
     """Parse a duration such as '24h', '30d' or a number of seconds into seconds."""
     number = _number_or_none(value)
-    if number is not None:
-        return number
-    match = _DURATION_RE.match(value)
-    if not match:
-        raise ValueError(f"{shorten(value)!r} is not a duration (examples: 30s, 15m, 24h, 30d, 1y)")
-    return float(match.group(1)) * DURATION_UNITS[match.group(2)]
+    if number is None:
+        match = _DURATION_RE.match(value)
+        if not match:
+            raise ValueError(f"{shorten(value)!r} is not a duration (examples: 30s, 15m, 24h, 30d, 1y)")
+        number = float(match.group(1)) * DURATION_UNITS[match.group(2)]
+    return _bounded(number, MAX_DURATION, "the duration")
 
 
 def parse_rate(value: Any) -> float:
@@ -96,7 +114,7 @@ def parse_rate(value: Any) -> float:
     if not match or match.group(2) not in RATE_PERIODS:
         periods = ", ".join(sorted(set(RATE_PERIODS)))
         raise ValueError(f"{shorten(value)!r} is not a rate (examples: 100/min, 1000/s; periods: {periods})")
-    return float(match.group(1)) / RATE_PERIODS[match.group(2)]
+    return _bounded(float(match.group(1)) / RATE_PERIODS[match.group(2)], MAX_RATE, "the rate")
 
 
 def format_count(value: float) -> str:

@@ -24,7 +24,7 @@ from archgen.commands.lint import check_settings
 from archgen.config import Settings
 from archgen.errors import ArchgenError, SpecError
 from archgen.files import slug_taken, slugify, write_files
-from archgen.loader import discover, load_design
+from archgen.loader import discover, load_design, read_spec
 from archgen.render import render_design
 from archgen.render.docs import (
     INDEX_TEMPLATE,
@@ -182,9 +182,9 @@ def _plan(
     for path in discover(paths):
         source = _relative(path, root)
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            run.errors.append(SpecError.at(source, 1, 1, f"cannot read the spec: {error.strerror}"))
+            data = read_spec(path, source)
+        except SpecError as error:
+            run.errors.append(error)
             continue
         job = Job(path, source, hashlib.sha256(base + data).hexdigest())
         entry = old.get(source)

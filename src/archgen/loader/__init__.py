@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from archgen.errors import SpecError
 from archgen.files import display_path
 from archgen.loader.checks import build_design
 from archgen.loader.source import PathSourceMap, SourceMap
-from archgen.loader.yaml_spec import parse_yaml
+from archgen.loader.yaml_spec import MAX_BYTES, parse_yaml
 from archgen.model import Design
 from archgen.positions import Position
 
@@ -41,25 +42,39 @@ class LoadedDesign:
         return self.source.position(("components", component_id), key=True)
 
 
+def read_spec(path: Path, file: str) -> bytes:
+    """Read a spec file: a regular file of at most MAX_BYTES, checked before a byte is read."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise SpecError.at(file, 1, 1, "not a regular file; a spec is a .yaml, .yml or .py file")
+        if info.st_size > MAX_BYTES:
+            raise SpecError.at(file, 1, 1, f"file is {info.st_size:,} bytes; specs are limited to {MAX_BYTES:,} bytes")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise SpecError.at(file, 1, 1, f"cannot read the spec: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise SpecError.at(file, 1, 1, f"the file grew past {MAX_BYTES:,} bytes while it was read")
+    return data
+
+
 def load_design(path: Path, *, allow_python: bool = True, file: str | None = None) -> LoadedDesign:
     """Load and validate one spec file; raise SpecError with every problem found."""
     file = file if file is not None else str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise SpecError.at(file, 1, 1, f"cannot read the spec: {error.strerror or error}") from None
+    if path.suffix not in SPEC_SUFFIXES:
+        raise SpecError.at(file, 1, 1, f"not a spec: expected one of {', '.join(SPEC_SUFFIXES)}")
+    if path.suffix == ".py" and not allow_python:
+        raise SpecError.at(file, 1, 1, "Python specs run code and are disabled here (--no-python)")
+    data = read_spec(path, file)
     digest = hashlib.sha256(data).hexdigest()
-    if path.suffix in YAML_SUFFIXES:
-        raw, source = parse_yaml(data, file)
-        return LoadedDesign(build_design(raw, source, file), source, file, digest)
     if path.suffix == ".py":
-        if not allow_python:
-            raise SpecError.at(file, 1, 1, "Python specs run code and are disabled here (--no-python)")
         from archgen.loader.python_spec import run_python
 
-        raw_python, python_source = run_python(path, file)
+        raw_python, python_source = run_python(data, path, file)
         return LoadedDesign(build_design(raw_python, python_source, file), python_source, file, digest)
-    raise SpecError.at(file, 1, 1, f"not a spec: expected one of {', '.join(SPEC_SUFFIXES)}")
+    raw, source = parse_yaml(data, file)
+    return LoadedDesign(build_design(raw, source, file), source, file, digest)
 
 
 def load_text(text: str | bytes, file: str = "<text>") -> LoadedDesign:

@@ -180,7 +180,11 @@ class _References:
     def __init__(self, components: dict[Any, Any], zones: list[Any]) -> None:
         self.components = components
         self.ids = [key for key in components if isinstance(key, str)]
-        self.kinds = {key: value.get("kind") for key, value in components.items() if isinstance(value, dict)}
+        self.kinds = {
+            key: value.get("kind") if isinstance(value.get("kind"), str) else None
+            for key, value in components.items()
+            if isinstance(value, dict)
+        }
         self.zones = zones
 
     def unknown(self, target: Any) -> str | None:
@@ -196,10 +200,11 @@ class _References:
         if not isinstance(target, str):
             return
         problem = self.unknown(target)
+        kind = self.kinds.get(target)
         if problem:
             yield loc, problem, False
-        elif self.kinds.get(target) not in kinds:
-            yield loc, f"{target!r} is a {self.kinds.get(target)}, not {what}", False
+        elif kind is not None and kind not in kinds:  # a missing or odd kind is reported on its own
+            yield loc, f"{target!r} is a {kind}, not {what}", False
 
     def of_component(self, base: Loc, component_id: str, component: dict[str, Any]) -> Iterator[tuple[Loc, str, bool]]:
         """Check a component's calls, session store and zones."""

@@ -12,10 +12,10 @@ from archgen.errors import SpecError
 from archgen.loader.source import PathSourceMap
 
 
-def run_python(path: Path, file: str) -> tuple[dict[str, Any], PathSourceMap]:
-    """Execute the spec at `path`; return its design's values and where each part was made."""
+def run_python(source: bytes, path: Path, file: str) -> tuple[dict[str, Any], PathSourceMap]:
+    """Execute the spec read from `path`; return its design's values and where each part was made."""
     try:
-        code = compile(path.read_bytes(), str(path), "exec")
+        code = compile(source, str(path), "exec")
     except SyntaxError as error:
         raise SpecError.at(file, error.lineno or 1, error.offset or 1, f"invalid Python: {error.msg}") from None
     except ValueError as error:

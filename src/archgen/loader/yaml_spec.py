@@ -7,14 +7,17 @@ from typing import Any
 
 import yaml
 
-from archgen.errors import Problem, SpecError
+from archgen.errors import ArchgenError, Problem, SpecError
 from archgen.loader.source import YamlSourceMap
 from archgen.text import shorten
 
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml, not PyYAML's pure-Python parser: it is fast, it bounds nesting (1,000 levels)
+# instead of overflowing Python's stack, and archgen is tested against its grammar only.
+_CLoader: type | None = getattr(yaml, "CSafeLoader", None)
+NO_LIBYAML = "archgen needs PyYAML built with libyaml (`pip install --force-reinstall --no-binary=:none: PyYAML`)"
 
 
-class Loader(_BaseLoader):  # type: ignore[misc]
+class Loader(_CLoader or yaml.SafeLoader):  # type: ignore[misc]
     """The safe loader, remembering how each plain scalar resolved: specs repeat `kind: service` a lot."""
 
     def __init__(self, stream: str) -> None:
@@ -35,6 +38,9 @@ class Loader(_BaseLoader):  # type: ignore[misc]
 MAX_BYTES = 16 * 1024 * 1024
 MAX_VALUES = 1_000_000
 MAX_DEPTH = 64
+# A value takes at least two bytes ("1,"), so a smaller document cannot hold too many; a
+# larger one is counted by a cheap pass over its events before its node tree is built.
+COUNT_FIRST_BYTES = 2 * MAX_VALUES
 
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -43,6 +49,12 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
+}
+_SCALAR_NAMES = {
+    "tag:yaml.org,2002:int": "integer",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:bool": "boolean",
+    "tag:yaml.org,2002:timestamp": "date",
 }
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -54,7 +66,11 @@ def parse_yaml(data: bytes, file: str) -> tuple[Any, YamlSourceMap]:
     """Parse one YAML document into plain Python values and a source map."""
     if len(data) > MAX_BYTES:
         raise SpecError.at(file, 1, 1, f"file is {len(data):,} bytes; specs are limited to {MAX_BYTES:,} bytes")
+    if _CLoader is None:
+        raise ArchgenError(NO_LIBYAML)
     text = _decode(data, file)
+    if len(data) > COUNT_FIRST_BYTES:
+        _count_values(text, file)
     # A node tree is many small objects that all live on: cyclic collections during the
     # parse find nothing to free and make large specs quadratic.
     collecting = gc.isenabled()
@@ -72,11 +88,36 @@ def parse_yaml(data: bytes, file: str) -> tuple[Any, YamlSourceMap]:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(part for part in (error.context, error.problem) if part)
         raise SpecError.at(file, line, column, f"invalid YAML: {message}") from None
+    except yaml.reader.ReaderError as error:
+        line, column = _line_column(text, error.position)
+        code = ord(error.character) if isinstance(error.character, str) else error.character
+        raise SpecError.at(file, line, column, f"invalid YAML: character #x{code:04x}: {error.reason}") from None
     except yaml.YAMLError as error:
-        raise SpecError.at(file, 1, 1, f"invalid YAML: {error}") from None
+        raise SpecError.at(file, 1, 1, f"invalid YAML: {' '.join(str(error).split())}") from None
     if node is None:
         raise SpecError.at(file, 1, 1, "the file is empty; a spec starts with `archgen: 1`")
     return _Builder(file).build(node), YamlSourceMap(node)
+
+
+def _count_values(text: str, file: str) -> None:
+    """Refuse a document of more than MAX_VALUES values without building its tree (which would take minutes)."""
+    values = 0
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                values += 1
+                if values > MAX_VALUES:
+                    line, column = (
+                        (event.start_mark.line + 1, event.start_mark.column + 1) if event.start_mark else (1, 1)
+                    )
+                    raise SpecError.at(file, line, column, f"the document has more than {MAX_VALUES:,} values")
+    except yaml.YAMLError:
+        return  # the parse proper reports it, with its position
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -119,7 +160,7 @@ class _Builder:
             if tag == _STR:
                 return node.value
             if tag in _SCALAR_TAGS:
-                return self.scalars.construct_object(node)
+                return self._scalar(node)
         elif isinstance(node, yaml.SequenceNode) and tag == _SEQ:
             return [self._build(item, depth + 1) for item in node.value]
         elif isinstance(node, yaml.MappingNode) and tag == _MAP:
@@ -133,6 +174,18 @@ class _Builder:
             )
         )
         return None
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        """Construct a plain value; one YAML cannot construct (`2027-13-45`, `!!float x`) is a problem."""
+        try:
+            return self.scalars.construct_object(node)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            self.scalars.recursive_objects.pop(node, None)
+            what = _SCALAR_NAMES.get(node.tag, "value")
+            mark = node.start_mark
+            message = f"{shorten(repr(node.value))} is not a valid {what}"
+            self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, message))
+            return None
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
