@@ -30,8 +30,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--slow", action="store_true", help="Run the property tests with many more examples.")
 
 
+#: Whether this run is `pytest --slow`: the property and fuzz tests run many more examples.
+SLOW = False
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    settings.load_profile("slow" if config.getoption("--slow") else "default")
+    global SLOW
+    SLOW = bool(config.getoption("--slow"))
+    settings.load_profile("slow" if SLOW else "default")
 
 
 @dataclass
