@@ -271,6 +271,10 @@ class ProgressBar:
             self.bar = click.progressbar(length=total, label="Building", file=sys.stderr)
             self.bar.__enter__()
 
+    def waiting(self) -> None:
+        """Say that another build holds the output folder."""
+        click.echo("waiting for another build into the output folder to finish", err=True)
+
     def advance(self, source: str) -> None:
         """Move the bar on by one design."""
         if self.bar is not None:
@@ -293,6 +297,7 @@ class ProgressBar:
 )
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Designs built at once (default: cores).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the output folder is stale.")
+@click.option("--force", is_flag=True, help="Replace files in the output folder that archgen did not write.")
 @templates_option
 @config_option
 @python_option
@@ -302,6 +307,7 @@ def build(
     output: Path | None,
     jobs: int | None,
     check: bool,
+    force: bool,
     templates: Path | None,
     config: Path | None,
     python: bool | None,
@@ -312,7 +318,9 @@ def build(
     settings = settings_for(paths, config, python=python, output=output, templates=templates)
     bar = ProgressBar()
     try:
-        run = api.build(paths or settings.designs, settings.output, settings, jobs=jobs, check=check, progress=bar)
+        run = api.build(
+            paths or settings.designs, settings.output, settings, jobs=jobs, check=check, force=force, progress=bar
+        )
     finally:
         bar.close()
     for warning in run.warnings:

@@ -4,6 +4,13 @@ A manifest in output/ records, per spec, the hash of everything its outputs depe
 (the spec, the templates, the lint settings, archgen's version), the hashes of the files
 written, and what the gallery index shows. A spec whose key and files still match is not
 loaded again, so a no-op build reads the specs and the manifest and stops.
+
+The output folder is shared with its owner, so a build is careful with it: one build at a
+time (a lock on the folder), every write atomic and never through a symbolic link, no file
+overwritten or deleted unless the manifest says archgen wrote it, and the manifest itself
+read as data to check, not as instructions. Each design's files land together; the
+manifest is written last, so a build killed at any moment leaves output/ that `--check`
+calls stale and the next build repairs.
 """
 
 from __future__ import annotations
@@ -22,8 +29,8 @@ from typing import Any, Protocol
 from archgen import __version__
 from archgen.commands.lint import check_settings
 from archgen.config import Settings
-from archgen.errors import ArchgenError, SpecError
-from archgen.files import slug_taken, slugify, write_files
+from archgen.errors import ArchgenError, RenderError, SpecError
+from archgen.files import locked, remove_file, slug_taken, slugify, temporaries, write_files
 from archgen.loader import discover, load_design, read_spec
 from archgen.render import render_design
 from archgen.render.docs import (
@@ -62,6 +69,9 @@ class Progress(Protocol):
         """Report one design done (built or failed)."""
 
 
+# A progress may also have `waiting()`, called when another build holds the output folder.
+
+
 @dataclass(frozen=True)
 class Entry:
     """What the manifest records of one design: the key its outputs were made from, and what the index shows."""
@@ -91,6 +101,10 @@ class Entry:
             return None
         texts = (entry.key, entry.slug, entry.name, entry.description)
         if not all(isinstance(text, str) for text in texts) or not isinstance(entry.files, dict):
+            return None
+        if entry.slug != slugify(entry.slug) or not set(entry.files) <= set(DESIGN_FILES):
+            return None  # a slug such as `../victim`, or files archgen never writes
+        if not isinstance(entry.counts, dict) or not all(isinstance(v, int) for v in entry.counts.values()):
             return None
         return entry
 
@@ -129,48 +143,112 @@ def build(
     *,
     jobs: int | None = None,
     check: bool = False,
+    force: bool = False,
     today: datetime.date | None = None,
     progress: Progress | None = None,
 ) -> BuildRun:
     """Build every spec under `paths` into `output`; with `check`, write nothing and say what is stale.
 
-    Templates come from `settings.templates` (the defaults fill the gaps).
+    Templates come from `settings.templates` (the defaults fill the gaps). `force` lets the
+    build replace files in `output` that archgen did not write.
     """
     settings = settings or Settings()
     check_settings(settings)
-    today = today or datetime.date.today()
     compiled = Templates(settings.templates)
-    old = _read_manifest(output)
     run = BuildRun()
-    plan = _plan(paths, output, _inputs_digest(settings, compiled), old, today, run)
     if check:
-        gone = set(old) - set(plan.current) - {job.source for job in plan.pending}
-        run.stale = [job.source for job in plan.pending] + sorted(gone)
-        if not run.stale and _read(output / INDEX) != _index_text(compiled, plan.current).encode():
-            run.stale.append(INDEX)
-        return run
+        return _check(paths, output, settings, compiled, today or datetime.date.today(), run)
+    with locked(output, on_wait=getattr(progress, "waiting", None)):
+        _build_locked(paths, output, settings, compiled, today or datetime.date.today(), jobs, force, progress, run)
+    return run
+
+
+def _check(
+    paths: Iterable[Path], output: Path, settings: Settings, templates: Templates, today: datetime.date, run: BuildRun
+) -> BuildRun:
+    """Say what is stale: specs whose outputs do not match, designs gone, a stale index, leftovers of a killed run."""
+    manifest = _read_manifest(output, run)
+    plan = _plan(paths, output, _inputs_digest(settings, templates), manifest, today, run)
+    gone = set(manifest) - set(plan.current) - {job.source for job in plan.pending}
+    run.stale = [job.source for job in plan.pending] + sorted(gone)
+    if not run.stale and _read(output / INDEX) != _index_text(templates, plan.current).encode():
+        run.stale.append(INDEX)
+    run.stale += [path.relative_to(output).as_posix() for path in temporaries(output)]
+    return run
+
+
+def _build_locked(
+    paths: Iterable[Path],
+    output: Path,
+    settings: Settings,
+    templates: Templates,
+    today: datetime.date,
+    jobs: int | None,
+    force: bool,
+    progress: Progress | None,
+    run: BuildRun,
+) -> None:
+    for leftover in temporaries(output):
+        leftover.unlink(missing_ok=True)
+    old = _read_manifest(output, run)
+    plan = _plan(paths, output, _inputs_digest(settings, templates), old, today, run)
     entries = dict(plan.current)
-    results = _build_all(plan.pending, settings, compiled, today, jobs, progress)
-    slugs = {entry.slug: source for source, entry in entries.items()}
+    results = _build_all(plan.pending, settings, templates, today, jobs, progress)
+    # A design that failed keeps its published files, and with them its slug.
     for job, result in zip(plan.pending, results, strict=True):
         if isinstance(result, ArchgenError):
             run.errors.append(result)
             if job.source in old:
                 entries[job.source] = old[job.source]
-        elif result.entry.slug in slugs:
+    slugs = {entry.slug: source for source, entry in entries.items()}
+    owned = _owned(old)
+    for job, result in zip(plan.pending, results, strict=True):
+        if isinstance(result, ArchgenError):
+            continue
+        slug = result.entry.slug
+        if slug in slugs:
             line, column = result.name_at
-            run.errors.append(
-                SpecError.at(job.source, line, column, slug_taken(result.entry.slug, slugs[result.entry.slug]))
+            run.errors.append(SpecError.at(job.source, line, column, slug_taken(slug, slugs[slug])))
+            continue
+        try:
+            _write_design(output, slug, result.files, owned, force)
+        except ArchgenError as error:
+            line, column = result.name_at
+            run.errors.append(SpecError.at(job.source, line, column, str(error)))
+            continue
+        slugs[slug] = job.source
+        run.warnings += [f"{job.source}: {warning}" for warning in result.warnings]
+        entries[job.source] = result.entry
+        run.built.append(job.source)
+    run.warnings += _remove_orphans(output, old, entries)
+    try:
+        _publish_index(output, templates, entries, owned, force)
+    except ArchgenError as error:
+        run.errors.append(error)
+
+
+def _owned(manifest: dict[str, Entry]) -> set[str]:
+    """Return the files of output/ the manifest says archgen wrote (`slug/name`, and the index)."""
+    files = {f"{entry.slug}/{name}" for entry in manifest.values() for name in entry.files}
+    return files | ({INDEX} if manifest else set())
+
+
+def _write_design(output: Path, slug: str, files: dict[str, bytes], owned: set[str], force: bool) -> None:
+    """Write one design's files together, refusing to replace a file archgen did not write."""
+    named = {f"{slug}/{name}": data for name, data in files.items()}
+    _refuse_foreign(output, named, owned, force)
+    write_files(output, named)
+
+
+def _refuse_foreign(output: Path, files: dict[str, bytes], owned: set[str], force: bool) -> None:
+    for name, data in files.items():
+        if force or name in owned:
+            continue
+        existing = _read(output / name)
+        if existing is not None and existing != data:
+            raise RenderError(
+                f"{output / name} exists and archgen did not write it; move it away or build with --force"
             )
-        else:
-            slugs[result.entry.slug] = job.source
-            run.warnings += [f"{job.source}: {warning}" for warning in result.warnings]
-            write_files(output / result.entry.slug, result.files)
-            entries[job.source] = result.entry
-            run.built.append(job.source)
-    _remove_orphans(output, old, entries)
-    _publish_index(output, compiled, entries)
-    return run
 
 
 def _plan(
@@ -213,6 +291,8 @@ def _build_all(
             return _build_one(job, settings, templates, today)
         except ArchgenError as error:
             return error
+        except Exception as error:  # noqa: BLE001 - one design's bug must not stop the others
+            return SpecError.at(job.source, 1, 1, f"archgen failed on this design ({type(error).__name__}: {error})")
         finally:
             if progress:
                 progress.advance(job.source)
@@ -225,13 +305,13 @@ def _build_one(job: Job, settings: Settings, templates: Templates, today: dateti
     """Lint, draw and document one spec."""
     loaded = load_design(job.path, allow_python=settings.python, file=job.source)
     result = lint_design(loaded, settings, today)
-    rendering = render_design(loaded.design, result.findings, ("png", "svg"))
-    files = {
-        "design.md": templates.design_doc(loaded, result.findings, Diagram(svg="diagram.svg", png="diagram.png")),
-        "diagram.png": rendering.files["png"],
-        "diagram.svg": rendering.files["svg"],
-    }
     position = loaded.position("name")
+    try:
+        rendering = render_design(loaded.design, result.findings, ("png", "svg"))
+        document = templates.design_doc(loaded, result.findings, Diagram(svg="diagram.svg", png="diagram.png"))
+    except RenderError as error:
+        raise SpecError.at(job.source, position.line, position.column, str(error)) from None
+    files = {"design.md": document, "diagram.png": rendering.files["png"], "diagram.svg": rendering.files["svg"]}
     expiries = sorted(waiver.expires for waiver in loaded.design.waivers if waiver.expires and waiver.expires >= today)
     entry = Entry(
         key=job.key,
@@ -255,15 +335,16 @@ def _is_current(entry: Entry, key: str, output: Path, today: datetime.date) -> b
     return all(_digest(folder / name) == digest for name, digest in entry.files.items())
 
 
-def _publish_index(output: Path, templates: Templates, entries: dict[str, Entry]) -> None:
-    """Write the gallery index and the manifest, each only when it changed."""
+def _publish_index(output: Path, templates: Templates, entries: dict[str, Entry], owned: set[str], force: bool) -> None:
+    """Write the gallery index, then the manifest, each only when it changed."""
     index = _index_text(templates, entries).encode()
     designs = {source: entry.as_json() for source, entry in sorted(entries.items())}
-    manifest = json.dumps({"archgen": __version__, "designs": designs}, indent=2).encode()
-    published = {INDEX: index, MANIFEST: manifest + b"\n"}
-    changed = {name: data for name, data in published.items() if _read(output / name) != data}
-    if changed:
-        write_files(output, changed)
+    manifest = json.dumps({"archgen": __version__, "designs": designs}, indent=2).encode() + b"\n"
+    if _read(output / INDEX) != index:
+        _refuse_foreign(output, {INDEX: index}, owned, force)
+        write_files(output, {INDEX: index})
+    if _read(output / MANIFEST) != manifest:
+        write_files(output, {MANIFEST: manifest})
 
 
 def _inputs_digest(settings: Settings, templates: Templates) -> bytes:
@@ -305,30 +386,39 @@ def _index_text(templates: Templates, entries: dict[str, Entry]) -> str:
     return templates.render(INDEX_TEMPLATE, IndexContext(designs, len(designs)))
 
 
-def _remove_orphans(output: Path, old: dict[str, Entry], entries: dict[str, Entry]) -> None:
-    """Delete the files of designs that are gone (only files the manifest says archgen wrote)."""
+def _remove_orphans(output: Path, old: dict[str, Entry], entries: dict[str, Entry]) -> list[str]:
+    """Delete the files of designs that are gone: only files archgen wrote and nobody changed since."""
     kept = {entry.slug for entry in entries.values()}
+    warnings = []
     for entry in old.values():
-        if not entry.slug or entry.slug in kept:
+        if entry.slug in kept:
             continue
-        folder = output / entry.slug
-        for name in entry.files:
-            if name in DESIGN_FILES:
-                (folder / name).unlink(missing_ok=True)
-        if folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
+        for name, digest in entry.files.items():
+            relative = f"{entry.slug}/{name}"
+            if _digest(output / relative) not in (digest, None):
+                warnings.append(f"left {output / relative} in place: it changed since archgen wrote it")
+                continue
+            try:
+                remove_file(output, relative)
+            except ArchgenError as error:
+                warnings.append(str(error))
+    return warnings
 
 
-def _read_manifest(output: Path) -> dict[str, Entry]:
-    """Return the last build's entries; a missing or unreadable manifest means everything is stale."""
+def _read_manifest(output: Path, run: BuildRun) -> dict[str, Entry]:
+    """Return the last build's entries; a manifest that is not one archgen wrote is ignored, with a warning."""
+    path = output / MANIFEST
+    if path.is_symlink() or not path.is_file():
+        return {}
     try:
-        manifest = json.loads((output / MANIFEST).read_text())
+        manifest = json.loads(path.read_bytes())
     except (OSError, ValueError):
-        return {}
+        manifest = None
     designs = manifest.get("designs") if isinstance(manifest, dict) else None
-    if not isinstance(designs, dict) or manifest.get("archgen") != __version__:
+    entries = {source: Entry.from_json(entry) for source, entry in designs.items()} if isinstance(designs, dict) else {}
+    if designs is None or None in entries.values():
+        run.warnings.append(f"{path} is not a manifest archgen wrote; ignoring it and rebuilding every design")
         return {}
-    entries = {source: Entry.from_json(entry) for source, entry in designs.items()}
     return {source: entry for source, entry in entries.items() if entry is not None}
 
 
