@@ -1,0 +1,229 @@
+"""`archgen build` shares output/ with its owner: it never writes through links, never loses or leaks files."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from archgen import api
+from archgen.files import locked, slugify
+from tests.conftest import FIXTURES, needs_dot, run_cli, run_process
+
+GOOD = [FIXTURES / "lint" / "spof.yaml", FIXTURES / "render" / "groups.yaml"]
+pytestmark = needs_dot
+
+
+def project(tmp_path: Path, specs=GOOD) -> Path:
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    for spec in specs:
+        shutil.copy(spec, designs / spec.name)
+    return designs
+
+
+def build(tmp_path: Path, *args: str):
+    return run_cli("build", "designs", "-o", "output", *args, cwd=tmp_path)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def test_a_manifest_naming_a_folder_outside_deletes_nothing_there(tmp_path):
+    project(tmp_path, GOOD[:1])
+    assert build(tmp_path).code == 0
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "design.md").write_text("mine")
+    manifest_path = tmp_path / "output" / ".archgen-manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    (entry,) = manifest["designs"].values()
+    manifest["designs"]["designs/gone.yaml"] = {**entry, "slug": "../victim"}
+    manifest_path.write_text(json.dumps(manifest))
+    result = build(tmp_path)
+    assert result.code == 0
+    assert "is not a manifest archgen wrote; ignoring it and rebuilding every design" in result.err
+    assert (victim / "design.md").read_text() == "mine"
+
+
+@pytest.mark.parametrize("field", [{"next_expiry": "soon"}, {"counts": "many"}, {"files": ["design.md"]}])
+def test_a_manifest_of_the_wrong_shape_is_ignored_with_a_warning(tmp_path, field):
+    project(tmp_path, GOOD[:1])
+    assert build(tmp_path).code == 0
+    manifest_path = tmp_path / "output" / ".archgen-manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    for entry in manifest["designs"].values():
+        entry.update(field)
+    manifest_path.write_text(json.dumps(manifest))
+    check = build(tmp_path, "--check")
+    assert check.code == 1 and "ignoring it" in check.err
+    assert build(tmp_path).code == 0 and build(tmp_path, "--check").code == 0
+
+
+def test_a_symlinked_design_folder_is_refused_and_the_others_are_built(tmp_path):
+    project(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / slugify("Single database")).symlink_to(outside)
+    result = build(tmp_path)
+    assert result.code == 2
+    assert "designs/spof.yaml:2:7: refusing to write through the symbolic link" in result.err
+    assert list(outside.iterdir()) == []
+    assert (tmp_path / "output" / "two-groups" / "design.md").exists()
+    assert "Two groups" in (tmp_path / "output" / "index.md").read_text()
+    assert (tmp_path / "output" / ".archgen-manifest.json").exists()
+
+
+def test_a_symlinked_output_file_is_refused(tmp_path):
+    project(tmp_path)
+    target = tmp_path / "precious.txt"
+    target.write_text("keep")
+    folder = tmp_path / "output" / "two-groups"
+    folder.mkdir(parents=True)
+    (folder / "design.md").symlink_to(target)
+    result = build(tmp_path)
+    assert result.code == 2 and "output/two-groups/design.md exists and archgen did not write it" in result.err
+    forced = build(tmp_path, "--force")
+    assert forced.code == 2 and "refusing to write through the symbolic link" in forced.err
+    assert target.read_text() == "keep"
+    assert (tmp_path / "output" / "single-database" / "design.md").exists()
+
+
+def test_a_file_archgen_did_not_write_is_neither_replaced_nor_deleted(tmp_path):
+    designs = project(tmp_path, GOOD[:1])
+    own = tmp_path / "output" / "single-database" / "design.md"
+    own.parent.mkdir(parents=True)
+    own.write_text("my notes")
+    result = build(tmp_path)
+    assert result.code == 2
+    assert f"{own.relative_to(tmp_path)} exists and archgen did not write it" in result.err
+    assert own.read_text() == "my notes"
+    assert build(tmp_path, "--force").code == 0 and own.read_text() != "my notes"
+
+    own.write_text("edited after the build")
+    (designs / "spof.yaml").unlink()
+    result = build(tmp_path)
+    assert result.code == 0 and "changed since archgen wrote it" in result.err
+    assert own.read_text() == "edited after the build"
+
+
+def test_a_failed_design_keeps_its_slug(tmp_path):
+    designs = project(tmp_path, GOOD[:1])
+    assert build(tmp_path).code == 0
+    (designs / "spof.yaml").write_text((designs / "spof.yaml").read_text().replace("kind: client", "kind: clint"))
+    (designs / "another.yaml").write_text((FIXTURES / "lint" / "spof.yaml").read_text())
+    result = build(tmp_path)
+    assert result.code == 2
+    assert "designs/another.yaml:2:7: name: 'single-database' already names the outputs of designs/spof.yaml" in (
+        result.err
+    )
+    manifest = json.loads((tmp_path / "output" / ".archgen-manifest.json").read_text())
+    assert [entry["slug"] for entry in manifest["designs"].values()] == ["single-database"]
+
+
+def test_graphviz_failures_name_the_design(tmp_path):
+    project(tmp_path)
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "dot").write_text("#!/bin/sh\necho 'Error: syntax error in line 1' >&2\nexit 1\n")
+    (fake / "dot").chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+    result = run_cli("build", "designs", "-o", "output", cwd=tmp_path, env=env)
+    assert result.code == 2
+    assert "designs/spof.yaml:2:7: Graphviz failed: Error: syntax error in line 1" in result.err
+    assert "designs/groups.yaml:2:7: Graphviz failed" in result.err
+    assert (tmp_path / "output" / "index.md").exists()
+
+
+def test_leftovers_of_a_killed_build_make_check_fail_and_are_cleaned(tmp_path):
+    project(tmp_path)
+    assert build(tmp_path).code == 0
+    leftover = tmp_path / "output" / "two-groups" / ".diagram.png.4242.0badcafe.tmp"
+    leftover.write_bytes(b"half a png")
+    check = build(tmp_path, "--check")
+    assert check.code == 1 and "stale: two-groups/.diagram.png.4242.0badcafe.tmp" in check.out
+    assert build(tmp_path).code == 0 and not leftover.exists()
+    assert build(tmp_path, "--check").code == 0
+
+
+def test_reserved_names_on_windows_are_not_slugs():
+    assert [slugify(name) for name in ("CON", "nul", "Com1", "lpt9", "console")] == [
+        "con-design",
+        "nul-design",
+        "com1-design",
+        "lpt9-design",
+        "console",
+    ]
+
+
+def test_a_second_build_into_one_folder_waits_for_the_first(tmp_path):
+    project(tmp_path, GOOD[:1])
+    output = tmp_path / "output"
+    released = threading.Event()
+
+    def hold() -> None:
+        with locked(output):
+            released.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    threading.Timer(1.0, released.set).start()
+    result = run_process("build", "designs", "-o", "output", cwd=tmp_path)
+    holder.join()
+    assert result.code == 0, result.err
+    assert "waiting for another build into the output folder to finish" in result.err
+    assert time.monotonic() - started >= 0.8, "it waited for the lock"
+
+
+def test_a_build_killed_at_any_moment_leaves_output_that_check_judges_truly_and_the_next_build_repairs(tmp_path):
+    designs = project(tmp_path)
+    spec = designs / "groups.yaml"
+    versions = [spec.read_text(), spec.read_text().replace("name: Two groups", "name: Two groups\ndescription: B.")]
+    references = []
+    for index, text in enumerate(versions):
+        spec.write_text(text)
+        references.append(snapshot_of_build(designs, tmp_path / f"reference-{index}"))
+    output = tmp_path / "output"
+    api.build([designs], output)
+    timing = time.monotonic()
+    api.build([designs], tmp_path / "timing", jobs=1)
+    window = time.monotonic() - timing
+    chance = random.Random(20261130)
+    for kill in range(20):
+        version = (kill + 1) % 2
+        spec.write_text(versions[version])
+        child = os.fork()
+        if child == 0:  # pragma: no cover - runs in the child, which is killed or leaves at once
+            try:
+                api.build([designs], output, jobs=1)
+            finally:
+                os._exit(0)
+        time.sleep(chance.uniform(0, window))
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        left = {name: data for name, data in snapshot(output).items() if not name.endswith(".tmp")}
+        for name, data in left.items():  # each file whole: as before or as after, never torn
+            assert data in (references[0].get(name), references[1].get(name)), (kill, name)
+        if not api.build([designs], output, check=True).stale:
+            assert left == references[version], f"--check said current after kill {kill}, but output/ is not"
+        repaired = api.build([designs], output, jobs=1)
+        assert not repaired.errors
+        assert snapshot(output) == references[version]
+        assert api.build([designs], output, check=True).stale == []
+
+
+def snapshot_of_build(designs: Path, folder: Path) -> dict[str, bytes]:
+    # Built beside output/, so the manifest names the specs as output/'s does.
+    api.build([designs], folder)
+    return snapshot(folder)
