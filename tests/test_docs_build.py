@@ -263,3 +263,52 @@ def test_build_shows_a_progress_bar_on_a_terminal_only(tmp_path):
     assert b"Building" in shown and b"100%" in shown, shown
     quiet = run_cli("build", "designs", "-o", "other", cwd=tmp_path)
     assert "Building" not in quiet.err and quiet.err.strip() == "built 2, unchanged 0 → other"
+
+
+def user_template(tmp_path: Path, text: str, config: str = "") -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "design.md.j2").write_text(text)
+    (tmp_path / "archgen.toml").write_text(f'templates = "templates"\n{config}')
+    shutil.copy(DOCS / "shop.yaml", tmp_path / "shop.yaml")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("template", "config", "message"),
+    [
+        ("{{ 'x' * 10**8 }}", "", "templates/design.md.j2:1: template failed: a repetition past 10,000,000 items"),
+        ("{{ 'x' | center(10**9) }}", "", "a number above 10,000,000 was passed to a call"),
+        ("{{ 2 ** 10000 }}", "", "an exponent above 64"),
+        ("{% for i in range(20) %}{{ 'x' * 100 }}{% endfor %}", "template-max-bytes = 1000\n", "passed 1,000"),
+        (
+            "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+            "template-seconds = 0.3\n",
+            "the template ran past 0.3 s",
+        ),
+    ],
+)
+def test_user_templates_stop_at_their_time_and_size_limits(tmp_path, template, config, message):
+    user_template(tmp_path, template, config)
+    result = run_cli("docs", "shop.yaml", "-o", "out", cwd=tmp_path)
+    assert result.code == 2, result.out
+    assert message in result.err and "Traceback" not in result.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_link_out_of_the_templates_folder_is_not_followed(tmp_path):
+    folder = user_template(tmp_path, "{% include 'secret.j2' %}")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0")
+    (folder / "secret.j2").symlink_to(secret)
+    result = run_cli("docs", "shop.yaml", "-o", "out", cwd=tmp_path)
+    assert result.code == 2 and "template not found: secret.j2 (a link out of the templates folder)" in result.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_templates_folder_that_does_not_exist_is_a_config_error(tmp_path):
+    shutil.copy(DOCS / "shop.yaml", tmp_path / "shop.yaml")
+    (tmp_path / "archgen.toml").write_text('templates = "/nonexistent"\n')
+    for command in ("docs", "build"):
+        result = run_cli(command, "shop.yaml", "-o", "out", cwd=tmp_path)
+        assert result.code == 2 and "archgen.toml: templates: /nonexistent is not a folder" in result.err

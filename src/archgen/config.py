@@ -25,6 +25,8 @@ class Settings(BaseModel):
     designs: tuple[Path, ...] = (Path("designs"),)
     output: Path = Path("output")
     templates: Path | None = None
+    template_seconds: float = Field(10.0, gt=0, le=3600)
+    template_max_bytes: int = Field(10_000_000, gt=0, le=1_000_000_000)
     python: bool = True
     config_file: Path | None = None
 
@@ -69,11 +71,14 @@ def load_settings(start: Path, config_file: Path | None = None) -> Settings:
             allowed = ", ".join(name for name in Settings.model_fields if name != "config_file")
             message = f"unknown key (allowed: {allowed})"
         raise ConfigError(f"{path}: {key}: {message}") from None
+    templates = base / settings.templates if settings.templates else None
+    if templates is not None and not templates.is_dir():
+        raise ConfigError(f"{path}: templates: {templates} is not a folder")
     return settings.model_copy(
         update={
             "designs": tuple(base / design for design in settings.designs),
             "output": base / settings.output,
-            "templates": base / settings.templates if settings.templates else None,
+            "templates": templates,
         }
     )
 

@@ -40,6 +40,7 @@ from archgen.render.docs import (
     IndexEntry,
     Templates,
     count_by_severity,
+    templates_for,
 )
 from archgen.rules.engine import lint_design
 
@@ -154,7 +155,7 @@ def build(
     """
     settings = settings or Settings()
     check_settings(settings)
-    compiled = Templates(settings.templates)
+    compiled = templates_for(settings)
     run = BuildRun()
     if check:
         return _check(paths, output, settings, compiled, today or datetime.date.today(), run)

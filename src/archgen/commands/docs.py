@@ -13,12 +13,12 @@ from archgen.rules.engine import LintResult
 
 def docs(paths: Iterable[Path], output: Path, settings: Settings | None = None) -> WriteRun:
     """Write each design's Markdown document as `output/<slug>.md` (templates from `settings.templates`)."""
-    from archgen.render.docs import Diagram, Templates
+    from archgen.render.docs import Diagram, templates_for
     from archgen.render.mermaid import to_mermaid
     from archgen.render.scene import build_scene, single_points_of_failure
 
     settings = settings or Settings()
-    compiled = Templates(settings.templates)
+    compiled = templates_for(settings)
 
     def document(loaded: LoadedDesign, result: LintResult) -> tuple[dict[str, bytes], list[str]]:
         scene = build_scene(loaded.design, single_points_of_failure(result.findings))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from archgen import __version__
 from archgen.analysis.capacity import estimate
+from archgen.config import Settings
 from archgen.errors import RenderError
 from archgen.files import bundled
 from archgen.findings import Finding
@@ -27,6 +28,9 @@ from archgen.text import plural
 from archgen.units import format_count, format_rate, format_size
 from archgen.vocabulary import SEVERITIES, SEVERITY_RANK
 
+#: Limits of one rendering of a template (the config's `template-seconds`, `template-max-bytes`).
+TEMPLATE_SECONDS = 10.0
+TEMPLATE_MAX_BYTES = 10_000_000
 DESIGN_TEMPLATE = "design.md.j2"
 INDEX_TEMPLATE = "index.md.j2"
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]|#~!])")
@@ -402,14 +406,19 @@ def _duration(seconds: float) -> str:
 class Templates:
     """The design and index templates, compiled once: user templates first, then the defaults."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(
+        self, folder: Path | None = None, *, seconds: float = TEMPLATE_SECONDS, max_bytes: int = TEMPLATE_MAX_BYTES
+    ) -> None:
         import jinja2
-        from jinja2.sandbox import SandboxedEnvironment
         from markupsafe import Markup
 
+        from archgen.render.sandbox import ContainedLoader, LimitedEnvironment
+
         self.folders = [folder, default_templates()] if folder else [default_templates()]
-        self.environment = SandboxedEnvironment(
-            loader=jinja2.FileSystemLoader([str(path) for path in self.folders]),
+        self.environment = LimitedEnvironment(
+            seconds=seconds,
+            max_bytes=max_bytes,
+            loader=ContainedLoader([str(path) for path in self.folders]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -434,10 +443,15 @@ class Templates:
     def render(self, name: str, context: object) -> str:
         """Render one template with the context's fields; any template failure is one RenderError."""
         try:
-            text: str = self.environment.get_template(name).render(vars(context))
+            text = self.environment.render(self.environment.get_template(name), vars(context))
         except Exception as error:  # noqa: BLE001 - any template failure becomes one message
             raise RenderError(_template_error(error)) from None
         return text
+
+
+def templates_for(settings: Settings) -> Templates:
+    """Return the templates the settings name, with their limits."""
+    return Templates(settings.templates, seconds=settings.template_seconds, max_bytes=settings.template_max_bytes)
 
 
 def _template_error(error: Exception) -> str:
