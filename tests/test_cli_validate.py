@@ -72,3 +72,19 @@ def test_the_console_script_and_python_m_archgen_run(tmp_path):
     assert installed.returncode == 0 and "3 of 3 specs valid" in installed.stderr
     module = run_process("lint", "tests/fixtures/specs/invalid/unknown-keys.yaml", cwd=ROOT)
     assert module.code == 2 and "unknown key 'algoritm'" in module.err and "Traceback" not in module.err
+
+
+def test_a_config_nearer_the_spec_cannot_allow_python_the_project_refuses(tmp_path):
+    (tmp_path / "archgen.toml").write_text("python = false\n")
+    sub = tmp_path / "contrib"
+    sub.mkdir()
+    shutil.copy(SPECS / "valid" / "url-shortener.py", sub)
+    (sub / "archgen.toml").write_text("python = true\n")
+    refused = run_cli("validate", "contrib", cwd=tmp_path)
+    assert refused.code == 2 and "disabled" in refused.out
+    assert run_cli("validate", "--python", "contrib", cwd=tmp_path).code == 0, "a flag is the user's own choice"
+    (tmp_path / "archgen.toml").write_text("python = true\n")
+    (sub / "archgen.toml").write_text("python = false\n")
+    assert run_cli("validate", "contrib", cwd=tmp_path).code == 2, "a nearer config may narrow"
+    (sub / "archgen.toml").write_text("python = true\n")
+    assert run_cli("validate", "--no-python", "contrib", cwd=tmp_path).code == 2, "--no-python always wins"

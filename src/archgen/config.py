@@ -51,9 +51,22 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_settings(start: Path, config_file: Path | None = None) -> Settings:
-    """Read the settings that apply at `start` (or from `config_file` when given)."""
-    path = config_file or find_config(start)
+def load_settings(start: Path, config_file: Path | None = None, *, trusted: Path | None = None) -> Settings:
+    """Read the settings that apply at `start` (or from `config_file` when given).
+
+    `python`, which lets specs run code, comes from the config the user chose: `config_file`,
+    or the one that applies at `trusted` (default: the working folder). A config found nearer
+    the specs may turn it off, never on, so a change that adds a Python spec cannot also
+    allow it by adding an archgen.toml beside it.
+    """
+    settings = _load(config_file or find_config(start))
+    if config_file is None:
+        chosen = _load(find_config(trusted or Path.cwd()))
+        settings = settings.model_copy(update={"python": settings.python and chosen.python})
+    return settings
+
+
+def _load(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     table = _read(path)
