@@ -71,6 +71,30 @@ class DesignGraph:
             component_id for component_id in self.ids if not self.callers[component_id] or component_id in async_targets
         )
 
+    @cached_property
+    def pipelines(self) -> tuple[tuple[str, ...], ...]:
+        """Return what must keep working: each entry point alone, and each async `any_of` as one pipeline.
+
+        An asynchronous call to alternatives starts one pipeline that any of them can run, so
+        it fails only when all of them fail. A group with a member that is an entry point on
+        its own adds nothing and is left out.
+        """
+        singles = set(self.entry_points) - self._async_alternatives_only
+        groups = dict.fromkeys(
+            call.targets
+            for component in self.components.values()
+            for call in component.calls
+            if call.is_async and len(call.targets) > 1 and not singles & set(call.targets)
+        )
+        return (*((entry,) for entry in self.entry_points if entry in singles), *groups)
+
+    @cached_property
+    def _async_alternatives_only(self) -> set[str]:
+        """Return the components started only as one of several async alternatives."""
+        single_async = {edge.target for edge in self.edges() if edge.call.is_async and len(edge.call.targets) == 1}
+        grouped = {edge.target for edge in self.edges() if edge.call.is_async and len(edge.call.targets) > 1}
+        return {target for target in grouped - single_async if self.callers[target]}
+
     def is_redundant(self, component_id: str) -> bool:
         """Return whether losing one instance of the component loses nothing (DESIGN.md §3)."""
         component = self.components[component_id]

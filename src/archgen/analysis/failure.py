@@ -100,18 +100,21 @@ class FailureAnalysis:
     @cached_property
     def outages(self) -> list[Outage]:
         """Return every failure event that fails at least one entry point, in event order."""
-        broken: dict[int, list[str]] = {}
-        for entry in self.graph.entry_points:
-            bits = self.down[entry]
+        broken: dict[int, list[tuple[str, ...]]] = {}
+        for pipeline in self.graph.pipelines:
+            bits = self.down[pipeline[0]]
+            for member in pipeline[1:]:
+                bits &= self.down[member]  # alternatives: lost only when every one is
             while bits:
                 low = bits & -bits
-                broken.setdefault(low.bit_length() - 1, []).append(entry)
+                broken.setdefault(low.bit_length() - 1, []).append(pipeline)
                 bits ^= low
         outages = []
         for bit in sorted(broken):
             event = self.events[bit]
-            entries = tuple(broken[bit])
-            outages.append(Outage(event, entries, self._path(entries[0], bit), self._lost_directly(event)))
+            names = tuple(" or ".join(pipeline) for pipeline in broken[bit])
+            path = self._path(broken[bit][0][0], bit)
+            outages.append(Outage(event, names, path, self._lost_directly(event)))
         return outages
 
     def _path(self, entry: str, bit: int) -> tuple[str, ...]:
