@@ -148,3 +148,20 @@ def test_settings_are_read_from_the_project(tmp_path):
     settings = api.load_settings(tmp_path)
     assert settings.fail_on == "error" and settings.designs == (tmp_path / "specs",)
     assert api.load_settings(tmp_path, tmp_path / "archgen.toml") == settings
+
+
+def test_a_design_without_an_entry_point_says_why_the_failure_analysis_is_skipped():
+    result = api.lint_text(
+        "archgen: 1\nname: Cycle\ncomponents:\n  a: {kind: service, calls: [b]}\n  b: {kind: service, calls: [a]}\n"
+    )
+    reasons = {skip.code: skip.reason for skip in result.skipped}
+    assert reasons["REL001"].startswith("the design has no entry point")
+    assert "REL001" not in {finding.code for finding in result.findings}
+    assert "STR003" in {finding.code for finding in result.findings}, "the cycle itself is a finding"
+
+
+def test_validate_refuses_a_waiver_of_an_unknown_rule_as_lint_does():
+    spec = FIXTURES / "lint" / "bad-waiver-rule.yaml"
+    run = api.validate([spec])
+    assert not run.designs
+    assert "waivers.0.rule: no rule 'REL009'" in run.errors[0].lines()[0]

@@ -13,7 +13,7 @@ from archgen.errors import ArchgenError, SpecError
 from archgen.findings import Finding, Skipped
 from archgen.loader import LoadedDesign, load_all, load_model, load_text
 from archgen.model import Design
-from archgen.rules.engine import LintResult, check_codes, lint_design
+from archgen.rules.engine import LintResult, check_codes, check_waiver_rules, lint_design
 from archgen.vocabulary import SEVERITY_RANK, Severity
 
 if TYPE_CHECKING:
@@ -56,10 +56,13 @@ def validate(paths: Iterable[Path], settings: Settings | None = None) -> Validat
     settings = settings or Settings()
     run = ValidateRun()
     for loaded in load_all(paths, allow_python=settings.python):
-        if isinstance(loaded, SpecError):
-            run.errors.append(loaded)
-        else:
+        try:
+            if isinstance(loaded, SpecError):
+                raise loaded
+            check_waiver_rules(loaded)  # the rule codes a spec names are part of the spec
             run.designs.append(loaded)
+        except SpecError as error:
+            run.errors.append(error)
     return run
 
 

@@ -82,6 +82,13 @@ class Context:
 Check = Callable[[Context], Iterable[Issue]]
 
 
+def has_entry_point(context: Context) -> str | None:
+    """Say why a design with components but no entry point cannot be analysed for failures."""
+    if context.design.components and not context.graph.pipelines:
+        return "the design has no entry point: every component is called by another (a cycle of calls?)"
+    return None
+
+
 @dataclass(frozen=True)
 class Rule:
     """A rule: its public code and name, default severity, summary, checklist section and docs page."""
@@ -98,13 +105,14 @@ class Rule:
     #: dropped (one root cause, one finding).
     shadows: str | None = None
     stage: Stage = "design"
+    precondition: Callable[[Context], str | None] | None = None
 
-    def skip_reason(self, design: Design) -> str | None:
+    def skip_reason(self, context: Context) -> str | None:
         """Return why the rule cannot run on the design, or None when it can."""
         for need in self.requires:
-            if not getattr(design, need):
+            if not getattr(context.design, need):
                 return f"the design has no `{need}`"
-        return None
+        return self.precondition(context) if self.precondition else None
 
     @property
     def page(self) -> str:
@@ -129,13 +137,15 @@ def rule(
     requires: tuple[str, ...] = (),
     shadows: str | None = None,
     stage: Stage = "design",
+    precondition: Callable[[Context], str | None] | None = None,
 ) -> Callable[[Check], Check]:
     """Register the decorated check as a rule; its module's docstring is the rule's page."""
 
     def decorate(check: Check) -> Check:
         module = importlib.import_module(check.__module__)
         doc = module.__doc__ or ""
-        register(Rule(code, name, severity, summary, section, check, doc, requires, shadows, stage), check.__module__)
+        new = Rule(code, name, severity, summary, section, check, doc, requires, shadows, stage, precondition)
+        register(new, check.__module__)
         return check
 
     return decorate

@@ -45,17 +45,17 @@ def lint_design(loaded: LoadedDesign, settings: Settings, today: datetime.date |
     """Run every selected rule on one design and apply its waivers."""
     today = today or datetime.date.today()
     rules = all_rules()
-    _check_waiver_rules(loaded, rules)
+    check_waiver_rules(loaded, rules)
     selected = [rule for code, rule in rules.items() if is_selected(code, settings.select, settings.ignore)]
+    context = Context(loaded.design)
     skipped = []
     runnable = []
     for rule in selected:
-        reason = rule.skip_reason(loaded.design)
+        reason = rule.skip_reason(context)
         if reason:
             skipped.append(Skipped(rule.code, rule.name, loaded.file, reason))
         else:
             runnable.append(rule)
-    context = Context(loaded.design)
     findings = _run(loaded, context, settings, [rule for rule in runnable if rule.stage == "design"])
     findings, context.review = _apply_waivers(loaded, _one_finding_per_root_cause(findings, rules), runnable, today)
     # Rules that judge the waivers run last, and their findings cannot be waived.
@@ -109,7 +109,9 @@ def _one_finding_per_root_cause(findings: list[Finding], rules: dict[str, Rule])
     return [finding for finding in findings if not hidden(finding)]
 
 
-def _check_waiver_rules(loaded: LoadedDesign, rules: dict[str, Rule]) -> None:
+def check_waiver_rules(loaded: LoadedDesign, rules: dict[str, Rule] | None = None) -> None:
+    """Refuse waivers of rules that do not exist, with their position and a did-you-mean."""
+    rules = rules if rules is not None else all_rules()
     problems = []
     for index, waiver in enumerate(loaded.design.waivers):
         if waiver.rule not in rules:

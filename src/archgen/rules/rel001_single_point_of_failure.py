@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.rules.base import Context, Issue, rule
+from archgen.rules.base import Context, Issue, has_entry_point, rule
 
 
 @rule(
@@ -39,6 +39,7 @@ from archgen.rules.base import Context, Issue, rule
     summary="one component's loss fails an entry point",
     section="1.2, 6.1",
     shadows="REL",
+    precondition=has_entry_point,
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report each component whose loss fails at least one entry point."""

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.rules.base import Context, Issue, rule
+from archgen.rules.base import Context, Issue, has_entry_point, rule
 
 
 @rule(
@@ -36,6 +36,7 @@ from archgen.rules.base import Context, Issue, rule
     summary="one zone's loss fails an entry point",
     section="6.2",
     requires=("zones",),
+    precondition=has_entry_point,
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report each zone whose loss fails at least one entry point."""
