@@ -165,3 +165,16 @@ def test_validate_refuses_a_waiver_of_an_unknown_rule_as_lint_does():
     run = api.validate([spec])
     assert not run.designs
     assert "waivers.0.rule: no rule 'REL009'" in run.errors[0].lines()[0]
+
+
+def test_rules_whose_inputs_are_missing_say_so():
+    result = api.lint_text(
+        "archgen: 1\nname: Partial\nrequirements: {functional: [Read]}\n"
+        "capacity: {writes_per_day: 1M, object_size: 1KB}\n"
+        "components:\n  app: {kind: service, replicas: 2, calls: [{cache: {optional: true}}]}\n"
+        "  cache: {kind: cache, eviction: lru}\n"
+    )
+    reasons = {skip.code: skip.reason for skip in result.skipped}
+    assert reasons["SCL002"] == "the capacity section has no `server_storage`"
+    assert reasons["SCL004"] == "no cache says its `memory`"
+    assert reasons["CON001"] == "the requirements say no `consistency`"

@@ -41,6 +41,11 @@ STALE_STRATEGIES = ("cache_aside", "write_around", "write_back")
     summary="strong consistency is required, yet reads go through an async replica or a stale-prone cache",
     section="1.2, Q&A invalidation",
     requires=("requirements",),
+    precondition=lambda context: (
+        None
+        if context.design.requirements is None or context.design.requirements.non_functional.consistency
+        else "the requirements say no `consistency`"
+    ),
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report async-replicated databases and stale-prone caches on read paths of a strongly consistent design."""

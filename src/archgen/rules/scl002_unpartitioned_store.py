@@ -34,6 +34,11 @@ from archgen.units import format_size
     summary="the estimated storage outgrows one server and the design's databases have no partitioning",
     section="2.2, 6.2",
     requires=("capacity",),
+    precondition=lambda context: (
+        None
+        if context.design.capacity is None or context.design.capacity.server_storage
+        else "the capacity section has no `server_storage`"
+    ),
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report unpartitioned databases when one copy of the data outgrows a server."""

@@ -27,6 +27,15 @@ from archgen.rules.base import Context, Issue, rule
 from archgen.units import format_size
 
 
+def _sized_caches(context: Context) -> str | None:
+    caches = [component for component in context.design.components.values() if isinstance(component, Cache)]
+    if not caches:
+        return "the design has no cache"
+    if not any(cache.memory is not None for cache in caches):
+        return "no cache says its `memory`"
+    return None
+
+
 @rule(
     code="SCL004",
     name="cache-undersized",
@@ -34,6 +43,7 @@ from archgen.units import format_size
     summary="the caches' total `memory` is below the hot set",
     section="2.4",
     requires=("capacity",),
+    precondition=_sized_caches,
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report caches whose memory adds up to less than the estimated hot set."""
