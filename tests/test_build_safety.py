@@ -227,3 +227,34 @@ def snapshot_of_build(designs: Path, folder: Path) -> dict[str, bytes]:
     # Built beside output/, so the manifest names the specs as output/'s does.
     api.build([designs], folder)
     return snapshot(folder)
+
+
+def test_a_design_that_crashes_archgen_is_reported_and_the_others_are_built(tmp_path):
+    designs = project(tmp_path)
+    # A hostile Python spec can reach into archgen; here it makes archgen fail on its own design only.
+    (designs / "crash.py").write_text(
+        "import archgen.render.docs as docs\n"
+        "from archgen.dsl import Design, Service\n"
+        "original = docs.doc_context\n"
+        "def crash(loaded, findings, diagram):\n"
+        "    if loaded.design.name == 'Crash':\n"
+        "        raise ZeroDivisionError('boom')\n"
+        "    return original(loaded, findings, diagram)\n"
+        "docs.doc_context = crash\n"
+        "with Design('Crash'):\n"
+        "    Service('app')\n"
+    )
+    result = run_process("build", "designs", "-o", "output", "--jobs", "1", cwd=tmp_path)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert "designs/crash.py:1:1: archgen failed on this design (ZeroDivisionError: boom)" in result.err
+    assert "built 2, unchanged 0, 1 failed" in result.err
+    index = (tmp_path / "output" / "index.md").read_text()
+    assert "Two groups" in index and "Crash" not in index
+
+
+@pytest.mark.parametrize("command", ["docs", "render", "build"])
+def test_every_command_refuses_rule_codes_that_match_no_rule(tmp_path, command):
+    project(tmp_path, GOOD[:1])
+    (tmp_path / "archgen.toml").write_text('select = ["ZZZ"]\n')
+    result = run_cli(command, "designs", "-o", "out", cwd=tmp_path)
+    assert result.code == 2 and "select: no rule matches 'ZZZ'" in result.err
