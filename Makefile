@@ -12,9 +12,10 @@ run: $(BIN)/archgen graphviz
 test: $(BIN)/archgen graphviz lint gallery
 	$(BIN)/pytest
 
-# The property tests with many more examples: run before a release, or after touching the analysis.
+# The property and fuzz tests with many more examples: run before a release, or after touching
+# the analysis or the loader.
 test-slow: $(BIN)/archgen graphviz
-	$(BIN)/pytest --slow tests/test_failure_property.py
+	$(BIN)/pytest --slow tests/test_failure_property.py tests/test_fuzz.py
 
 # The suite on every other CPython >= 3.11 this machine has, each in its own venv.
 test-pythons: graphviz

@@ -106,7 +106,7 @@ def reference(design: Design) -> dict[str, set[str]]:
     return outcome
 
 
-# Examples per run come from the profile: 400 by default (about 4 s), 5,000 with `pytest --slow`.
+# Examples per run come from the profile: 200 by default (about 2 s), 5,000 with `pytest --slow`.
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(designs())
 def test_fast_analysis_matches_brute_force(raw):
