@@ -69,3 +69,17 @@ def run_process(*args: str | Path, cwd: Path | None = None, env: dict[str, str] 
         env=env,
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def designs_folder(tmp_path: Path, specs: list[Path]) -> Path:
+    """Copy specs into tmp_path/designs, as a project would hold them."""
+    folder = tmp_path / "designs"
+    folder.mkdir()
+    for spec in specs:
+        shutil.copy(spec, folder / spec.name)
+    return folder
+
+
+def build(tmp_path: Path, *args: str) -> Run:
+    """Run `archgen build designs -o output` in the project at tmp_path."""
+    return run_cli("build", "designs", "-o", "output", *args, cwd=tmp_path)

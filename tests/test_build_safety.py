@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import signal
 import threading
 import time
@@ -15,22 +14,14 @@ import pytest
 
 from archgen import api
 from archgen.files import locked, slugify
-from tests.conftest import FIXTURES, needs_dot, run_cli, run_process
+from tests.conftest import FIXTURES, build, designs_folder, needs_dot, run_cli, run_process
 
 GOOD = [FIXTURES / "lint" / "spof.yaml", FIXTURES / "render" / "groups.yaml"]
 pytestmark = needs_dot
 
 
 def project(tmp_path: Path, specs=GOOD) -> Path:
-    designs = tmp_path / "designs"
-    designs.mkdir()
-    for spec in specs:
-        shutil.copy(spec, designs / spec.name)
-    return designs
-
-
-def build(tmp_path: Path, *args: str):
-    return run_cli("build", "designs", "-o", "output", *args, cwd=tmp_path)
+    return designs_folder(tmp_path, specs)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from archgen.render.docs import markdown_text
-from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.conftest import FIXTURES, ROOT, build, designs_folder, run_cli
 
 DOCS = FIXTURES / "docs"
 GOOD = [
@@ -88,18 +88,6 @@ def test_a_user_template_overrides_the_default(tmp_path):
     assert (
         (tmp_path / "shop-orders.md").read_text().startswith("# Shop \\| orders\n- users\n- lb\n- Order API<br>(v2)\n")
     )
-
-
-def designs_folder(tmp_path: Path, specs: list[Path]) -> Path:
-    folder = tmp_path / "designs"
-    folder.mkdir()
-    for spec in specs:
-        shutil.copy(spec, folder / spec.name)
-    return folder
-
-
-def build(tmp_path: Path, *args: str):
-    return run_cli("build", "designs", "-o", "output", *args, cwd=tmp_path)
 
 
 @needs_dot
