@@ -32,3 +32,12 @@ def test_a_document_of_too_many_values_is_refused_before_its_tree_is_built(tmp_p
     spec.write_text("archgen: 1\nname: X\ncomponents: {}\ndata: [" + ",".join(["1"] * 1_100_000) + "]\n")
     with pytest.raises(api.SpecError, match=r"values.yaml:4:\d+: the document has more than 1,000,000 values"):
         api.load_design(spec)
+
+
+def test_archgen_refuses_the_pure_python_yaml_parser(monkeypatch):
+    # libyaml bounds nesting and accepts exactly the grammar archgen is tested with.
+    from archgen.loader import yaml_spec
+
+    monkeypatch.setattr(yaml_spec, "_CLoader", None)
+    with pytest.raises(api.ArchgenError, match="archgen needs PyYAML built with libyaml"):
+        api.load_text("archgen: 1\nname: X\ncomponents: {}\n")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from archgen.commands.lint import check_settings
 from archgen.config import Settings
-from archgen.errors import ArchgenError, SpecError
+from archgen.errors import ArchgenError, RenderError, SpecError
 from archgen.files import slug_taken, slugify, write_files
 from archgen.loader import LoadedDesign, load_all
 from archgen.rules.engine import LintResult, lint_design
@@ -56,8 +56,13 @@ def publish(paths: Iterable[Path], settings: Settings, output: Path, produce: Pr
             if isinstance(loaded, SpecError):
                 raise loaded
             slug = claim_slug(slugs, loaded)
-            files, warnings = produce(loaded, lint_design(loaded, settings))
-            run.written += write_files(output, {f"{slug}{suffix}": data for suffix, data in files.items()})
+            result = lint_design(loaded, settings)
+            try:
+                files, warnings = produce(loaded, result)
+                run.written += write_files(output, {f"{slug}{suffix}": data for suffix, data in files.items()})
+            except RenderError as error:  # name the design that could not be drawn or written
+                position = loaded.position("name")
+                raise SpecError.at(loaded.file, position.line, position.column, str(error)) from None
             run.warnings += [f"{loaded.file}: {warning}" for warning in warnings]
         except ArchgenError as error:
             run.errors.append(error)
