@@ -195,7 +195,7 @@ def test_a_failed_render_leaves_earlier_outputs_as_they_were(tmp_path):
     env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
     result = run_cli("render", EXAMPLE, "-o", tmp_path, "--format", "png,svg,dot,mermaid", env=env)
     assert result.code == 2
-    assert f"{EXAMPLE}:3:7: Graphviz failed: Error: out of memory" in result.err, "the design is named"
+    assert "url-shortener.yaml:3:7: Graphviz failed: Error: out of memory" in result.err, "the design is named"
     assert "Traceback" not in result.err
     after = {path.name: path.read_bytes() for path in tmp_path.iterdir() if path.is_file()}
     assert after == before
