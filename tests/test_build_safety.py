@@ -249,3 +249,11 @@ def test_every_command_refuses_rule_codes_that_match_no_rule(tmp_path, command):
     (tmp_path / "archgen.toml").write_text('select = ["ZZZ"]\n')
     result = run_cli(command, "designs", "-o", "out", cwd=tmp_path)
     assert result.code == 2 and "select: no rule matches 'ZZZ'" in result.err
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_clear_error(tmp_path):
+    project(tmp_path, GOOD[:1])
+    (tmp_path / "afile").write_text("")
+    result = run_cli("build", "designs", "-o", "afile/output", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err.strip() == "cannot use afile/output as the output folder: Not a directory"

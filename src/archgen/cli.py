@@ -39,7 +39,7 @@ def finish(errors: Sequence[ArchgenError] = (), *, failing: bool = False) -> NoR
 
 
 def reports_errors(command: F) -> F:
-    """Turn archgen's errors into their messages on stderr and exit code 2."""
+    """Turn archgen's errors, and the system's, into their messages on stderr and exit code 2."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -47,6 +47,8 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except ArchgenError as error:
             finish([error])
+        except OSError as error:  # the machine, not the input: a full disk, a folder that cannot be made
+            finish([ArchgenError(f"{error.filename or 'archgen'}: {error.strerror or error}")])
 
     return wrapper  # type: ignore[return-value]
 

@@ -131,8 +131,11 @@ def locked(folder: Path, on_wait: Callable[[], None] | None = None) -> Iterator[
     except ImportError:  # pragma: no cover - not POSIX
         yield
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = os.open(folder, os.O_RDONLY)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError as error:
+        raise RenderError(f"cannot use {folder} as the output folder: {error.strerror}") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
