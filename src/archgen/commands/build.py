@@ -137,6 +137,18 @@ class Plan:
     pending: list[Job] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Options:
+    """How one build runs: its settings, templates, day, parallelism and permissions."""
+
+    settings: Settings
+    templates: Templates
+    today: datetime.date
+    jobs: int | None = None
+    force: bool = False
+    progress: Progress | None = None
+
+
 def build(
     paths: Iterable[Path],
     output: Path,
@@ -155,77 +167,77 @@ def build(
     """
     settings = settings or Settings()
     check_settings(settings)
-    compiled = templates_for(settings)
+    options = Options(settings, templates_for(settings), today or datetime.date.today(), jobs, force, progress)
     run = BuildRun()
     if check:
-        return _check(paths, output, settings, compiled, today or datetime.date.today(), run)
+        _check(paths, output, options, run)
+        return run
     with locked(output, on_wait=getattr(progress, "waiting", None)):
-        _build_locked(paths, output, settings, compiled, today or datetime.date.today(), jobs, force, progress, run)
+        _build_locked(paths, output, options, run)
     return run
 
 
-def _check(
-    paths: Iterable[Path], output: Path, settings: Settings, templates: Templates, today: datetime.date, run: BuildRun
-) -> BuildRun:
+def _check(paths: Iterable[Path], output: Path, options: Options, run: BuildRun) -> None:
     """Say what is stale: specs whose outputs do not match, designs gone, a stale index, leftovers of a killed run."""
     manifest = _read_manifest(output, run)
-    plan = _plan(paths, output, _inputs_digest(settings, templates), manifest, today, run)
+    plan = _plan(paths, output, options, manifest, run)
     gone = set(manifest) - set(plan.current) - {job.source for job in plan.pending}
     run.stale = [job.source for job in plan.pending] + sorted(gone)
-    if not run.stale and _read(output / INDEX) != _index_text(templates, plan.current).encode():
+    if not run.stale and _read(output / INDEX) != _index_text(options.templates, plan.current).encode():
         run.stale.append(INDEX)
     run.stale += [path.relative_to(output).as_posix() for path in temporaries(output)]
-    return run
 
 
-def _build_locked(
-    paths: Iterable[Path],
-    output: Path,
-    settings: Settings,
-    templates: Templates,
-    today: datetime.date,
-    jobs: int | None,
-    force: bool,
-    progress: Progress | None,
-    run: BuildRun,
-) -> None:
+def _build_locked(paths: Iterable[Path], output: Path, options: Options, run: BuildRun) -> None:
+    """Build while holding the output folder: designs first, then orphans removed, then index and manifest."""
     for leftover in temporaries(output):
         leftover.unlink(missing_ok=True)
     old = _read_manifest(output, run)
-    plan = _plan(paths, output, _inputs_digest(settings, templates), old, today, run)
+    plan = _plan(paths, output, options, old, run)
+    results = _build_all(plan.pending, options)
     entries = dict(plan.current)
-    results = _build_all(plan.pending, settings, templates, today, jobs, progress)
     # A design that failed keeps its published files, and with them its slug.
     for job, result in zip(plan.pending, results, strict=True):
         if isinstance(result, ArchgenError):
             run.errors.append(result)
             if job.source in old:
                 entries[job.source] = old[job.source]
+    built = [(job, result) for job, result in zip(plan.pending, results, strict=True) if isinstance(result, Built)]
+    _write_built(output, built, entries, _owned(old), options, run)
+    run.warnings += _remove_orphans(output, old, entries)
+    try:
+        _publish_index(output, options.templates, entries, _owned(old), options.force)
+    except ArchgenError as error:
+        run.errors.append(error)
+
+
+def _write_built(
+    output: Path,
+    built: list[tuple[Job, Built]],
+    entries: dict[str, Entry],
+    owned: set[str],
+    options: Options,
+    run: BuildRun,
+) -> None:
+    """Write each built design whose slug is free, adding it to `entries`; the others are errors."""
     slugs = {entry.slug: source for source, entry in entries.items()}
-    owned = _owned(old)
-    for job, result in zip(plan.pending, results, strict=True):
-        if isinstance(result, ArchgenError):
-            continue
+    for job, result in built:
         slug = result.entry.slug
-        if slug in slugs:
-            line, column = result.name_at
-            run.errors.append(SpecError.at(job.source, line, column, slug_taken(slug, slugs[slug])))
-            continue
+        line, column = result.name_at
         try:
-            _write_design(output, slug, result.files, owned, force)
-        except ArchgenError as error:
-            line, column = result.name_at
+            if slug in slugs:
+                raise SpecError.at(job.source, line, column, slug_taken(slug, slugs[slug]))
+            _write_design(output, slug, result.files, owned, options.force)
+        except RenderError as error:
             run.errors.append(SpecError.at(job.source, line, column, str(error)))
+            continue
+        except SpecError as error:
+            run.errors.append(error)
             continue
         slugs[slug] = job.source
         run.warnings += [f"{job.source}: {warning}" for warning in result.warnings]
         entries[job.source] = result.entry
         run.built.append(job.source)
-    run.warnings += _remove_orphans(output, old, entries)
-    try:
-        _publish_index(output, templates, entries, owned, force)
-    except ArchgenError as error:
-        run.errors.append(error)
 
 
 def _owned(manifest: dict[str, Entry]) -> set[str]:
@@ -252,10 +264,9 @@ def _refuse_foreign(output: Path, files: dict[str, bytes], owned: set[str], forc
             )
 
 
-def _plan(
-    paths: Iterable[Path], output: Path, base: bytes, old: dict[str, Entry], today: datetime.date, run: BuildRun
-) -> Plan:
+def _plan(paths: Iterable[Path], output: Path, options: Options, old: dict[str, Entry], run: BuildRun) -> Plan:
     """Sort the specs into those whose outputs are current and those to build; unreadable specs are errors."""
+    base = _inputs_digest(options.settings, options.templates)
     root = output.resolve().parent
     plan = Plan()
     for path in discover(paths):
@@ -267,7 +278,7 @@ def _plan(
             continue
         job = Job(path, source, hashlib.sha256(base + data).hexdigest())
         entry = old.get(source)
-        if entry and _is_current(entry, job.key, output, today):
+        if entry and _is_current(entry, job.key, output, options.today):
             plan.current[source] = entry
             run.unchanged.append(source)
         else:
@@ -275,21 +286,15 @@ def _plan(
     return plan
 
 
-def _build_all(
-    pending: list[Job],
-    settings: Settings,
-    templates: Templates,
-    today: datetime.date,
-    jobs: int | None,
-    progress: Progress | None,
-) -> list[Built | ArchgenError]:
+def _build_all(pending: list[Job], options: Options) -> list[Built | ArchgenError]:
     """Build the pending designs on a thread pool; each gives its outputs or the error that stopped it."""
+    progress = options.progress
     if progress:
         progress.start(len(pending))
 
     def work(job: Job) -> Built | ArchgenError:
         try:
-            return _build_one(job, settings, templates, today)
+            return _build_one(job, options)
         except ArchgenError as error:
             return error
         except Exception as error:  # noqa: BLE001 - one design's bug must not stop the others
@@ -298,18 +303,20 @@ def _build_all(
             if progress:
                 progress.advance(job.source)
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, options.jobs or os.cpu_count() or 1)) as pool:
         return list(pool.map(work, pending))
 
 
-def _build_one(job: Job, settings: Settings, templates: Templates, today: datetime.date) -> Built:
+def _build_one(job: Job, options: Options) -> Built:
     """Lint, draw and document one spec."""
-    loaded = load_design(job.path, allow_python=settings.python, file=job.source)
-    result = lint_design(loaded, settings, today)
+    today = options.today
+    loaded = load_design(job.path, allow_python=options.settings.python, file=job.source)
+    result = lint_design(loaded, options.settings, today)
     position = loaded.position("name")
     try:
         rendering = render_design(loaded.design, result.findings, ("png", "svg"))
-        document = templates.design_doc(loaded, result.findings, Diagram(svg="diagram.svg", png="diagram.png"))
+        diagram = Diagram(svg="diagram.svg", png="diagram.png")
+        document = options.templates.design_doc(loaded, result.findings, diagram)
     except RenderError as error:
         raise SpecError.at(job.source, position.line, position.column, str(error)) from None
     files = {"design.md": document, "diagram.png": rendering.files["png"], "diagram.svg": rendering.files["svg"]}
