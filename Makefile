@@ -42,10 +42,11 @@ regen: $(BIN)/archgen graphviz
 	$(BIN)/archgen schema > designs/archgen.schema.json
 	$(BIN)/archgen build designs -o output
 
+# uv (from PyPI) installs in a few seconds what pip takes twenty for; pip is the fallback.
 $(BIN)/archgen: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]' \
+	  || $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
 # The `dot` binary comes from the OS package, not from PyPI.
