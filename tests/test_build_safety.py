@@ -6,7 +6,8 @@ import json
 import os
 import random
 import signal
-import threading
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -158,23 +159,22 @@ def test_reserved_names_on_windows_are_not_slugs():
 
 def test_a_second_build_into_one_folder_waits_for_the_first(tmp_path):
     project(tmp_path, GOOD[:1])
-    output = tmp_path / "output"
-    released = threading.Event()
-
-    def hold() -> None:
-        with locked(output):
-            released.wait(10)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    time.sleep(0.2)
-    started = time.monotonic()
-    threading.Timer(1.0, released.set).start()
-    result = run_process("build", "designs", "-o", "output", cwd=tmp_path)
-    holder.join()
-    assert result.code == 0, result.err
-    assert "waiting for another build into the output folder to finish" in result.err
-    assert time.monotonic() - started >= 0.8, "it waited for the lock"
+    with locked(tmp_path / "output"):  # the first build, holding the folder
+        second = subprocess.Popen(
+            [sys.executable, "-m", "archgen", "build", "designs", "-o", "output"],
+            cwd=tmp_path,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert second.stderr is not None
+        said = second.stderr.readline()
+        assert said == "waiting for another build into the output folder to finish\n"
+        time.sleep(0.2)
+        assert second.poll() is None, "it waits while the folder is held"
+        assert not (tmp_path / "output" / "index.md").exists()
+    rest = second.stderr.read()
+    assert second.wait(timeout=60) == 0, rest
+    assert "built 1, unchanged 0" in rest and (tmp_path / "output" / "index.md").exists()
 
 
 def test_a_build_killed_at_any_moment_leaves_output_that_check_judges_truly_and_the_next_build_repairs(tmp_path):
