@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from archgen.model import (
         Algorithm,
+        Autoscale,
         Backup,
         CacheStrategy,
         Capacity,
@@ -39,9 +40,12 @@ if TYPE_CHECKING:
         Eviction,
         Failover,
         Layout,
+        Mode,
         Partitioning,
+        Promotion,
         Replication,
         Requirements,
+        Role,
         Tradeoff,
         Waiver,
     )
@@ -91,6 +95,8 @@ class DesignFields(TypedDict, total=False):
     api: Sequence[Endpoint | Mapping[str, Any]]
     data: Sequence[Entity | Mapping[str, Any]]
     zones: Sequence[str]
+    regions: Mapping[str, Sequence[str]]
+    flows: Mapping[str, Mapping[str, Any]]
     tradeoffs: Sequence[Tradeoff | Mapping[str, Any]]
     waivers: Sequence[Waiver | Mapping[str, Any]]
     layout: Layout | Mapping[str, Any]
@@ -103,6 +109,7 @@ class Design:
         self.name = name
         self.fields = {key: _plain(value) for key, value in fields.items() if value is not None}
         self.components: dict[str, Component] = {}
+        self.flow_positions: dict[str, Position] = {}
         self.position = _caller()
         self._token: contextvars.Token[Design | None] | None = None
 
@@ -131,6 +138,8 @@ class Design:
         found: dict[tuple[str | int, ...], Position] = {(): self.position}
         for component in self.components.values():
             found[("components", component.id)] = component.position
+        for name, position in self.flow_positions.items():
+            found[("flows", name)] = position
         return found
 
 
@@ -144,11 +153,13 @@ class Edge:
         optional: bool = False,
         is_async: bool = False,
         label: str | None = None,
+        mode: Mode | None = None,
     ) -> None:
         self.targets = targets
         self.optional = optional
         self.is_async = is_async
         self.label = label
+        self.mode = mode
 
     def to_spec(self) -> Any:
         """Return the call as a `calls` entry."""
@@ -159,6 +170,8 @@ class Edge:
             options["async"] = True
         if self.label is not None:
             options["label"] = self.label
+        if self.mode is not None:
+            options["mode"] = self.mode
         if len(self.targets) > 1:
             return {"any_of": [target.id for target in self.targets], **options}
         target = self.targets[0].id
@@ -221,6 +234,14 @@ class Component:
         """Return a call to this component with a label on the edge."""
         return Edge((self,), label=label)
 
+    def reads(self, label: str | None = None) -> Edge:
+        """Return a read call to this store: its primary or any read replica serves it."""
+        return Edge((self,), label=label, mode="read")
+
+    def writes(self, label: str | None = None) -> Edge:
+        """Return a write call to this store: it needs the primary (the default)."""
+        return Edge((self,), label=label, mode="write")
+
     def __rshift__(self, other: Target | Iterable[Target]) -> Any:
         if isinstance(other, (Component, Edge)):
             self.call(other)
@@ -254,6 +275,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def Flow(name: str, *path: Component, mode: Mode = "write") -> None:
+    """Declare a named journey through the design: each component calls the next."""
+    design = _current.get()
+    if design is None:
+        raise RuntimeError(f"declare flow {name!r} inside a `with Design(...)` block")
+    flows = design.fields.setdefault("flows", {})
+    if name in flows:
+        raise ValueError(f"flow {name!r} is declared twice")
+    flows[name] = {"mode": mode, "path": [component.id for component in path]}
+    design.flow_positions[name] = _caller()
+
+
 class Group:
     """Components made inside `with Group("Write path"):` are drawn together, as diagrams' `Cluster`.
 
@@ -285,6 +318,8 @@ class Fields(TypedDict, total=False):
     replicas: int
     managed: bool
     zones: Sequence[str]
+    regions: Sequence[str]
+    region: str
     group: str
 
 
@@ -302,16 +337,29 @@ class LoadBalancerFields(EdgeFields, total=False):
 
 
 class ComputeFields(Fields, total=False):
-    """The web, service and worker tiers."""
+    """The web, service, worker and function tiers."""
 
     stateless: bool
     session_store: str
+    autoscale: Autoscale | Mapping[str, int]
 
 
 class ServerFields(ComputeFields, total=False):
     """The web and service tiers, which can limit the request rate."""
 
     rate_limit: str
+
+
+class ServiceFields(ServerFields, total=False):
+    """A service, which may also run on a schedule."""
+
+    schedule: str
+
+
+class WorkerFields(ComputeFields, total=False):
+    """A worker, which may run on a schedule (`hourly`, `daily`, `weekly` or cron)."""
+
+    schedule: str
 
 
 class StoreFields(Fields, total=False):
@@ -321,11 +369,15 @@ class StoreFields(Fields, total=False):
     replication: Replication
     partitioning: Partitioning | Mapping[str, Any]
     backup: bool | Backup | Mapping[str, Any]
+    read_replicas: int
+    replica_of: str
+    promotion: Promotion
 
 
 class CacheFields(StoreFields, total=False):
     """A cache's own fields."""
 
+    role: Role
     memory: str | int
     eviction: Eviction
     strategy: CacheStrategy
@@ -401,7 +453,7 @@ class Service(Component):
 
     kind = "service"
 
-    def __init__(self, id: str, **fields: Unpack[ServerFields]) -> None:
+    def __init__(self, id: str, **fields: Unpack[ServiceFields]) -> None:
         super().__init__(id, **fields)
 
 
@@ -409,6 +461,15 @@ class Worker(Component):
     """A background worker."""
 
     kind = "worker"
+
+    def __init__(self, id: str, **fields: Unpack[WorkerFields]) -> None:
+        super().__init__(id, **fields)
+
+
+class Function(Component):
+    """Serverless compute the provider runs."""
+
+    kind = "function"
 
     def __init__(self, id: str, **fields: Unpack[ComputeFields]) -> None:
         super().__init__(id, **fields)
@@ -478,6 +539,8 @@ __all__ = [
     "Database",
     "Design",
     "External",
+    "Flow",
+    "Function",
     "Group",
     "LoadBalancer",
     "Monitoring",

@@ -41,7 +41,10 @@ Algorithm = Literal[
 ]
 Failover = Literal["none", "manual", "automatic"]
 Replication = Literal["sync", "async"]
-Eviction = Literal["lru", "lfu", "fifo", "lifo", "mru", "random"]
+Eviction = Literal["lru", "lfu", "fifo", "lifo", "mru", "random", "none"]
+Mode = Literal["read", "write"]
+Role = Literal["cache", "store"]
+Promotion = Literal["automatic", "manual"]
 CacheStrategy = Literal["cache_aside", "read_through", "write_through", "write_around", "write_back"]
 Consistency = Literal["strong", "eventual", "weak"]
 Direction = Literal["LR", "TB"]
@@ -61,8 +64,9 @@ class Call(Frozen):
     optional: bool = False
     is_async: bool = Field(False, alias="async")
     label: Text | None = None
+    mode: Mode = "write"
 
-    OPTIONS: ClassVar[tuple[str, ...]] = ("optional", "async", "label")
+    OPTIONS: ClassVar[tuple[str, ...]] = ("optional", "async", "label", "mode")
 
     @model_validator(mode="before")
     @classmethod
@@ -84,7 +88,7 @@ class Call(Frozen):
         if len(value) != 1:
             raise PydanticCustomError(
                 "archgen_call",
-                "a call is an id, {id: {optional, async, label}} or {any_of: [ids]}",
+                "a call is an id, {id: {optional, async, label, mode}} or {any_of: [ids]}",
                 {"subpath": ()},
             )
         ((target, options),) = value.items()
@@ -92,7 +96,7 @@ class Call(Frozen):
             options = {}
         if not isinstance(options, dict):
             raise PydanticCustomError(
-                "archgen_call", "call options must be a mapping of optional, async, label", {"subpath": (target,)}
+                "archgen_call", "call options must be a mapping of optional, async, label, mode", {"subpath": (target,)}
             )
         _check_options(options, (target,))
         return {"targets": (target,), **options}
@@ -103,6 +107,10 @@ class Call(Frozen):
             "optional": {"type": "boolean", "description": "Degrade, don't fail, when the callee is down."},
             "async": {"type": "boolean", "description": "Fire and forget; the callee starts a pipeline."},
             "label": {"type": "string"},
+            "mode": {
+                "enum": ["read", "write"],
+                "description": "read: the primary or any read replica serves it; write (default): the primary.",
+            },
         }
         identifier = {"type": "string", "pattern": ID_PATTERN}
         return {
@@ -164,9 +172,20 @@ class ComponentBase(Frozen):
     engine: Annotated[str, StringConstraints(max_length=64)] | None = None
     replicas: int = Field(1, ge=1, le=100_000, strict=True, description="Instances in all.")
     managed: bool = Field(False, description="Run by a provider with its own redundancy.")
-    zones: tuple[Text, ...] = ()
+    zones: tuple[Text, ...] = Field((), description="Zones the instances are spread over, round-robin.")
+    regions: tuple[Text, ...] = Field((), description="Instead of `zones`: every zone of these regions.")
+    region: Text | None = Field(None, description="Instead of `zones`: every zone of this region.")
     group: Text | None = Field(None, description="Drawn as a cluster.")
     calls: tuple[Call, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_placement(self) -> ComponentBase:
+        given = [name for name in ("zones", "regions", "region") if name in self.model_fields_set]
+        if "zones" in given and len(given) > 1:
+            raise ValueError("give `zones` or `regions`/`region`, not both")
+        if "regions" in given and "region" in given:
+            raise ValueError("give `regions` or `region`, not both")
+        return self
 
 
 class Client(ComponentBase):
@@ -210,11 +229,56 @@ class ApiGateway(ComponentBase):
     rate_limit: Rate | None = None
 
 
+class Autoscale(Frozen):
+    """An autoscaling group: redundancy counts `min`, capacity may use `max`."""
+
+    min: int = Field(ge=1, le=100_000, strict=True, description="Instances always running.")
+    max: int = Field(ge=1, le=1_000_000, strict=True, description="Instances at most.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Autoscale:
+        if self.max < self.min:
+            raise ValueError(f"max ({self.max}) is below min ({self.min})")
+        return self
+
+
+SCHEDULE_WORDS = ("hourly", "daily", "weekly")
+_CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+_CRON_PART = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?$")
+
+
+def _schedule(text: str) -> str:
+    """Accept `hourly`, `daily`, `weekly` or a five-field cron expression."""
+    if text in SCHEDULE_WORDS:
+        return text
+    fields = text.split()
+    if len(fields) != 5:
+        raise ValueError(f"{text!r} is not {', '.join(SCHEDULE_WORDS)} or a cron expression of five fields")
+    for field, (low, high) in zip(fields, _CRON_RANGES, strict=True):
+        for part in field.split(","):
+            if not _CRON_PART.match(part):
+                raise ValueError(f"{part!r} is not a cron field (e.g. *, 5, 1-5, */15)")
+            numbers = [int(number) for number in re.findall(r"\d+", part.split("/")[0])]
+            if any(not low <= number <= high for number in numbers):
+                raise ValueError(f"{part!r} is outside {low}-{high}")
+    return text
+
+
+Schedule = Annotated[str, StringConstraints(max_length=100), AfterValidator(_schedule)]
+
+
 class ComputeBase(ComponentBase):
-    """Fields of the web, service and worker tiers."""
+    """Fields of the web, service, worker and function tiers."""
 
     stateless: bool = True
     session_store: ComponentId | None = None
+    autoscale: Autoscale | None = Field(None, description="Instead of `replicas`: an autoscaling group.")
+
+    @model_validator(mode="after")
+    def _replicas_or_autoscale(self) -> ComputeBase:
+        if self.autoscale is not None and "replicas" in self.model_fields_set:
+            raise ValueError("give `replicas` or `autoscale`, not both")
+        return self
 
 
 class Web(ComputeBase):
@@ -229,12 +293,27 @@ class Service(ComputeBase):
 
     kind: Literal["service"]
     rate_limit: Rate | None = None
+    schedule: Schedule | None = Field(None, description="hourly, daily, weekly or cron: a batch job.")
 
 
 class Worker(ComputeBase):
     """A background worker, usually fed by a queue."""
 
     kind: Literal["worker"]
+    schedule: Schedule | None = Field(None, description="hourly, daily, weekly or cron: a batch job.")
+
+
+class Function(ComputeBase):
+    """Serverless compute the provider runs (managed, unless `replicas: 1`)."""
+
+    kind: Literal["function"]
+    managed: bool = Field(True, description="Always true: the provider runs functions.")
+
+    @model_validator(mode="after")
+    def _provider_run(self) -> Function:
+        if not self.managed:
+            raise ValueError("a function is run by its provider: leave out `managed` (write `replicas: 1` for one)")
+        return self
 
 
 class StoreBase(ComponentBase):
@@ -244,12 +323,22 @@ class StoreBase(ComponentBase):
     replication: Replication | None = None
     partitioning: Partitioning | None = None
     backup: bool | Backup | None = None
+    read_replicas: int = Field(0, ge=0, le=100_000, strict=True, description="Read-only copies for `mode: read`.")
+    replica_of: ComponentId | None = Field(None, description="This store is a copy of that one (not a call).")
+    promotion: Promotion | None = Field(None, description="How a `replica_of` copy becomes the primary.")
+
+    @model_validator(mode="after")
+    def _promotion_of_a_copy(self) -> StoreBase:
+        if self.promotion is not None and self.replica_of is None:
+            raise ValueError("`promotion` says how a copy is promoted: it needs `replica_of`")
+        return self
 
 
 class Cache(StoreBase):
     """An in-memory cache."""
 
     kind: Literal["cache"]
+    role: Role = Field("cache", description="cache (may lose data) or store (the system of record).")
     memory: Size | None = None
     eviction: Eviction | None = None
     strategy: CacheStrategy | None = None
@@ -298,6 +387,7 @@ Component = Annotated[
         Web,
         Service,
         Worker,
+        Function,
         Cache,
         Database,
         Queue,
@@ -393,6 +483,13 @@ class Layout(Frozen):
     direction: Direction = "LR"
 
 
+class Flow(Frozen):
+    """A named user journey: a chain of calls, and whether it reads or writes."""
+
+    mode: Mode = Field("write", description="read flows are the read paths of the read-path rules.")
+    path: tuple[ComponentId, ...] = Field(min_length=2, description="Components in order; each calls the next.")
+
+
 class Design(Frozen):
     """A whole system design, as written in a spec file."""
 
@@ -403,7 +500,11 @@ class Design(Frozen):
     capacity: Capacity | None = None
     api: tuple[Endpoint, ...] = ()
     data: tuple[Entity, ...] = ()
-    zones: tuple[Text, ...] = ()
+    zones: tuple[Text, ...] = Field((), description="Failure domains.")
+    regions: dict[Text, Annotated[tuple[Text, ...], Field(min_length=1)]] = Field(
+        default_factory=dict, description="Failure domains above zones: each region and its zones."
+    )
+    flows: dict[ComponentId, Flow] = Field(default_factory=dict, description="Named user journeys.")
     components: dict[ComponentId, Component]
     tradeoffs: tuple[Tradeoff, ...] = ()
     waivers: tuple[Waiver, ...] = ()

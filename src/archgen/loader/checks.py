@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Union
 
 import pydantic
 from pydantic import BaseModel
 
 from archgen.errors import Problem, SpecError
+from archgen.loader.references import Loc, reference_problems
 from archgen.loader.source import SourceMap
-from archgen.model import KINDS, STORE_KINDS, Design
+from archgen.model import KINDS, Design
 from archgen.text import shorten, suggest
-
-Loc = tuple[str | int, ...]
 
 
 def build_design(raw: Any, source: SourceMap, file: str) -> Design:
@@ -45,7 +44,7 @@ def build_design(raw: Any, source: SourceMap, file: str) -> Design:
         for detail in error.errors():
             loc, message, key = _explain(detail, raw)
             report(loc, message, key=key)
-    for loc, message, key in _reference_problems(raw):
+    for loc, message, key in reference_problems(raw):
         report(loc, message, key=key)
     if problems or design is None:
         raise SpecError(list(problems.values()))
@@ -103,8 +102,8 @@ def _data_path(loc: Loc, raw: Any) -> Loc:
             node = node[step]
         elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
             node = node[step]
-        elif index < len(loc) - 1:
-            continue
+        elif index < len(loc) - 1 or (isinstance(node, dict) and node.get("kind") == step):
+            continue  # a union tag: a kind's name, also when a model's own check ends the location
         path.append(step)
     return tuple(path)
 
@@ -153,93 +152,3 @@ def _step(annotation: Any, step: str | int) -> Any:
         if origin in (list, tuple) and isinstance(step, int):
             return typing.get_args(member)[0]
     return None
-
-
-def _reference_problems(raw: dict[str, Any]) -> Iterator[tuple[Loc, str, bool]]:
-    """Check ids that point at components and zones, on the raw values (so every problem is found at once)."""
-    components = raw.get("components")
-    if not isinstance(components, dict):
-        return
-    references = _References(components, _list(raw.get("zones")))
-    for component_id, component in components.items():
-        if isinstance(component, dict):
-            yield from references.of_component(("components", component_id), component_id, component)
-    for index, entity in enumerate(_list(raw.get("data"))):
-        store = entity.get("store") if isinstance(entity, dict) else None
-        yield from references.to_kind(("data", index, "store"), store, STORE_KINDS, "a store")
-    for index, waiver in enumerate(_list(raw.get("waivers"))):
-        target = waiver.get("component") if isinstance(waiver, dict) else None
-        problem = references.unknown(target)
-        if problem:
-            yield ("waivers", index, "component"), problem, False
-
-
-class _References:
-    """The ids a spec may point at: its components (with their kinds) and its zones."""
-
-    def __init__(self, components: dict[Any, Any], zones: list[Any]) -> None:
-        self.components = components
-        self.ids = [key for key in components if isinstance(key, str)]
-        self.kinds = {
-            key: value.get("kind") if isinstance(value.get("kind"), str) else None
-            for key, value in components.items()
-            if isinstance(value, dict)
-        }
-        self.zones = zones
-
-    def unknown(self, target: Any) -> str | None:
-        """Say that `target` names no component, or return None."""
-        if not isinstance(target, str) or target in self.components:
-            return None
-        return f"no component {shorten(target)!r}{suggest(target, self.ids)}"
-
-    def to_kind(
-        self, loc: Loc, target: Any, kinds: typing.Collection[str], what: str
-    ) -> Iterator[tuple[Loc, str, bool]]:
-        """Check a reference that must name a component of one of `kinds`."""
-        if not isinstance(target, str):
-            return
-        problem = self.unknown(target)
-        kind = self.kinds.get(target)
-        if problem:
-            yield loc, problem, False
-        elif kind is not None and kind not in kinds:  # a missing or odd kind is reported on its own
-            yield loc, f"{target!r} is a {kind}, not {what}", False
-
-    def of_component(self, base: Loc, component_id: str, component: dict[str, Any]) -> Iterator[tuple[Loc, str, bool]]:
-        """Check a component's calls, session store and zones."""
-        for index, entry in enumerate(_list(component.get("calls"))):
-            for loc, target, key in _call_targets((*base, "calls", index), entry):
-                problem = self.unknown(target)
-                if problem:
-                    yield loc, problem, key
-                elif target == component_id:
-                    yield loc, "a component cannot call itself", key
-        store = component.get("session_store")
-        yield from self.to_kind((*base, "session_store"), store, ("cache", "database"), "a cache or database")
-        for index, zone in enumerate(_list(component.get("zones"))):
-            if not self.zones:
-                yield (*base, "zones", index), "the design declares no `zones` to place components in", False
-            elif isinstance(zone, str) and zone not in self.zones:
-                message = f"zone {shorten(zone)!r} is not in the design's zones{suggest(zone, self.zones)}"
-                yield (*base, "zones", index), message, False
-
-
-def _call_targets(loc: Loc, entry: Any) -> Iterator[tuple[Loc, Any, bool]]:
-    if isinstance(entry, str):
-        yield loc, entry, False
-    elif isinstance(entry, dict) and "any_of" in entry:
-        members = entry["any_of"]
-        for index, member in enumerate(_list(members)):
-            yield (*loc, "any_of", index), member, False
-    elif isinstance(entry, dict) and "targets" in entry:
-        # The model's own form of a call, also accepted in a spec: checked like the others.
-        for index, member in enumerate(_list(entry["targets"])):
-            yield (*loc, "targets", index), member, False
-    elif isinstance(entry, dict) and len(entry) == 1:
-        (target,) = entry
-        yield (*loc, target), target, True
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []

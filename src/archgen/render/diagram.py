@@ -45,6 +45,7 @@ ROLE_ICONS = {
     "web": "onprem.compute.Server",
     "service": "generic.compute.Rack",
     "worker": "k8s.compute.Job",
+    "function": "aws.compute.Lambda",
     "cache": "gcp.database.Memorystore",
     "database": "generic.database.SQL",
     "queue": "gcp.analytics.Pubsub",
@@ -53,6 +54,8 @@ ROLE_ICONS = {
     "monitoring": "gcp.operations.Monitoring",
 }
 ENGINE_ICONS = {
+    "lambda": "aws.compute.Lambda",
+    "cloud_functions": "gcp.compute.Functions",
     "redis": "onprem.inmemory.Redis",
     "memcached": "onprem.inmemory.Memcached",
     "hazelcast": "onprem.inmemory.Hazelcast",
