@@ -7,9 +7,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from archgen.model import Call, Design, StoreBase
+from archgen.model import Call, ComputeBase, Design, StoreBase
 
 NEVER_FAIL_KINDS = frozenset({"client", "external"})
+#: Kinds that watch the system rather than serve it (DESIGN.md §7).
+OBSERVER_KINDS = frozenset({"monitoring"})
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,27 @@ class DesignGraph:
 
     @cached_property
     def entry_points(self) -> tuple[str, ...]:
-        """Return components without callers, then the targets of async calls, in spec order."""
-        async_targets = {edge.target for edge in self.edges() if edge.call.is_async}
+        """Return where requests and pipelines start, in spec order.
+
+        Components nobody calls, the targets of async calls and scheduled jobs, except
+        observers (monitoring) and copies (`replica_of`); a call made by an observer does not
+        make its target called.
+        """
+        served = [edge for edge in self.edges() if edge.source not in self.observers]
+        called = {edge.target for edge in served}
+        async_targets = {edge.target for edge in served if edge.call.is_async}
         return tuple(
-            component_id for component_id in self.ids if not self.callers[component_id] or component_id in async_targets
+            component_id
+            for component_id, component in self.components.items()
+            if component_id not in self.observers
+            and getattr(component, "replica_of", None) is None
+            and (component_id not in called or component_id in async_targets or getattr(component, "schedule", None))
         )
+
+    @cached_property
+    def observers(self) -> frozenset[str]:
+        """Return the monitoring components: they observe, and neither fail nor start requests."""
+        return frozenset(self.of_kind(*OBSERVER_KINDS))
 
     @cached_property
     def pipelines(self) -> tuple[tuple[str, ...], ...]:
@@ -80,41 +98,94 @@ class DesignGraph:
         its own adds nothing and is left out.
         """
         singles = set(self.entry_points) - self._async_alternatives_only
-        groups = dict.fromkeys(
-            call.targets
-            for component in self.components.values()
-            for call in component.calls
-            if call.is_async and len(call.targets) > 1 and not singles & set(call.targets)
-        )
+        groups: dict[tuple[str, ...], None] = {}
+        for component_id, component in self.components.items():
+            if component_id in self.observers:
+                continue
+            for call in component.calls:
+                # Copies (`replica_of`) never start a pipeline, even as async targets.
+                members = tuple(t for t in call.targets if getattr(self.components[t], "replica_of", None) is None)
+                if call.is_async and len(call.targets) > 1 and len(members) > 1 and not singles & set(members):
+                    groups[members] = None
         return (*((entry,) for entry in self.entry_points if entry in singles), *groups)
 
     @cached_property
     def _async_alternatives_only(self) -> set[str]:
-        """Return the components started only as one of several async alternatives."""
-        single_async = {edge.target for edge in self.edges() if edge.call.is_async and len(edge.call.targets) == 1}
-        grouped = {edge.target for edge in self.edges() if edge.call.is_async and len(edge.call.targets) > 1}
-        return {target for target in grouped - single_async if self.callers[target]}
+        """Return the components started only as one of several async alternatives (and not scheduled)."""
+        edges = [edge for edge in self.edges() if edge.call.is_async and edge.source not in self.observers]
+        single_async = {edge.target for edge in edges if len(edge.call.targets) == 1}
+        grouped = {edge.target for edge in edges if len(edge.call.targets) > 1}
+        scheduled = {cid for cid, component in self.components.items() if getattr(component, "schedule", None)}
+        return grouped - single_async - scheduled
+
+    def is_managed_single(self, component_id: str) -> bool:
+        """Return whether the component is one provider-run instance (`managed: true, replicas: 1`)."""
+        component = self.components[component_id]
+        return component.managed and "replicas" in component.model_fields_set and component.replicas == 1
+
+    def instances(self, component_id: str) -> int:
+        """Return how many instances the component always runs: `replicas`, or the autoscale `min`."""
+        component = self.components[component_id]
+        if isinstance(component, ComputeBase) and component.autoscale is not None:
+            return component.autoscale.min
+        return component.replicas
 
     def is_redundant(self, component_id: str) -> bool:
-        """Return whether losing one instance of the component loses nothing (DESIGN.md §3)."""
+        """Return whether losing one instance of the component loses nothing (DESIGN.md §3, §7)."""
         component = self.components[component_id]
         if component.managed:
-            return True
-        if component.replicas < 2:
+            return not self.is_managed_single(component_id)
+        if self.instances(component_id) < 2:
             return False
         return not (isinstance(component, StoreBase) and component.failover == "none")
 
     def can_fail(self, component_id: str) -> bool:
         """Return whether the component's loss is a failure event of ours."""
-        return self.kind(component_id) not in NEVER_FAIL_KINDS
+        kind = self.kind(component_id)
+        return kind not in NEVER_FAIL_KINDS and kind not in OBSERVER_KINDS
 
-    def lost_with_zone(self, component_id: str, zone: str) -> bool:
-        """Return whether every instance of the component sits in `zone` (replicas spread round-robin)."""
+    @cached_property
+    def declared_zones(self) -> tuple[str, ...]:
+        """Return the design's zones: those it lists, then those its regions declare."""
+        listed = dict.fromkeys(self.design.zones)
+        for zones in self.design.regions.values():
+            listed.update(dict.fromkeys(zones))
+        return tuple(listed)
+
+    def placement(self, component_id: str) -> tuple[str, ...]:
+        """Return the zones a component names: its `zones`, or every zone of its `regions`/`region`."""
         component = self.components[component_id]
-        if component.managed or not component.zones or not self.can_fail(component_id):
-            return False
-        used = set(component.zones[: component.replicas])
-        return used == {zone}
+        if component.zones:
+            return component.zones
+        regions = component.regions or ((component.region,) if component.region else ())
+        return tuple(zone for region in regions for zone in self.design.regions.get(region, ()))
+
+    def used_zones(self, component_id: str) -> frozenset[str]:
+        """Return the zones the component's instances sit in (none when it is not placed)."""
+        zones = self.placement(component_id)
+        if not zones:
+            return frozenset()
+        if self.is_managed_single(component_id):
+            return frozenset(zones[:1])  # one instance, in the first zone
+        if self.components[component_id].managed:
+            return frozenset(zones)  # the provider spans every zone it is given
+        return frozenset(zones[: self.instances(component_id)])  # round-robin from the first
+
+    def read_replica_zones(self, component_id: str) -> frozenset[str]:
+        """Return the zones a store's read replicas sit in: round-robin over its zones, from the first."""
+        component = self.components[component_id]
+        count = component.read_replicas if isinstance(component, StoreBase) else 0
+        return frozenset(self.placement(component_id)[:count])
+
+    def read_replicas(self, component_id: str) -> int:
+        """Return how many read replicas a store has (0 for other kinds)."""
+        component = self.components[component_id]
+        return component.read_replicas if isinstance(component, StoreBase) else 0
+
+    def lost_with(self, component_id: str, zones: frozenset[str]) -> bool:
+        """Return whether every instance of the component sits in `zones` (a zone, or a region's zones)."""
+        used = self.used_zones(component_id)
+        return bool(used) and used <= zones and self.can_fail(component_id)
 
     @cached_property
     def required_cycles(self) -> list[list[str]]:

@@ -1,11 +1,16 @@
-"""Single points of failure, exactly as DESIGN.md §3 defines them.
+"""Single points of failure, exactly as DESIGN.md §3 and §7 define them.
 
-Every failure event (the loss of one non-redundant component, or of one zone) gets a
-bit. For each component, `down[c]` is the set of events under which it fails:
+Every failure event (the loss of one non-redundant component, of one zone, or of one region
+when the design has several) gets a bit. The analysis works on nodes: each component, plus
+one node `<id>#reads` for the read replicas of a store that has them. For each node,
+`down[n]` is the set of events under which it fails:
 
-    down[c] = own events of c  ∪  ⋃ over required calls of c ( ⋂ over the call's alternatives down[t] )
+    down[n] = own events of n  ∪  ⋃ over n's requirements ( ⋂ over the requirement's alternatives down[t] )
 
-Optional and async calls contribute nothing. The least solution is computed strongly
+A requirement is a required call (neither optional nor async, not to an observer); its
+alternatives are the `any_of` members, and a `mode: read` call to a store with read
+replicas may also be served by `<store>#reads`. Read replicas share their store's
+requirements (the store fails as a whole). The least solution is computed strongly
 connected component by component, callees first, iterating only inside cycles; Python
 ints as bit sets keep the whole analysis near-linear in practice.
 """
@@ -18,18 +23,21 @@ from functools import cached_property
 
 from archgen.graph import DesignGraph, find_path, strongly_connected
 
+READS = "#reads"  # `#` never appears in a component id
+
 
 @dataclass(frozen=True)
 class Event:
-    """A failure event: a component's loss (`zone` None) or a zone's."""
+    """A failure event: a component's loss, a zone's or a region's."""
 
     component: str | None = None
     zone: str | None = None
+    region: str | None = None
 
     @property
     def name(self) -> str:
-        """Return the component id or the zone name."""
-        return self.component or self.zone or ""
+        """Return the component id, or the zone or region name."""
+        return self.component or self.zone or self.region or ""
 
 
 @dataclass(frozen=True)
@@ -40,60 +48,78 @@ class Outage:
     breaks: tuple[str, ...]
     path: tuple[str, ...]
     lost: tuple[str, ...]
+    flows: tuple[str, ...] = ()
 
 
 class FailureAnalysis:
-    """The failure events of a design and the entry points each one fails."""
+    """The failure events of a design and the entry points and flows each one fails."""
 
     def __init__(self, graph: DesignGraph) -> None:
         self.graph = graph
+        self.requirements = _requirements(graph)
+        self.nodes = tuple(self.requirements)
         self.events: list[Event] = [
             Event(component=component_id)
             for component_id in graph.ids
             if graph.can_fail(component_id) and not graph.is_redundant(component_id)
         ]
         spofs = {event.component for event in self.events}
-        self.zone_losses: dict[str, tuple[str, ...]] = {}
-        for zone in graph.design.zones:
-            # Components already lost on their own are their own root cause, not the zone's.
-            lost = tuple(c for c in graph.ids if c not in spofs and graph.lost_with_zone(c, zone))
+        # Components already lost on their own are their own root cause, not the zone's or region's.
+        self.area_losses: dict[Event, tuple[str, ...]] = {}
+        areas = [(Event(zone=zone), frozenset({zone})) for zone in graph.declared_zones]
+        if len(graph.design.regions) >= 2:
+            areas += [(Event(region=name), frozenset(zones)) for name, zones in graph.design.regions.items()]
+        for event, zones in areas:
+            lost = tuple(c for c in graph.ids if c not in spofs and graph.lost_with(c, zones))
             if lost:
-                self.zone_losses[zone] = lost
-                self.events.append(Event(zone=zone))
-        self.own: dict[str, int] = dict.fromkeys(graph.ids, 0)
+                self.area_losses[event] = lost
+                self.events.append(event)
+        self.own: dict[str, int] = dict.fromkeys(self.nodes, 0)
         for bit, event in enumerate(self.events):
-            for component_id in self._lost_directly(event):
-                self.own[component_id] |= 1 << bit
+            for node in self._lost_nodes(event):
+                self.own[node] |= 1 << bit
         self.down = self._solve()
 
     def _lost_directly(self, event: Event) -> tuple[str, ...]:
         if event.component is not None:
             return (event.component,)
-        return self.zone_losses[event.zone or ""]
+        return self.area_losses[event]
+
+    def _lost_nodes(self, event: Event) -> Iterator[str]:
+        """Yield the nodes an event takes down by itself: components, and read replica groups in its area."""
+        yield from self._lost_directly(event)
+        if event.component is None:
+            zones = frozenset({event.zone}) if event.zone else frozenset(self.graph.design.regions[event.region or ""])
+            for store in self.graph.ids:
+                replicas = self.graph.read_replica_zones(store)
+                if store + READS in self.own and replicas and replicas <= zones:
+                    yield store + READS
 
     def _solve(self) -> dict[str, int]:
-        graph = self.graph
         down = dict(self.own)
+        successors = {
+            node: sorted({t for alternatives in needs for t in alternatives})
+            for node, needs in self.requirements.items()
+        }
         # Groups come callees first, so every callee outside the group is already final when
         # the group is solved. A group of one (no cycle) needs a single pass; inside a cycle the
         # sets only grow, bounded by the number of events, so iterating until nothing changes
-        # terminates, and starting from each component's own events gives the least solution:
-        # a cycle never fails itself.
-        for group in strongly_connected(graph.ids, graph.required_successors):
+        # terminates, and starting from each node's own events gives the least solution: a
+        # cycle never fails itself.
+        for group in strongly_connected(self.nodes, successors):
             changed = True
             while changed:
                 changed = False
-                for component_id in group:
-                    value = down[component_id]
-                    for call in graph.required_calls(component_id):
-                        # An event fails the call only when it fails every alternative.
-                        targets = call.targets
-                        failed = down[targets[0]]
-                        for target in targets[1:]:
+                for node in group:
+                    value = down[node]
+                    for alternatives in self.requirements[node]:
+                        # An event fails the requirement only when it fails every alternative.
+                        failed = down[alternatives[0]]
+                        for target in alternatives[1:]:
                             failed &= down[target]
                         value |= failed
-                    if value != down[component_id]:
-                        down[component_id] = value
+                    if value != down[node]:
+                        down[node] = value
                         changed = len(group) > 1
         return down
 
@@ -114,16 +140,59 @@ class FailureAnalysis:
             event = self.events[bit]
             names = tuple(" or ".join(pipeline) for pipeline in broken[bit])
             path = self._path(broken[bit][0][0], bit)
-            outages.append(Outage(event, names, path, self._lost_directly(event)))
+            outages.append(Outage(event, names, path, self._lost_directly(event), self.flows_broken(bit)))
         return outages
+
+    def flows_broken(self, bit: int) -> tuple[str, ...]:
+        """Return the flows an event breaks: one whose path loses a component, or whose last component fails."""
+        mask = 1 << bit
+        broken = []
+        for name, flow in self.graph.design.flows.items():
+            hops = [(flow.path[0], None), *zip(flow.path[1:], flow.path, strict=False)]
+            lost = any(self._hop_lost(hop, caller, mask) for hop, caller in hops)
+            if lost or self.down[flow.path[-1]] & mask:
+                broken.append(name)
+        return tuple(broken)
+
+    def _hop_lost(self, hop: str, caller: str | None, mask: int) -> bool:
+        """Tell whether the event itself loses a hop; a store read through its read replicas needs both lost."""
+        if not self.own[hop] & mask:
+            return False
+        reads = hop + READS
+        if caller is None or reads not in self.own:
+            return True
+        read = any(hop in call.targets and call.mode == "read" for call in self.graph.components[caller].calls)
+        return not read or bool(self.own[reads] & mask)
 
     def _path(self, entry: str, bit: int) -> tuple[str, ...]:
         """Return a path of failed components from `entry` to one lost directly under event `bit`."""
         mask = 1 << bit
 
         def failed_callees(node: str) -> Iterator[str]:
-            for call in self.graph.required_calls(node):
-                if all(self.down[target] & mask for target in call.targets):
-                    yield from call.targets
+            for alternatives in self.requirements[node]:
+                if all(self.down[target] & mask for target in alternatives):
+                    yield from (target for target in alternatives if not target.endswith(READS))
 
-        return find_path(entry, failed_callees, lambda node: bool(self.own[node] & mask)) or (entry,)
+        lost = set(self._lost_directly(self.events[bit]))
+        return find_path(entry, failed_callees, lambda node: node in lost) or (entry,)
+
+
+def _requirements(graph: DesignGraph) -> dict[str, list[tuple[str, ...]]]:
+    """Return, per node, what it needs: each required call as a tuple of alternatives."""
+    requirements: dict[str, list[tuple[str, ...]]] = {}
+    for component_id, component in graph.components.items():
+        needs = []
+        for call in component.calls:
+            if call.optional or call.is_async or any(target in graph.observers for target in call.targets):
+                continue  # an observer never fails its caller
+            alternatives: list[str] = []
+            for target in call.targets:
+                alternatives.append(target)
+                if call.mode == "read" and graph.read_replicas(target):
+                    alternatives.append(target + READS)
+            needs.append(tuple(alternatives))
+        requirements[component_id] = needs
+    for store in graph.ids:
+        if graph.read_replicas(store):
+            requirements[store + READS] = requirements[store]  # the store fails as a whole
+    return requirements
