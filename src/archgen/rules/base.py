@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from archgen.analysis.capacity import Estimate, estimate
-from archgen.analysis.failure import FailureAnalysis
+from archgen.analysis.failure import FailureAnalysis, Outage
 from archgen.graph import DesignGraph
 from archgen.model import Design, Waiver
 from archgen.vocabulary import Severity
@@ -80,6 +80,19 @@ class Context:
 
 
 Check = Callable[[Context], Iterable[Issue]]
+
+
+def outage_details(context: Context, outage: Outage) -> dict[str, Any]:
+    """Return what a reliability finding adds to the JSON report: what breaks, one path, and flows broken."""
+    details: dict[str, Any] = {"breaks": list(outage.breaks), "path": list(outage.path)}
+    if context.design.flows:
+        details["flows"] = list(outage.flows)
+    return details
+
+
+def has_zones(context: Context) -> str | None:
+    """Say why a design without zones (listed, or declared by its regions) has no zone analysis."""
+    return None if context.graph.declared_zones else "the design has no `zones`"
 
 
 def has_entry_point(context: Context) -> str | None:

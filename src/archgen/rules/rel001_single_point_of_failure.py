@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.rules.base import Context, Issue, has_entry_point, rule
+from archgen.rules.base import Context, Issue, has_entry_point, outage_details, rule
 
 
 @rule(
@@ -51,6 +51,6 @@ def check(context: Context) -> Iterator[Issue]:
             f"{component} is a single point of failure: losing it fails {', '.join(outage.breaks)} "
             f"(path: {' → '.join(outage.path)})",
             component,
-            details={"breaks": list(outage.breaks), "path": list(outage.path)},
+            details=outage_details(context, outage),
             marks=(component,),
         )

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.rules.base import Context, Issue, has_entry_point, rule
+from archgen.rules.base import Context, Issue, SpecPath, has_entry_point, has_zones, outage_details, rule
 
 
 @rule(
@@ -35,12 +35,10 @@ from archgen.rules.base import Context, Issue, has_entry_point, rule
     severity="error",
     summary="one zone's loss fails an entry point",
     section="6.2",
-    requires=("zones",),
-    precondition=has_entry_point,
+    precondition=lambda context: has_zones(context) or has_entry_point(context),
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report each zone whose loss fails at least one entry point."""
-    zones = list(context.design.zones)
     for outage in context.failures.outages:
         zone = outage.event.zone
         if zone is None:
@@ -48,7 +46,15 @@ def check(context: Context) -> Iterator[Issue]:
         yield Issue(
             f"zone {zone} is a single point of failure: it holds every instance of {', '.join(outage.lost)}; "
             f"losing it fails {', '.join(outage.breaks)} (path: {' → '.join(outage.path)})",
-            where=("zones", zones.index(zone)),
-            details={"zone": zone, "breaks": list(outage.breaks), "path": list(outage.path), "lost": list(outage.lost)},
+            where=_where(context, zone),
+            details={"zone": zone, **outage_details(context, outage), "lost": list(outage.lost)},
             marks=outage.lost,
         )
+
+
+def _where(context: Context, zone: str) -> SpecPath:
+    """Point at the zone in `zones`, or, for a zone only a region declares, in that region."""
+    if zone in context.design.zones:
+        return ("zones", context.design.zones.index(zone))
+    region = next(name for name, zones in context.design.regions.items() if zone in zones)
+    return ("regions", region, context.design.regions[region].index(zone))

@@ -2,8 +2,8 @@
 where its replicas run (checklist §6.2). archgen does not guess: the component is left
 out of the zone analysis, and its replicas could all be in one zone.
 
-How to fix: list the `zones` its replicas spread over, or mark it `managed: true` when a
-provider runs it across zones.
+How to fix: list the `zones` its replicas spread over (or its `regions`), or mark it
+`managed: true` when a provider runs it across zones.
 
 Bad:
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.rules.base import Context, Issue, rule
+from archgen.rules.base import Context, Issue, has_zones, rule
 
 
 @rule(
@@ -31,11 +31,13 @@ from archgen.rules.base import Context, Issue, rule
     severity="warning",
     summary="the design declares zones and a component with replicas ≥ 2 has none",
     section="6.2",
-    requires=("zones",),
+    precondition=has_zones,
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report replicated components without zones in a zoned design."""
     graph = context.graph
     for component_id, component in graph.components.items():
-        if component.replicas >= 2 and not component.zones and not component.managed and graph.can_fail(component_id):
-            yield Issue(f"{component_id} has {component.replicas} replicas but no zones", component_id)
+        instances = graph.instances(component_id)
+        placed = graph.placement(component_id)
+        if instances >= 2 and not placed and not component.managed and graph.can_fail(component_id):
+            yield Issue(f"{component_id} has {instances} replicas but no zones", component_id)

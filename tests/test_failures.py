@@ -1,0 +1,54 @@
+"""One design per construct of DESIGN.md §7, with the exact single points of failure it has.
+
+Each fixture states its expectations in comments: `# REL001: a, b` (the components, zones or
+regions a code reports; REL001, REL002 and REL007 are always checked, empty when not stated),
+`# breaks X: ...` (what the loss of X breaks) and `# flows X: ...` (the flows it breaks).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from archgen import api
+from tests.conftest import FIXTURES
+
+FAILURES = sorted((FIXTURES / "failures").glob("*.yaml"))
+ALWAYS = ("REL001", "REL002", "REL007")
+
+
+def expectations(path: Path) -> dict[str, dict[str, list[str]]]:
+    found: dict[str, dict[str, list[str]]] = {"codes": {}, "breaks": {}, "flows": {}}
+    pattern = r"^# ([A-Z]{3}\d{3}|breaks|flows) ?(\S*): (.*)$"
+    for kind, subject, values in re.findall(pattern, path.read_text(), re.MULTILINE):
+        items = [value.strip() for value in values.split(",") if value.strip()]
+        if kind in ("breaks", "flows"):
+            found[kind][subject] = items
+        else:
+            found["codes"][kind] = items
+    return found
+
+
+def subject(finding: api.Finding) -> str:
+    return finding.component or finding.details.get("zone") or finding.details.get("region") or ""
+
+
+@pytest.mark.parametrize("path", FAILURES, ids=[path.stem for path in FAILURES])
+def test_each_construct_has_exactly_its_single_points_of_failure(path):
+    expected = expectations(path)
+    result = api.lint_loaded(api.load_design(path))
+    for code in {*ALWAYS, *expected["codes"]}:
+        found = sorted(subject(finding) for finding in result.findings if finding.code == code)
+        assert found == sorted(expected["codes"].get(code, [])), (code, [f.message for f in result.findings])
+    by_subject = {subject(f): f for f in result.findings if f.code in ALWAYS}
+    for name, breaks in expected["breaks"].items():
+        assert by_subject[name].details["breaks"] == breaks
+    for name, flows in expected["flows"].items():
+        assert by_subject[name].details["flows"] == flows
+
+
+def test_every_fixture_states_what_it_expects():
+    for path in FAILURES:
+        assert expectations(path)["codes"] or "keeps" in path.read_text(), path.name
