@@ -178,7 +178,9 @@ def lint(
         paths, config, select=split_codes(select), ignore=split_codes(ignore), fail_on=fail_on, python=python
     )
     run = api.lint(paths or settings.designs, settings)
-    click.echo(api.format_report(output_format, run.findings, run.skipped, verbose=verbose), nl=False)
+    tables = [(result.loaded.file, result.failure_table) for result in run.results] if verbose else []
+    report = api.format_report(output_format, run.findings, run.skipped, verbose=verbose, failure_tables=tables)
+    click.echo(report, nl=False)
     if verbose:
         for skip in run.skipped:
             click.echo(f"{skip.file}: {skip.code} skipped: {skip.reason}", err=True)

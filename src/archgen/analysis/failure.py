@@ -51,6 +51,27 @@ class Outage:
     flows: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Impact:
+    """One row of "what fails when": a failure event, what it takes down, and what it breaks (maybe nothing)."""
+
+    event: Event
+    lost: tuple[str, ...]
+    breaks: tuple[str, ...]
+    flows: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the row as the JSON report writes it."""
+        kind = "component" if self.event.component else "zone" if self.event.zone else "region"
+        return {
+            "event": self.event.name,
+            "kind": kind,
+            "lost": list(self.lost),
+            "breaks": list(self.breaks),
+            "flows": list(self.flows),
+        }
+
+
 class FailureAnalysis:
     """The failure events of a design and the entry points and flows each one fails."""
 
@@ -142,6 +163,15 @@ class FailureAnalysis:
             path = self._path(broken[bit][0][0], bit)
             outages.append(Outage(event, names, path, self._lost_directly(event), self.flows_broken(bit)))
         return outages
+
+    @cached_property
+    def impacts(self) -> list[Impact]:
+        """Return every failure event with what it breaks, also when that is nothing."""
+        breaks = {outage.event: outage.breaks for outage in self.outages}
+        return [
+            Impact(event, self._lost_directly(event), breaks.get(event, ()), self.flows_broken(bit))
+            for bit, event in enumerate(self.events)
+        ]
 
     def flows_broken(self, bit: int) -> tuple[str, ...]:
         """Return the flows an event breaks: one whose path loses a component, or whose last component fails."""

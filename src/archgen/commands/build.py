@@ -316,7 +316,7 @@ def _build_one(job: Job, options: Options) -> Built:
     try:
         rendering = render_design(loaded.design, result.findings, ("png", "svg"))
         diagram = Diagram(svg="diagram.svg", png="diagram.png")
-        document = options.templates.design_doc(loaded, result.findings, diagram)
+        document = options.templates.design_doc(loaded, result.findings, diagram, result.failure_table)
     except RenderError as error:
         raise SpecError.at(job.source, position.line, position.column, str(error)) from None
     files = {"design.md": document, "diagram.png": rendering.files["png"], "diagram.svg": rendering.files["svg"]}

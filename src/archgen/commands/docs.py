@@ -22,6 +22,10 @@ def docs(paths: Iterable[Path], output: Path, settings: Settings | None = None) 
 
     def document(loaded: LoadedDesign, result: LintResult) -> tuple[dict[str, bytes], list[str]]:
         scene = build_scene(loaded.design, single_points_of_failure(result.findings))
-        return {".md": compiled.design_doc(loaded, result.findings, Diagram(mermaid=to_mermaid(scene)))}, []
+        return {
+            ".md": compiled.design_doc(
+                loaded, result.findings, Diagram(mermaid=to_mermaid(scene)), result.failure_table
+            )
+        }, []
 
     return publish(paths, settings, output, document)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from archgen import __version__
 from archgen.analysis.capacity import estimate
+from archgen.analysis.failure import Impact
 from archgen.config import Settings
 from archgen.errors import RenderError
 from archgen.files import bundled
@@ -218,6 +219,28 @@ class WaiverRow:
 
 
 @dataclass(frozen=True)
+class FailureRow:
+    """One failure event: what it takes down, the entry points and flows it breaks ("nothing" when none)."""
+
+    event: str
+    lost: str
+    breaks: str
+    flows: str
+
+    @classmethod
+    def of(cls, impact: Impact) -> FailureRow:
+        """Describe a failure event."""
+        event = impact.event
+        name = event.component or (f"zone {event.zone}" if event.zone else f"region {event.region}")
+        return cls(
+            event=name,
+            lost=", ".join(impact.lost),
+            breaks=", ".join(impact.breaks) or "nothing",
+            flows=", ".join(impact.flows) or "none",
+        )
+
+
+@dataclass(frozen=True)
 class FindingRow:
     """One finding, with where it is written."""
 
@@ -247,6 +270,8 @@ class DocContext:
     entities: list[EntityRow]
     diagram: Diagram
     components: list[ComponentRow]
+    failures: list[FailureRow]
+    has_flows: bool
     stores: list[StoreRow]
     caches: list[CacheRow]
     cache_summary: str
@@ -285,8 +310,10 @@ def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     return counts
 
 
-def doc_context(loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diagram) -> DocContext:
-    """Build the design doc's context from a loaded design and its findings."""
+def doc_context(
+    loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diagram, failures: Sequence[Impact] = ()
+) -> DocContext:
+    """Build the design doc's context from a loaded design, its findings and what fails when."""
     design = loaded.design
     components = design.components
     capacity = design.capacity
@@ -308,6 +335,8 @@ def doc_context(loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diag
         entities=[EntityRow.of(entity) for entity in design.data],
         diagram=diagram,
         components=[ComponentRow.of(cid, component) for cid, component in components.items()],
+        failures=[FailureRow.of(impact) for impact in failures],
+        has_flows=bool(design.flows),
         stores=[StoreRow.of(cid, c) for cid, c in components.items() if isinstance(c, StoreBase)],
         caches=[CacheRow.of(cid, cache) for cid, cache in caches],
         cache_summary=_cache_summary([cache for _, cache in caches], result.cache_memory if result else None),
@@ -436,9 +465,11 @@ class Templates:
             hasher.update(name.encode() + b"\0" + (path.read_bytes() if path else b"") + b"\0")
         return hasher.hexdigest()
 
-    def design_doc(self, loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diagram) -> bytes:
+    def design_doc(
+        self, loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diagram, failures: Sequence[Impact] = ()
+    ) -> bytes:
         """Return a design's Markdown document."""
-        return self.render(DESIGN_TEMPLATE, doc_context(loaded, findings, diagram)).encode()
+        return self.render(DESIGN_TEMPLATE, doc_context(loaded, findings, diagram, failures)).encode()
 
     def render(self, name: str, context: object) -> str:
         """Render one template with the context's fields; any template failure is one RenderError."""

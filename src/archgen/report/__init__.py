@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from archgen import __version__
+from archgen.analysis.failure import Impact
 from archgen.findings import Finding, Skipped
 from archgen.rules.base import Rule, all_rules
 from archgen.text import plural
@@ -28,10 +29,11 @@ def format_report(
     *,
     verbose: bool = False,
     rules: dict[str, Rule] | None = None,
+    failure_tables: Sequence[tuple[str, Sequence[Impact]]] = (),
 ) -> str:
-    """Return the findings in the named format; `verbose` adds the skipped rules to JSON."""
+    """Return the findings in the named format; `verbose` adds the skipped rules and what fails when to JSON."""
     if format == "json":
-        return as_json(findings, skipped if verbose else ())
+        return as_json(findings, skipped if verbose else (), failure_tables if verbose else ())
     if format == "sarif":
         return as_sarif(findings, rules or all_rules())
     if format == "github":
@@ -53,10 +55,15 @@ def summary(findings: Sequence[Finding]) -> str:
     return f"Found {plural(len(findings), 'finding')} ({', '.join(parts)})."
 
 
-def as_json(findings: Iterable[Finding], skipped: Iterable[Skipped] = ()) -> str:
-    """Return a JSON list of findings (and, when given, of skipped rules with their reason)."""
+def as_json(
+    findings: Iterable[Finding],
+    skipped: Iterable[Skipped] = (),
+    failure_tables: Iterable[tuple[str, Sequence[Impact]]] = (),
+) -> str:
+    """Return a JSON list of findings, then any skipped rules (with the reason) and failure tables."""
     items: list[dict[str, Any]] = [finding.as_dict() for finding in findings]
     items.extend({"code": skip.code, "name": skip.name, "file": skip.file, "skipped": skip.reason} for skip in skipped)
+    items.extend({"file": file, "failure_table": [row.as_dict() for row in table]} for file, table in failure_tables)
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -82,6 +82,20 @@ class Context:
 Check = Callable[[Context], Iterable[Issue]]
 
 
+def broken(context: Context, outage: Outage) -> str:
+    """Say what an outage breaks, naming scheduled jobs as such ("the hourly job ranker")."""
+    names = []
+    for name in outage.breaks:
+        schedule = getattr(context.design.components.get(name), "schedule", None)
+        if schedule in ("hourly", "daily", "weekly"):
+            names.append(f"the {schedule} job {name}")
+        elif schedule:
+            names.append(f"the scheduled job {name}")
+        else:
+            names.append(name)
+    return ", ".join(names)
+
+
 def outage_details(context: Context, outage: Outage) -> dict[str, Any]:
     """Return what a reliability finding adds to the JSON report: what breaks, one path, and flows broken."""
     details: dict[str, Any] = {"breaks": list(outage.breaks), "path": list(outage.path)}

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from archgen.analysis.failure import Impact
 from archgen.config import Settings
 from archgen.errors import ConfigError, Problem, SpecError
 from archgen.findings import Finding, Skipped
@@ -17,11 +18,18 @@ from archgen.vocabulary import Severity
 
 @dataclass(frozen=True)
 class LintResult:
-    """The findings on one design, and the rules that were skipped on it."""
+    """The findings on one design, the rules that were skipped on it, and what fails when."""
 
     loaded: LoadedDesign
     findings: list[Finding]
     skipped: list[Skipped] = field(default_factory=list)
+    context: Context | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def failure_table(self) -> list[Impact]:
+        """Return every failure event of the design and what it breaks (DESIGN.md §7)."""
+        context = self.context or Context(self.loaded.design)
+        return context.failures.impacts
 
 
 def is_selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
@@ -60,7 +68,7 @@ def lint_design(loaded: LoadedDesign, settings: Settings, today: datetime.date |
     findings, context.review = _apply_waivers(loaded, _one_finding_per_root_cause(findings, rules), runnable, today)
     # Rules that judge the waivers run last, and their findings cannot be waived.
     findings += _run(loaded, context, settings, [rule for rule in runnable if rule.stage == "waivers"])
-    return LintResult(loaded, sorted(findings, key=Finding.sort_key), skipped)
+    return LintResult(loaded, sorted(findings, key=Finding.sort_key), skipped, context)
 
 
 def _run(loaded: LoadedDesign, context: Context, settings: Settings, rules: list[Rule]) -> list[Finding]:

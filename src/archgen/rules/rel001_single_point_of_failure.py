@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.rules.base import Context, Issue, has_entry_point, outage_details, rule
+from archgen.rules.base import Context, Issue, broken, has_entry_point, outage_details, rule
 
 
 @rule(
@@ -48,7 +48,7 @@ def check(context: Context) -> Iterator[Issue]:
         if component is None:
             continue
         yield Issue(
-            f"{component} is a single point of failure: losing it fails {', '.join(outage.breaks)} "
+            f"{component} is a single point of failure: losing it fails {broken(context, outage)} "
             f"(path: {' → '.join(outage.path)})",
             component,
             details=outage_details(context, outage),

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.rules.base import Context, Issue, has_entry_point, outage_details, rule
+from archgen.rules.base import Context, Issue, broken, has_entry_point, outage_details, rule
 
 
 def _regions(context: Context) -> str | None:
@@ -53,7 +53,7 @@ def check(context: Context) -> Iterator[Issue]:
             continue
         yield Issue(
             f"region {region} is a single point of failure: it holds every instance of {', '.join(outage.lost)}; "
-            f"losing it fails {', '.join(outage.breaks)} (path: {' → '.join(outage.path)})",
+            f"losing it fails {broken(context, outage)} (path: {' → '.join(outage.path)})",
             where=("regions", region),
             details={"region": region, **outage_details(context, outage), "lost": list(outage.lost)},
             marks=outage.lost,
