@@ -63,10 +63,7 @@ def test_renders_the_design_example_in_every_format(tmp_path):
         "Application tier",
         "haproxy · ×2",
         "consistent_hash on hash",
-        "64 shards",
-        "replica 1",
-        "replica 2",
-        "primary",
+        "64 shards × 3 copies",
         "Legend",
     ):
         assert drawn in text
@@ -83,9 +80,9 @@ def test_svg_is_self_contained_with_each_icon_once(tmp_path):
     assert all(link.startswith(("#icon", "data:image/png;base64,")) for link in links)
     symbols = root.findall(f"{SVG}defs/{SVG}symbol")
     uses = list(root.iter(f"{SVG}use"))
-    # users, dns, lb, app, cache, clicks, counter: 7 icons, cassandra once for the primary and its two replicas.
+    # users, dns, lb, app, cache, url_db, clicks, counter: 8 icons; url_db is sharded, one box.
     assert len(symbols) == 8
-    assert len(uses) == 10
+    assert len(uses) == 8
     assert str(icon_root()) not in svg and "resources/" not in svg
     assert len(svg) < 400_000
 
@@ -140,14 +137,13 @@ def test_groups_edge_styles_and_replicas(tmp_path):
     assert "rankdir=TB" in dot
     assert dot.count("subgraph cluster_") == 2
     assert "label=Data " in dot and "label=data " in dot
-    assert "db__replica1" in dot and "db__replica2" not in dot, "past two replicas, one box with a count"
-    assert "4 replicas" in dot
-    assert "range on user_id\\n8 shards" in dot
+    assert "db__replica" not in dot, "a sharded store is one box: its replicas are copies of each shard"
+    assert "range on user_id\\n8 shards × 5 copies" in dot
     assert dot.count("arrowhead=empty") == 2, "both members of the any_of are alternatives"
     assert "label=reads" in dot
     mermaid = (tmp_path / "two-groups.mmd").read_text()
     assert mermaid.count("subgraph group") == 2
-    assert "-.-|async| c_db__replica1" in mermaid
+    assert "c_db -->" not in mermaid or "c_db__replica" not in mermaid
 
 
 @needs_dot
@@ -297,4 +293,19 @@ def test_graphviz_environment_overrides_are_ignored(tmp_path):
     result = run_cli("render", EXAMPLE, "-o", tmp_path, "--format", "svg", env=env)
     assert result.code == 0, result.err
     root = ElementTree.parse(tmp_path / "url-shortener.svg").getroot()
-    assert len(list(root.iter(f"{SVG}use"))) == 10
+    assert len(list(root.iter(f"{SVG}use"))) == 8
+
+
+def test_the_words_for_real_systems_are_drawn(tmp_path):
+    run = run_cli("render", RENDER / "real-systems.yaml", "-o", tmp_path, "--format", "dot,mermaid")
+    assert run.code == 0, run.err
+    dot = (tmp_path / "real-systems.dot").read_text()
+    assert "3 read replicas" in dot
+    assert re.search(r"orders_db -> orders_db__reads \[[^]]*label=replication", dot), "joined by a replication edge"
+    assert re.search(r"timeline -> orders_db__reads\b", dot) and re.search(r"ranker -> orders_db__reads\b", dot)
+    assert re.search(r"post -> orders_db\b(?!__)", dot), "writes go to the primary"
+    assert re.search(r"orders_db -> dr_db \[[^]]*label=async", dot), "a copy is a replication edge"
+    assert "2–40, autoscaled" in dot and "runs hourly" in dot
+    assert 'image="resources/aws/compute/lambda.png"' in dot
+    mermaid = (tmp_path / "real-systems.mmd").read_text()
+    assert "c_orders_db__reads" in mermaid
