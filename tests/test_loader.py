@@ -7,7 +7,7 @@ import pytest
 from archgen.api import load_design
 from archgen.errors import SpecError
 from archgen.model import KINDS, STORE_KINDS, Cache, Database, Design, LoadBalancer
-from tests.conftest import SPECS
+from tests.conftest import FIXTURES, SPECS
 
 VALID = sorted((SPECS / "valid").glob("*.*"))
 INVALID = sorted((SPECS / "invalid").glob("*.*"))
@@ -126,3 +126,11 @@ def test_models_are_frozen():
     design = load_design(SPECS / "valid" / "url-shortener.yaml").design
     with pytest.raises(pydantic.ValidationError):
         design.name = "other"  # type: ignore[misc]
+
+
+def test_the_words_for_real_systems_load_the_same_from_yaml_and_python():
+    twins = FIXTURES / "twins"
+    from_yaml = load_design(twins / "real-systems.yaml")
+    from_python = load_design(twins / "real-systems.py")
+    assert from_python.design == from_yaml.design
+    assert from_python.position("flows", "post").line > from_python.position("components", "ranker").line
