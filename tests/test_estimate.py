@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from archgen import api
 from tests.conftest import FIXTURES, run_cli
 
 WORKED = FIXTURES / "capacity" / "worked-example.yaml"
@@ -46,3 +47,25 @@ def test_a_design_without_capacity_says_so_and_bad_specs_exit_2(tmp_path):
     broken.write_text("archgen: 1\nname: B\ncapacity: {writes_per_day: lots, object_size: 1KB}\ncomponents: {}\n")
     result = run_cli("estimate", broken)
     assert result.code == 2 and "broken.yaml:3:" in result.err and "Traceback" not in result.err
+
+
+def test_media_bytes_retention_as_a_duration_and_rates_per_second(tmp_path):
+    spec = tmp_path / "media.yaml"
+    spec.write_text(
+        "archgen: 1\nname: Media\n"
+        "capacity: {writes_per_day: 60B, read_write_ratio: 0.5, object_size: 1KB, media_size: 2MB,"
+        " retention: 18mo, peak_factor: 3}\n"
+        "components:\n  app: {kind: service}\n"
+    )
+    (item,) = api.estimate_all([spec]).estimates
+    rows = {row.quantity: row for row in item.table}
+    assert rows["Write requests"].value == "694,444/s average, 2,083,333/s peak", "per second, never per minute"
+    assert rows["Storage retained"].value == "32.4 PB" and rows["Storage retained"].working == "kept 18 months"
+    assert rows["Media per day"].value == "120 PB" and rows["Media per day"].working == "writes × 2 MB"
+    assert rows["Media retained"].value == "64.8 EB"
+    assert rows["Media egress"].value == "694 GB/s"
+    with pytest.raises(api.SpecError, match="give `retention` or `retention_years`, not both"):
+        api.lint_text(
+            "archgen: 1\nname: X\ncapacity: {writes_per_day: 1, object_size: 1B, retention: 1y,"
+            " retention_years: 1}\ncomponents: {}\n"
+        )

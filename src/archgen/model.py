@@ -427,13 +427,26 @@ class Capacity(Frozen):
     daily_active_users: Count | None = None
     writes_per_day: Count
     read_write_ratio: float = Field(1, ge=0, le=1_000_000, description="Reads per write.")
-    object_size: Size
+    object_size: Size = Field(description="Bytes a write stores in the databases and caches (its metadata).")
+    media_size: Size | None = Field(None, description="Bytes a write stores in object storage, served by the CDN.")
     retention_years: float = Field(5, gt=0, le=1000)
+    retention: Duration | None = Field(None, gt=0, description="Instead of `retention_years`: 30d, 18mo, 5y.")
     replication_factor: int = Field(3, ge=1, le=100, strict=True)
     storage_headroom: float = Field(0.7, gt=0, le=1, description="Fill storage only up to this fraction.")
     server_storage: Size | None = None
     cache_hot_fraction: float = Field(0.2, ge=0, le=1)
     peak_factor: float = Field(2, ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _one_retention(self) -> Capacity:
+        if self.retention is not None and "retention_years" in self.model_fields_set:
+            raise ValueError("give `retention` or `retention_years`, not both")
+        return self
+
+    @property
+    def retention_days(self) -> float:
+        """Return how long data is kept, in days."""
+        return self.retention / 86_400 if self.retention is not None else self.retention_years * 365
 
 
 class Endpoint(Frozen):

@@ -24,7 +24,17 @@ SIZE_UNITS = {
     "TIB": 2**40,
     "PIB": 2**50,
 }
-DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
+DURATION_UNITS = {
+    "ms": 0.001,
+    "s": 1,
+    "m": 60,
+    "min": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 604800,
+    "mo": 2592000,
+    "y": 31536000,
+}
 RATE_PERIODS = {
     "s": 1,
     "sec": 1,
@@ -40,7 +50,7 @@ RATE_PERIODS = {
 _NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"
 _COUNT_RE = re.compile(rf"^\s*{_NUMBER}\s*([KMBT]?)\s*$", re.IGNORECASE)
 _SIZE_RE = re.compile(rf"^\s*{_NUMBER}\s*([KMGTP]?I?B)\s*$", re.IGNORECASE)
-_DURATION_RE = re.compile(rf"^\s*{_NUMBER}\s*(ms|s|m|min|h|d|w|y)\s*$")
+_DURATION_RE = re.compile(rf"^\s*{_NUMBER}\s*(ms|s|min|mo|m|h|d|w|y)\s*$")
 _RATE_RE = re.compile(rf"^\s*{_NUMBER}\s*/\s*([a-z]+)\s*$")
 
 
@@ -101,7 +111,7 @@ def parse_duration(value: Any) -> float:
     if number is None:
         match = _DURATION_RE.match(value)
         if not match:
-            raise ValueError(f"{shorten(value)!r} is not a duration (examples: 30s, 15m, 24h, 30d, 1y)")
+            raise ValueError(f"{shorten(value)!r} is not a duration (examples: 30s, 15m, 24h, 30d, 18mo, 5y)")
         number = float(match.group(1)) * DURATION_UNITS[match.group(2)]
     return _bounded(number, MAX_DURATION, "the duration")
 
@@ -127,10 +137,26 @@ def format_count(value: float) -> str:
 
 def format_size(value: float) -> str:
     """Write a size in decimal units: 120 GB, 1.5 TB."""
-    for unit, factor in (("PB", 10**15), ("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+    for unit, factor in (("EB", 10**18), ("PB", 10**15), ("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
         if abs(value) >= factor:
             return f"{_trim(value / factor)} {unit}"
     return f"{_trim(value)} B"
+
+
+def format_duration(seconds: float) -> str:
+    """Write a duration in the largest whole unit: 5 years, 18 months, 30 d, 24 h, 15 min, 30 s."""
+    for unit, size in (("years", 31_536_000), ("months", 2_592_000)):
+        if seconds >= size and seconds % size == 0 and seconds >= 2 * size:
+            return f"{seconds / size:g} {unit}"
+    for unit, size in (("d", 86_400), ("h", 3_600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
+
+
+def format_per_second(per_second: float) -> str:
+    """Write a rate per second, whatever its size: 694,444/s, 0.5/s."""
+    return f"{_trim(per_second)}/s"
 
 
 def format_rate(per_second: float) -> str:

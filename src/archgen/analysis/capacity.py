@@ -28,6 +28,9 @@ class Estimate:
     egress_per_second: float
     reads_per_day: float
     cache_memory: float
+    media_per_day: float | None = None
+    media_retained: float | None = None
+    media_egress_per_second: float | None = None
 
 
 def estimate(capacity: Capacity) -> Estimate:
@@ -36,7 +39,7 @@ def estimate(capacity: Capacity) -> Estimate:
     reads = writes * capacity.read_write_ratio
     size = capacity.object_size
     per_day = writes * size
-    retained = per_day * DAYS_PER_YEAR * capacity.retention_years
+    retained = per_day * capacity.retention_days
     with_headroom = retained / capacity.storage_headroom
     replicated = with_headroom * capacity.replication_factor
     servers = math.ceil(replicated / capacity.server_storage) if capacity.server_storage else None
@@ -54,4 +57,17 @@ def estimate(capacity: Capacity) -> Estimate:
         egress_per_second=reads * size / SECONDS_PER_DAY,
         reads_per_day=reads,
         cache_memory=reads * size * capacity.cache_hot_fraction,
+        **_media(capacity, reads),
     )
+
+
+def _media(capacity: Capacity, reads: float) -> dict[str, float]:
+    """Estimate the media bytes: stored in object storage for the retention, read through the CDN."""
+    if not capacity.media_size:
+        return {}
+    per_day = capacity.writes_per_day * capacity.media_size
+    return {
+        "media_per_day": per_day,
+        "media_retained": per_day * capacity.retention_days,
+        "media_egress_per_second": reads * capacity.media_size / SECONDS_PER_DAY,
+    }

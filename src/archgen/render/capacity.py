@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from archgen.analysis.capacity import DAYS_PER_YEAR, Estimate
 from archgen.model import Capacity
-from archgen.units import format_count, format_rate, format_size
+from archgen.units import format_count, format_duration, format_per_second, format_size
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,12 @@ def table(capacity: Capacity, result: Estimate) -> list[Row]:
     rows = [
         Row(
             "Write requests",
-            f"{format_rate(result.write_qps)} average, {format_rate(result.peak_write_qps)} peak",
+            f"{format_per_second(result.write_qps)} average, {format_per_second(result.peak_write_qps)} peak",
             f"{format_count(capacity.writes_per_day)} writes a day ÷ 86,400 s; {peak}",
         ),
         Row(
             "Read requests",
-            f"{format_rate(result.read_qps)} average, {format_rate(result.peak_read_qps)} peak",
+            f"{format_per_second(result.read_qps)} average, {format_per_second(result.peak_read_qps)} peak",
             f"{_number(capacity.read_write_ratio)} reads per write; {peak}",
         ),
         Row(
@@ -40,7 +40,7 @@ def table(capacity: Capacity, result: Estimate) -> list[Row]:
         Row(
             "Storage retained",
             format_size(result.storage_retained),
-            f"× {DAYS_PER_YEAR} days × {_number(capacity.retention_years)} years",
+            _kept(capacity),
         ),
         Row(
             "With headroom",
@@ -60,7 +60,19 @@ def table(capacity: Capacity, result: Estimate) -> list[Row]:
             f"{capacity.cache_hot_fraction:.0%} of a day's reads ({format_count(result.reads_per_day)}) × object size",
         ),
     ]
+    if result.media_per_day is not None and result.media_retained is not None and capacity.media_size:
+        rows += [
+            Row("Media per day", format_size(result.media_per_day), f"writes × {format_size(capacity.media_size)}"),
+            Row("Media retained", format_size(result.media_retained), _kept(capacity)),
+            Row("Media egress", f"{format_size(result.media_egress_per_second or 0)}/s", "reads × media size"),
+        ]
     return rows
+
+
+def _kept(capacity: Capacity) -> str:
+    if capacity.retention is not None:
+        return f"kept {format_duration(capacity.retention)}"
+    return f"× {DAYS_PER_YEAR} days × {_number(capacity.retention_years)} years"
 
 
 def _number(value: float) -> str:

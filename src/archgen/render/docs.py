@@ -26,7 +26,7 @@ from archgen.loader import LoadedDesign
 from archgen.model import Cache, Call, Component, Endpoint, Entity, Store, StoreBase, Waiver
 from archgen.render.capacity import Row, table
 from archgen.text import plural
-from archgen.units import format_count, format_rate, format_size
+from archgen.units import format_count, format_duration, format_rate, format_size
 from archgen.vocabulary import SEVERITIES, SEVERITY_RANK
 
 #: Limits of one rendering of a template (the config's `template-seconds`, `template-max-bytes`).
@@ -194,7 +194,7 @@ class CacheRow:
             memory=format_size(cache.memory) if cache.memory else "",
             eviction=cache.eviction or "",
             strategy=(cache.strategy or "").replace("_", " "),
-            ttl=_duration(cache.ttl) if cache.ttl else "",
+            ttl=format_duration(cache.ttl) if cache.ttl else "",
             persistence="" if cache.persistence is None else "yes" if cache.persistence else "no",
         )
 
@@ -402,7 +402,9 @@ def _capacity_inputs(loaded: LoadedDesign) -> str:
         f"{format_count(capacity.writes_per_day)} writes a day",
         f"{capacity.read_write_ratio:g} reads per write",
         f"{format_size(capacity.object_size)} per object",
-        f"kept {capacity.retention_years:g} years",
+        f"kept {format_duration(capacity.retention)}"
+        if capacity.retention
+        else f"kept {capacity.retention_years:g} years",
     ]
     return ", ".join(part for part in parts if part)
 
@@ -423,13 +425,6 @@ def _cache_summary(caches: list[Cache], hot_set: float | None) -> str:
     memory = sum(cache.memory or 0 for cache in caches)
     verdict = "holds" if memory >= hot_set else "falls short of"
     return f"Cache memory in all, {format_size(memory)}, {verdict} the estimated hot set of {format_size(hot_set)}."
-
-
-def _duration(seconds: float) -> str:
-    for unit, size in (("d", 86_400), ("h", 3_600), ("min", 60)):
-        if seconds >= size and seconds % size == 0:
-            return f"{seconds / size:g} {unit}"
-    return f"{seconds:g} s"
 
 
 class Templates:
