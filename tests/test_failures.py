@@ -7,6 +7,7 @@ regions a code reports; REL001, REL002 and REL007 are always checked, empty when
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -52,3 +53,15 @@ def test_each_construct_has_exactly_its_single_points_of_failure(path):
 def test_every_fixture_states_what_it_expects():
     for path in FAILURES:
         assert expectations(path)["codes"] or "keeps" in path.read_text(), path.name
+
+
+V1 = FIXTURES / "gallery-v1"
+V1_FINDINGS = json.loads((V1 / "findings.json").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(V1_FINDINGS))
+def test_designs_in_the_first_vocabulary_keep_their_findings(name):
+    """The gallery and lint fixtures as they stood before §7, with the findings they had then."""
+    result = api.lint_loaded(api.load_design(V1 / name))
+    found = [{key: value for key, value in finding.as_dict().items() if key != "file"} for finding in result.findings]
+    assert found == V1_FINDINGS[name]
