@@ -30,8 +30,15 @@ class DesignGraph:
         self.design = design
         self.components = design.components
         self.ids: tuple[str, ...] = tuple(design.components)
+        # Every edge once: the walks below and the rules go over them many times.
+        self._edges = [
+            Edge(source, target, call)
+            for source, component in design.components.items()
+            for call in component.calls
+            for target in call.targets
+        ]
         self.callers: dict[str, list[Edge]] = {component_id: [] for component_id in self.ids}
-        for edge in self.edges():
+        for edge in self._edges:
             self.callers[edge.target].append(edge)
         self._required = {
             component_id: [call for call in component.calls if not call.optional and not call.is_async]
@@ -48,10 +55,7 @@ class DesignGraph:
 
     def edges(self) -> Iterator[Edge]:
         """Yield every edge in spec order."""
-        for source, component in self.components.items():
-            for call in component.calls:
-                for target in call.targets:
-                    yield Edge(source, target, call)
+        return iter(self._edges)
 
     def required_calls(self, component_id: str) -> list[Call]:
         """Return the calls whose failure fails the caller: neither optional nor async."""

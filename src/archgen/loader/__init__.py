@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from archgen.errors import SpecError
 from archgen.files import display_path
+from archgen.gc_pause import gc_paused
 from archgen.loader.checks import build_design
 from archgen.loader.source import PathSourceMap, SourceMap
 from archgen.loader.yaml_spec import MAX_BYTES, parse_yaml
@@ -61,7 +62,11 @@ def read_spec(path: Path, file: str) -> bytes:
 
 def load_design(path: Path, *, allow_python: bool = True, file: str | None = None) -> LoadedDesign:
     """Load and validate one spec file; raise SpecError with every problem found."""
-    file = file if file is not None else str(path)
+    with gc_paused():
+        return _load_design(path, allow_python, file if file is not None else str(path))
+
+
+def _load_design(path: Path, allow_python: bool, file: str) -> LoadedDesign:
     if path.suffix not in SPEC_SUFFIXES:
         raise SpecError.at(file, 1, 1, f"not a spec: expected one of {', '.join(SPEC_SUFFIXES)}")
     if path.suffix == ".py" and not allow_python:

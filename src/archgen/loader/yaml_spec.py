@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 import yaml
 
 from archgen.errors import ArchgenError, Problem, SpecError
+from archgen.gc_pause import gc_paused
 from archgen.loader.source import YamlSourceMap
 from archgen.text import shorten
 
@@ -71,18 +71,13 @@ def parse_yaml(data: bytes, file: str) -> tuple[Any, YamlSourceMap]:
     text = _decode(data, file)
     if len(data) > COUNT_FIRST_BYTES:
         _count_values(text, file)
-    # A node tree is many small objects that all live on: cyclic collections during the
-    # parse find nothing to free and make large specs quadratic.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        loader = Loader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
-            if collecting:
-                gc.enable()
+        with gc_paused():
+            loader = Loader(text)
+            try:
+                node = loader.get_single_node()
+            finally:
+                loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

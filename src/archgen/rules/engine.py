@@ -10,6 +10,7 @@ from archgen.analysis.failure import Impact
 from archgen.config import Settings
 from archgen.errors import ConfigError, Problem, SpecError
 from archgen.findings import Finding, Skipped
+from archgen.gc_pause import gc_paused
 from archgen.loader import LoadedDesign
 from archgen.rules.base import Context, Issue, Rule, WaiverReview, all_rules
 from archgen.text import suggest
@@ -51,7 +52,11 @@ def check_codes(codes: Iterable[str], where: str) -> None:
 
 def lint_design(loaded: LoadedDesign, settings: Settings, today: datetime.date | None = None) -> LintResult:
     """Run every selected rule on one design and apply its waivers."""
-    today = today or datetime.date.today()
+    with gc_paused():
+        return _lint(loaded, settings, today or datetime.date.today())
+
+
+def _lint(loaded: LoadedDesign, settings: Settings, today: datetime.date) -> LintResult:
     rules = all_rules()
     check_waiver_rules(loaded, rules)
     selected = [rule for code, rule in rules.items() if is_selected(code, settings.select, settings.ignore)]
