@@ -40,6 +40,7 @@ fix: $(BIN)/archgen
 regen: $(BIN)/archgen graphviz
 	$(BIN)/archgen rules --markdown > docs/rules.md
 	$(BIN)/archgen schema > designs/archgen.schema.json
+	$(BIN)/archgen schema --markdown > docs/spec.md
 	$(BIN)/archgen build designs -o output
 
 # uv (from PyPI) installs in a few seconds what pip takes twenty for; pip is the fallback.

@@ -47,3 +47,20 @@ def test_schema_accepts_every_valid_spec(schema, path):
 )
 def test_schema_rejects_invalid_specs(schema, name, spec):
     assert not jsonschema.Draft202012Validator(schema).is_valid(spec), name
+
+
+def test_docs_spec_md_is_current_and_every_field_has_a_meaning_and_an_example():
+    from archgen import api
+    from tests.conftest import ROOT
+
+    text = api.spec_reference()
+    assert (ROOT / "docs" / "spec.md").read_text() == text, "run: make regen"
+    reference = text.split("## Limits")[0]
+    rows = [line for line in reference.splitlines() if line.startswith("| `")]
+    assert len(rows) > 100
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split(" | ")]
+        assert cells[3] and cells[4], f"a field without a meaning or an example: {row}"
+    for kind in ("function", "cache", "database"):
+        assert f"### kind: {kind}" in text
+    assert "## Limits" in text and "16 MiB" in text

@@ -27,6 +27,7 @@ from archgen.files import display_path
 from archgen.findings import Finding, Skipped
 from archgen.loader import LoadedDesign, load_design, load_model, load_text
 from archgen.model import Design, json_schema
+from archgen.render.spec_reference import spec_reference
 from archgen.report import format_report, summary
 from archgen.rules.base import Rule
 from archgen.rules.engine import LintResult
@@ -68,6 +69,7 @@ __all__ = [
     "new_design",
     "render",
     "rules",
+    "spec_reference",
     "summary",
     "validate",
 ]

@@ -144,10 +144,14 @@ def validate(paths: tuple[Path, ...], config: Path | None, python: bool | None) 
 
 
 @main.command()
-def schema() -> None:
+@click.option("--markdown", is_flag=True, help="Print the spec reference as Markdown (docs/spec.md).")
+def schema(markdown: bool) -> None:
     """Print the JSON Schema of the spec."""
     from archgen import api
 
+    if markdown:
+        click.echo(api.spec_reference(), nl=False)
+        return
     click.echo(json.dumps(api.json_schema(), indent=2, sort_keys=True))
 
 

@@ -152,31 +152,43 @@ def _check_options(options: dict[str, Any], subpath: tuple[str, ...]) -> None:
 class Backup(Frozen):
     """How often a store is backed up and how long backups are kept."""
 
-    interval: Duration = 86400
-    retention: Duration = 30 * 86400
+    interval: Duration = Field(86400, description="How often a backup is taken.", examples=["1d"])
+    retention: Duration = Field(30 * 86400, description="How long backups are kept.", examples=["30d"])
 
 
 class Partitioning(Frozen):
     """How a store splits its data across shards."""
 
-    strategy: PartitionStrategy
-    key: Text | None = None
-    shards: int | None = Field(None, ge=1, le=1_000_000, strict=True)
+    strategy: PartitionStrategy = Field(description="How keys map to shards.", examples=["consistent_hash"])
+    key: Text | None = Field(None, description="The partition key.", examples=["user_id"])
+    shards: int | None = Field(None, ge=1, le=1_000_000, strict=True, description="How many shards.", examples=[64])
 
 
 class ComponentBase(Frozen):
     """Fields every kind of component has."""
 
-    name: Text | None = Field(None, description="Display name; defaults to the id.")
-    description: Text | None = None
-    engine: Annotated[str, StringConstraints(max_length=64)] | None = None
-    replicas: int = Field(1, ge=1, le=100_000, strict=True, description="Instances in all.")
-    managed: bool = Field(False, description="Run by a provider with its own redundancy.")
-    zones: tuple[Text, ...] = Field((), description="Zones the instances are spread over, round-robin.")
-    regions: tuple[Text, ...] = Field((), description="Instead of `zones`: every zone of these regions.")
-    region: Text | None = Field(None, description="Instead of `zones`: every zone of this region.")
-    group: Text | None = Field(None, description="Drawn as a cluster.")
-    calls: tuple[Call, ...] = ()
+    name: Text | None = Field(None, description="Display name; defaults to the id.", examples=["Order API"])
+    description: Text | None = Field(None, description="What the component does.", examples=["Serves the order pages."])
+    engine: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        None,
+        description="The product it runs (redis, postgresql, kafka, nginx, ...): picks the icon.",
+        examples=["postgresql"],
+    )
+    replicas: int = Field(1, ge=1, le=100_000, strict=True, description="Instances in all.", examples=[3])
+    managed: bool = Field(False, description="Run by a provider with its own redundancy.", examples=[True])
+    zones: tuple[Text, ...] = Field(
+        (), description="Zones the instances are spread over, round-robin.", examples=[["az-a", "az-b"]]
+    )
+    regions: tuple[Text, ...] = Field(
+        (), description="Instead of `zones`: every zone of these regions.", examples=[["us-east-1"]]
+    )
+    region: Text | None = Field(
+        None, description="Instead of `zones`: every zone of this region.", examples=["eu-west-1"]
+    )
+    group: Text | None = Field(None, description="Drawn as a cluster.", examples=["Write path"])
+    calls: tuple[Call, ...] = Field(
+        (), description="The components it calls.", examples=[["db", {"cache": {"optional": True}}]]
+    )
 
     @model_validator(mode="after")
     def _one_placement(self) -> ComponentBase:
@@ -210,30 +222,30 @@ class Cdn(ComponentBase):
     """A content delivery network in front of static or cached content."""
 
     kind: Literal["cdn"]
-    rate_limit: Rate | None = None
+    rate_limit: Rate | None = Field(None, description="Requests let through at most.", examples=["5000/s"])
 
 
 class LoadBalancer(ComponentBase):
     """Spreads requests over the instances behind it."""
 
     kind: Literal["load_balancer"]
-    algorithm: Algorithm | None = None
-    layer: Literal[4, 7] | None = None
-    rate_limit: Rate | None = None
+    algorithm: Algorithm | None = Field(None, description="How requests are spread.", examples=["least_connections"])
+    layer: Literal[4, 7] | None = Field(None, description="OSI layer: 4 (TCP) or 7 (HTTP).", examples=[7])
+    rate_limit: Rate | None = Field(None, description="Requests let through at most.", examples=["1000/s"])
 
 
 class ApiGateway(ComponentBase):
     """Routes, authenticates and throttles API calls."""
 
     kind: Literal["api_gateway"]
-    rate_limit: Rate | None = None
+    rate_limit: Rate | None = Field(None, description="Requests let through at most.", examples=["100/min"])
 
 
 class Autoscale(Frozen):
     """An autoscaling group: redundancy counts `min`, capacity may use `max`."""
 
-    min: int = Field(ge=1, le=100_000, strict=True, description="Instances always running.")
-    max: int = Field(ge=1, le=1_000_000, strict=True, description="Instances at most.")
+    min: int = Field(ge=1, le=100_000, strict=True, description="Instances always running.", examples=[2])
+    max: int = Field(ge=1, le=1_000_000, strict=True, description="Instances at most.", examples=[40])
 
     @model_validator(mode="after")
     def _ordered(self) -> Autoscale:
@@ -270,9 +282,13 @@ Schedule = Annotated[str, StringConstraints(max_length=100), AfterValidator(_sch
 class ComputeBase(ComponentBase):
     """Fields of the web, service, worker and function tiers."""
 
-    stateless: bool = True
-    session_store: ComponentId | None = None
-    autoscale: Autoscale | None = Field(None, description="Instead of `replicas`: an autoscaling group.")
+    stateless: bool = Field(True, description="false when instances keep sessions.", examples=[False])
+    session_store: ComponentId | None = Field(
+        None, description="The cache or database holding sessions.", examples=["sessions"]
+    )
+    autoscale: Autoscale | None = Field(
+        None, description="Instead of `replicas`: an autoscaling group.", examples=[{"min": 2, "max": 40}]
+    )
 
     @model_validator(mode="after")
     def _replicas_or_autoscale(self) -> ComputeBase:
@@ -285,29 +301,33 @@ class Web(ComputeBase):
     """A web server tier."""
 
     kind: Literal["web"]
-    rate_limit: Rate | None = None
+    rate_limit: Rate | None = Field(None, description="Requests let through at most.", examples=["50/s"])
 
 
 class Service(ComputeBase):
     """An application service."""
 
     kind: Literal["service"]
-    rate_limit: Rate | None = None
-    schedule: Schedule | None = Field(None, description="hourly, daily, weekly or cron: a batch job.")
+    rate_limit: Rate | None = Field(None, description="Requests let through at most.", examples=["200/s"])
+    schedule: Schedule | None = Field(
+        None, description="hourly, daily, weekly or cron: a batch job.", examples=["hourly"]
+    )
 
 
 class Worker(ComputeBase):
     """A background worker, usually fed by a queue."""
 
     kind: Literal["worker"]
-    schedule: Schedule | None = Field(None, description="hourly, daily, weekly or cron: a batch job.")
+    schedule: Schedule | None = Field(
+        None, description="hourly, daily, weekly or cron: a batch job.", examples=["0 3 * * *"]
+    )
 
 
 class Function(ComputeBase):
     """Serverless compute the provider runs (managed, unless `replicas: 1`)."""
 
     kind: Literal["function"]
-    managed: bool = Field(True, description="Always true: the provider runs functions.")
+    managed: bool = Field(True, description="Always true: the provider runs functions.", examples=[True])
 
     @model_validator(mode="after")
     def _provider_run(self) -> Function:
@@ -319,13 +339,23 @@ class Function(ComputeBase):
 class StoreBase(ComponentBase):
     """Fields every store has."""
 
-    failover: Failover = "automatic"
-    replication: Replication | None = None
-    partitioning: Partitioning | None = None
-    backup: bool | Backup | None = None
-    read_replicas: int = Field(0, ge=0, le=100_000, strict=True, description="Read-only copies for `mode: read`.")
-    replica_of: ComponentId | None = Field(None, description="This store is a copy of that one (not a call).")
-    promotion: Promotion | None = Field(None, description="How a `replica_of` copy becomes the primary.")
+    failover: Failover = Field(
+        "automatic", description="How a replica takes over from a failed primary.", examples=["automatic"]
+    )
+    replication: Replication | None = Field(None, description="How replicas follow the primary.", examples=["async"])
+    partitioning: Partitioning | None = Field(None, description="How the data is split over shards.")
+    backup: bool | Backup | None = Field(
+        None, description="true, or how often and how long backups are kept.", examples=[True]
+    )
+    read_replicas: int = Field(
+        0, ge=0, le=100_000, strict=True, description="Read-only copies for `mode: read`.", examples=[3]
+    )
+    replica_of: ComponentId | None = Field(
+        None, description="This store is a copy of that one (not a call).", examples=["orders_db"]
+    )
+    promotion: Promotion | None = Field(
+        None, description="How a `replica_of` copy becomes the primary.", examples=["manual"]
+    )
 
     @model_validator(mode="after")
     def _promotion_of_a_copy(self) -> StoreBase:
@@ -338,12 +368,18 @@ class Cache(StoreBase):
     """An in-memory cache."""
 
     kind: Literal["cache"]
-    role: Role = Field("cache", description="cache (may lose data) or store (the system of record).")
-    memory: Size | None = None
-    eviction: Eviction | None = None
-    strategy: CacheStrategy | None = None
-    ttl: Duration | None = None
-    persistence: bool | None = None
+    role: Role = Field(
+        "cache", description="cache (may lose data) or store (the system of record).", examples=["store"]
+    )
+    memory: Size | None = Field(None, description="Memory in all, over every replica.", examples=["64GB"])
+    eviction: Eviction | None = Field(
+        None, description="What goes when memory is full; none for a store.", examples=["lru"]
+    )
+    strategy: CacheStrategy | None = Field(
+        None, description="How the cache and the database stay in step.", examples=["cache_aside"]
+    )
+    ttl: Duration | None = Field(None, description="How long an entry lives.", examples=["24h"])
+    persistence: bool | None = Field(None, description="Whether the cache writes to disk.", examples=[True])
 
 
 class Database(StoreBase):
@@ -407,35 +443,49 @@ STORE_KINDS = frozenset(kind for cls, kind in zip(COMPONENT_CLASSES, KINDS, stri
 class NonFunctional(Frozen):
     """Targets the design must meet."""
 
-    availability: float | None = Field(None, gt=0, le=100, description="Percent, e.g. 99.99.")
-    consistency: Consistency | None = None
-    cap: Literal["CP", "AP"] | None = None
-    latency_p99_ms: float | None = Field(None, gt=0, le=86_400_000)
-    durability: float | None = Field(None, gt=0, le=100, description="Percent.")
+    availability: float | None = Field(None, gt=0, le=100, description="Percent, e.g. 99.99.", examples=[99.99])
+    consistency: Consistency | None = Field(None, description="The consistency reads need.", examples=["eventual"])
+    cap: Literal["CP", "AP"] | None = Field(
+        None, description="What the system keeps under a partition: consistency or availability.", examples=["AP"]
+    )
+    latency_p99_ms: float | None = Field(
+        None, gt=0, le=86_400_000, description="99th-percentile latency target, in milliseconds.", examples=[200]
+    )
+    durability: float | None = Field(None, gt=0, le=100, description="Percent.", examples=[99.999999999])
 
 
 class Requirements(Frozen):
     """What the system does and how well."""
 
-    functional: tuple[Text, ...] = ()
-    non_functional: NonFunctional = NonFunctional()
+    functional: tuple[Text, ...] = Field((), description="What users can do.", examples=[["Create a short link"]])
+    non_functional: NonFunctional = Field(NonFunctional(), description="Targets: availability, consistency, latency.")
 
 
 class Capacity(Frozen):
     """Back-of-the-envelope inputs."""
 
-    daily_active_users: Count | None = None
-    writes_per_day: Count
-    read_write_ratio: float = Field(1, ge=0, le=1_000_000, description="Reads per write.")
-    object_size: Size = Field(description="Bytes a write stores in the databases and caches (its metadata).")
-    media_size: Size | None = Field(None, description="Bytes a write stores in object storage, served by the CDN.")
-    retention_years: float = Field(5, gt=0, le=1000)
-    retention: Duration | None = Field(None, gt=0, description="Instead of `retention_years`: 30d, 18mo, 5y.")
-    replication_factor: int = Field(3, ge=1, le=100, strict=True)
-    storage_headroom: float = Field(0.7, gt=0, le=1, description="Fill storage only up to this fraction.")
-    server_storage: Size | None = None
-    cache_hot_fraction: float = Field(0.2, ge=0, le=1)
-    peak_factor: float = Field(2, ge=1, le=1000)
+    daily_active_users: Count | None = Field(None, description="Users a day.", examples=["100M"])
+    writes_per_day: Count = Field(description="Writes a day.", examples=["100M"])
+    read_write_ratio: float = Field(1, ge=0, le=1_000_000, description="Reads per write.", examples=[100])
+    object_size: Size = Field(
+        description="Bytes a write stores in the databases and caches (its metadata).", examples=["500B"]
+    )
+    media_size: Size | None = Field(
+        None, description="Bytes a write stores in object storage, served by the CDN.", examples=["2MB"]
+    )
+    retention_years: float = Field(5, gt=0, le=1000, description="How long data is kept, in years.", examples=[5])
+    retention: Duration | None = Field(
+        None, gt=0, description="Instead of `retention_years`: 30d, 18mo, 5y.", examples=["18mo"]
+    )
+    replication_factor: int = Field(3, ge=1, le=100, strict=True, description="Copies of the data kept.", examples=[3])
+    storage_headroom: float = Field(
+        0.7, gt=0, le=1, description="Fill storage only up to this fraction.", examples=[0.7]
+    )
+    server_storage: Size | None = Field(None, description="Storage of one server.", examples=["4TB"])
+    cache_hot_fraction: float = Field(
+        0.2, ge=0, le=1, description="The share of a day's reads worth caching (80/20: 0.2).", examples=[0.2]
+    )
+    peak_factor: float = Field(2, ge=1, le=1000, description="Peak traffic over the average.", examples=[2])
 
     @model_validator(mode="after")
     def _one_retention(self) -> Capacity:
@@ -452,76 +502,106 @@ class Capacity(Frozen):
 class Endpoint(Frozen):
     """One API call."""
 
-    name: Text
-    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "WS", "RPC"] = "GET"
-    path: Text | None = None
-    description: Text | None = None
-    auth: Text | None = Field(None, description="How callers authenticate; `none` for a public endpoint.")
-    rate_limit: Rate | None = None
-    params: dict[str, Text] = {}
-    returns: Text | None = None
+    name: Text = Field(description="The call's name.", examples=["create_url"])
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "WS", "RPC"] = Field(
+        "GET", description="HTTP method, WS or RPC.", examples=["POST"]
+    )
+    path: Text | None = Field(None, description="The URL path.", examples=["/v1/urls"])
+    description: Text | None = Field(None, description="What the call does.", examples=["Shortens a URL."])
+    auth: Text | None = Field(
+        None, description="How callers authenticate; `none` for a public endpoint.", examples=["api_key"]
+    )
+    rate_limit: Rate | None = Field(None, description="Calls let through at most.", examples=["100/min"])
+    params: dict[str, Text] = Field(
+        {}, description="Parameters and their types.", examples=[{"original_url": "string"}]
+    )
+    returns: Text | None = Field(None, description="What the call returns.", examples=["the short URL"])
 
 
 class Entity(Frozen):
     """One entity of the data model."""
 
-    entity: Text
-    store: ComponentId
-    primary_key: Text | tuple[Text, ...]
-    fields: dict[str, Text] = {}
-    indexes: tuple[Text, ...] = ()
-    description: Text | None = None
+    entity: Text = Field(description="The entity's name.", examples=["Url"])
+    store: ComponentId = Field(description="The store that holds it.", examples=["url_db"])
+    primary_key: Text | tuple[Text, ...] = Field(
+        description="The key, or the fields of a compound key.", examples=["hash"]
+    )
+    fields: dict[str, Text] = Field({}, description="Fields and their types.", examples=[{"hash": "varchar(16)"}])
+    indexes: tuple[Text, ...] = Field((), description="Indexed fields.", examples=[["created_at"]])
+    description: Text | None = Field(None, description="What the entity is.", examples=["A short link."])
 
 
 class Tradeoff(Frozen):
     """A decision with its reason and the alternatives considered."""
 
-    decision: Text
-    because: Text
-    alternatives: tuple[Text, ...] = ()
+    decision: Text = Field(description="What was decided.", examples=["Cassandra over MySQL"])
+    because: Text = Field(description="Why.", examples=["billions of small rows and no joins"])
+    alternatives: tuple[Text, ...] = Field((), description="What else was considered.", examples=[["sharded MySQL"]])
 
 
 class Waiver(Frozen):
     """Silences one rule for one component, or for the design."""
 
-    rule: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}[0-9]{3}$")]
-    component: ComponentId | None = None
-    reason: Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, max_length=10_000)]
-    expires: datetime.date | None = None
+    rule: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}[0-9]{3}$")] = Field(
+        description="The rule code silenced.", examples=["OPS001"]
+    )
+    component: ComponentId | None = Field(
+        None, description="The component, or none for the whole design.", examples=["cache"]
+    )
+    reason: Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, max_length=10_000)] = Field(
+        description="Why the finding is acceptable (required).", examples=["metrics go to the company-wide Prometheus"]
+    )
+    expires: datetime.date | None = Field(
+        None, description="The date the waiver stops working.", examples=["2027-06-30"]
+    )
 
 
 class Layout(Frozen):
     """Diagram layout hints."""
 
-    direction: Direction = "LR"
+    direction: Direction = Field("LR", description="Left to right or top to bottom.", examples=["TB"])
 
 
 class Flow(Frozen):
     """A named user journey: a chain of calls, and whether it reads or writes."""
 
-    mode: Mode = Field("write", description="read flows are the read paths of the read-path rules.")
-    path: tuple[ComponentId, ...] = Field(min_length=2, description="Components in order; each calls the next.")
+    mode: Mode = Field("write", description="read flows are the read paths of the read-path rules.", examples=["read"])
+    path: tuple[ComponentId, ...] = Field(
+        min_length=2, description="Components in order; each calls the next.", examples=[["users", "lb", "timeline"]]
+    )
 
 
 class Design(Frozen):
     """A whole system design, as written in a spec file."""
 
-    archgen: Literal[1] = Field(description="Spec version.")
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_no_control_characters)]
-    description: Text | None = None
-    requirements: Requirements | None = None
-    capacity: Capacity | None = None
-    api: tuple[Endpoint, ...] = ()
-    data: tuple[Entity, ...] = ()
-    zones: tuple[Text, ...] = Field((), description="Failure domains.")
-    regions: dict[Text, Annotated[tuple[Text, ...], Field(min_length=1)]] = Field(
-        default_factory=dict, description="Failure domains above zones: each region and its zones."
+    archgen: Literal[1] = Field(description="Spec version.", examples=[1])
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_no_control_characters)] = (
+        Field(description="The design's name; its slug names the output files.", examples=["URL shortener"])
     )
-    flows: dict[ComponentId, Flow] = Field(default_factory=dict, description="Named user journeys.")
-    components: dict[ComponentId, Component]
-    tradeoffs: tuple[Tradeoff, ...] = ()
-    waivers: tuple[Waiver, ...] = ()
-    layout: Layout = Layout()
+    description: Text | None = Field(
+        None,
+        description="What the system does, in a sentence or two.",
+        examples=["Shortens URLs and redirects short links."],
+    )
+    requirements: Requirements | None = Field(None, description="What the system must do, and how well.")
+    capacity: Capacity | None = Field(None, description="Back-of-the-envelope inputs for the estimate.")
+    api: tuple[Endpoint, ...] = Field((), description="The main API calls.")
+    data: tuple[Entity, ...] = Field((), description="The entities of the data model and where they are stored.")
+    zones: tuple[Text, ...] = Field((), description="Failure domains.", examples=[["az-a", "az-b", "az-c"]])
+    regions: dict[Text, Annotated[tuple[Text, ...], Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description="Failure domains above zones: each region and its zones.",
+        examples=[{"us-east-1": ["use1-az1", "use1-az2"], "eu-west-1": ["euw1-az1"]}],
+    )
+    flows: dict[ComponentId, Flow] = Field(
+        default_factory=dict,
+        description="Named user journeys.",
+        examples=[{"read_timeline": {"mode": "read", "path": ["users", "lb", "timeline"]}}],
+    )
+    components: dict[ComponentId, Component] = Field(description="The parts of the system, by id.")
+    tradeoffs: tuple[Tradeoff, ...] = Field((), description="Decisions, why, and what else was considered.")
+    waivers: tuple[Waiver, ...] = Field((), description="Rules silenced on purpose, each with its reason.")
+    layout: Layout = Field(Layout(), description="How the diagram is laid out.")
 
 
 def json_schema() -> dict[str, Any]:

@@ -199,7 +199,10 @@ Size = Annotated[
 Duration = Annotated[
     float,
     BeforeValidator(parse_duration),
-    _schema(r"^\s*(\d+(\.\d+)?|\.\d+)\s*(ms|s|m|min|h|d|w|y)\s*$", "A duration: seconds, or 30s, 15m, 24h, 30d."),
+    _schema(
+        r"^\s*(\d+(\.\d+)?|\.\d+)\s*(ms|s|m|min|mo|h|d|w|y)\s*$",
+        "A duration: seconds, or 30s, 15m, 24h, 30d, 18mo, 5y.",
+    ),
 ]
 Rate = Annotated[
     float,
