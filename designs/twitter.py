@@ -7,6 +7,7 @@ from archgen.dsl import (
     Client,
     Database,
     Design,
+    Flow,
     Group,
     LoadBalancer,
     Monitoring,
@@ -137,7 +138,7 @@ with Design(
         "timelines",
         name="Home timelines",
         engine="redis",
-        replicas=90,
+        replicas=2,  # copies of each shard
         zones=ZONES,
         memory="2TB",
         partitioning={"strategy": "consistent_hash", "key": "user_id", "shards": 45},
@@ -155,6 +156,7 @@ with Design(
         replicas=3,
         zones=ZONES,
         replication="async",
+        read_replicas=2,  # per shard: timelines and search read tweets 100 times for each write
         backup=True,
         partitioning={"strategy": "consistent_hash", "key": "tweet_id", "shards": 512},
     )
@@ -183,7 +185,11 @@ with Design(
     lb >> [tweet_api, timeline_api, search_api]
     tweet_api >> [tweets_db, tweet_cache.optional(), media, new_tweets.labelled("new tweet")]
     new_tweets >> [fanout.async_(), indexer.async_()]
-    fanout >> [graph_db, timelines]
+    fanout >> [graph_db.reads("followers"), timelines]
     indexer >> index
-    timeline_api >> [timelines, tweet_cache.optional(), tweets_db, graph_db]
-    search_api >> [index, tweet_cache.optional(), tweets_db]
+    timeline_api >> [timelines, tweet_cache.optional(), tweets_db.reads(), graph_db.reads()]
+    search_api >> [index, tweet_cache.optional(), tweets_db.reads()]
+
+    Flow("read_timeline", users, lb, timeline_api, timelines, mode="read")
+    Flow("post_tweet", users, lb, tweet_api, tweets_db)
+    Flow("search", users, lb, search_api, index, mode="read")

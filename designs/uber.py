@@ -8,6 +8,7 @@ from archgen.dsl import (
     Design,
     Group,
     External,
+    Flow,
     LoadBalancer,
     Monitoring,
     Queue,
@@ -124,7 +125,7 @@ with Design(
         "locations",
         name="Geo index",
         engine="redis",
-        replicas=12,
+        replicas=2,  # copies of each shard
         zones=ZONES,
         memory="1TB",
         partitioning={"strategy": "consistent_hash", "key": "geohash", "shards": 12},
@@ -155,5 +156,8 @@ with Design(
     matching >> [locations, trips, trip_events.labelled("offer")]
     trips >> [trips_db, trip_events.labelled("trip changed")]
     trip_events >> [billing.async_(), notifier.async_()]
-    billing >> [trips_db, payments]
-    notifier >> push
+    billing >> [trips_db, payments.optional("retried until it succeeds")]
+    notifier >> push.optional("best effort")
+
+    Flow("request_ride", riders, lb, matching, trips, trips_db)
+    Flow("track_driver", drivers, lb, location, locations)

@@ -108,13 +108,9 @@ def _example(spec: dict[str, Any]) -> str:
     """Return the field's example as YAML, or where to read about its section."""
     if spec.get("examples"):
         return f"`{_yaml(spec['examples'][0])}`"
-    members = [*_members(spec), *(_members(member.get("items", {})) for member in _members(spec))]
-    refs = [
-        m["$ref"].rsplit("/", 1)[-1]
-        for member in members
-        for m in (member if isinstance(member, list) else [member])
-        if "$ref" in m
-    ]
+    members = _members(spec)
+    members += [item for member in members for item in _members(member.get("items", {}))]
+    refs = [str(member["$ref"]).rsplit("/", 1)[-1] for member in members if "$ref" in member]
     if refs:
         return f"see [{refs[0]}](#{refs[0].lower()})"
     return "see [Components](#components)" if "patternProperties" in spec else ""
