@@ -65,3 +65,18 @@ def test_designs_in_the_first_vocabulary_keep_their_findings(name):
     result = api.lint_loaded(api.load_design(V1 / name))
     found = [{key: value for key, value in finding.as_dict().items() if key != "file"} for finding in result.findings]
     assert found == V1_FINDINGS[name]
+
+
+def test_a_single_managed_instance_sits_in_the_first_of_its_zones():
+    from archgen.graph import DesignGraph
+
+    design = api.load_text(
+        "archgen: 1\nname: X\nzones: [a, b]\ncomponents:\n"
+        "  one: {kind: database, managed: true, replicas: 1, zones: [b, a]}\n"
+        "  many: {kind: database, managed: true, zones: [b, a]}\n"
+        "  loose: {kind: database, managed: true}\n"
+    ).design
+    graph = DesignGraph(design)
+    assert graph.used_zones("one") == {"b"} and not graph.is_redundant("one")
+    assert graph.used_zones("many") == {"a", "b"} and graph.is_redundant("many")
+    assert graph.used_zones("loose") == set(), "a managed component without placement never fails with a zone"

@@ -179,20 +179,20 @@ class FailureAnalysis:
         broken = []
         for name, flow in self.graph.design.flows.items():
             hops = [(flow.path[0], None), *zip(flow.path[1:], flow.path, strict=False)]
-            lost = any(self._hop_lost(hop, caller, mask) for hop, caller in hops)
-            if lost or self.down[flow.path[-1]] & mask:
+            lost = any(self._hop_fails(self.own, hop, caller, mask) for hop, caller in hops)
+            if lost or self._hop_fails(self.down, flow.path[-1], flow.path[-2], mask):
                 broken.append(name)
         return tuple(broken)
 
-    def _hop_lost(self, hop: str, caller: str | None, mask: int) -> bool:
-        """Tell whether the event itself loses a hop; a store read through its read replicas needs both lost."""
-        if not self.own[hop] & mask:
+    def _hop_fails(self, state: dict[str, int], hop: str, caller: str | None, mask: int) -> bool:
+        """Tell whether a hop fails in `state` (own losses, or down); a store read via read replicas needs both."""
+        if not state[hop] & mask:
             return False
         reads = hop + READS
-        if caller is None or reads not in self.own:
+        if caller is None or reads not in state:
             return True
         read = any(hop in call.targets and call.mode == "read" for call in self.graph.components[caller].calls)
-        return not read or bool(self.own[reads] & mask)
+        return not read or bool(state[reads] & mask)
 
     def _path(self, entry: str, bit: int) -> tuple[str, ...]:
         """Return a path of failed components from `entry` to one lost directly under event `bit`."""
