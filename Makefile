@@ -9,8 +9,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: $(BIN)/archgen graphviz
 	$(BIN)/archgen build designs -o output
 
+# Tests run on every core (pytest-xdist); `pytest` alone runs them one after another.
 test: $(BIN)/archgen graphviz lint gallery
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The property and fuzz tests with many more examples: run before a release, or after touching
 # the analysis or the loader.

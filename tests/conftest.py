@@ -22,7 +22,7 @@ SPECS = FIXTURES / "specs"
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
 
-settings.register_profile("default", max_examples=200, deadline=None)
+settings.register_profile("default", max_examples=1000, deadline=None)
 settings.register_profile("slow", max_examples=5000, deadline=None)
 
 
