@@ -27,10 +27,9 @@ COMPUTE = {"service", "worker", "function"}
 
 
 @st.composite
-def designs(draw) -> dict:
+def designs(draw, zoned: bool) -> dict:
     count = draw(st.integers(2, 9))
     ids = [f"c{index}" for index in range(count)]
-    zoned = draw(st.booleans())
     regions = zoned and draw(st.booleans())
     kinds = {component_id: draw(st.sampled_from(KINDS)) for component_id in ids}
     components = {}
@@ -190,10 +189,24 @@ def event_name(outage) -> str:
     return event.component or (f"zone:{event.zone}" if event.zone else f"region:{event.region}")
 
 
-# Examples per run come from the profile: 1,000 by default (about 12 s), 5,000 with `pytest --slow`.
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(designs())
-def test_fast_analysis_matches_brute_force(raw):
+# The profile sets the examples: 1,000 designs by default (500 without zones and 500 with zones
+# or regions, so the two halves run on two cores), 5,000 with `pytest --slow`.
+HALF = settings(max_examples=max(1, settings().max_examples // 2), suppress_health_check=[HealthCheck.too_slow])
+
+
+@HALF
+@given(designs(zoned=False))
+def test_fast_analysis_matches_brute_force_without_zones(raw):
+    check_against_reference(raw)
+
+
+@HALF
+@given(designs(zoned=True))
+def test_fast_analysis_matches_brute_force_with_zones_and_regions(raw):
+    check_against_reference(raw)
+
+
+def check_against_reference(raw):
     design = Design.model_validate(raw)
     expected = reference(design)
     analysis = FailureAnalysis(DesignGraph(design))
