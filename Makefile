@@ -4,13 +4,17 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-slow test-pythons graphviz lint gallery fix regen
+.PHONY: run test pytest test-slow test-pythons graphviz lint gallery fix regen
 
 run: $(BIN)/archgen graphviz
 	$(BIN)/archgen build designs -o output
 
-# Tests run on every core (pytest-xdist); `pytest` alone runs them one after another.
-test: $(BIN)/archgen graphviz lint gallery
+# The checks run side by side, and the tests on every core (pytest-xdist); `pytest` alone
+# runs them one after another.
+test: $(BIN)/archgen graphviz
+	@$(MAKE) --no-print-directory --output-sync=target -j3 lint gallery pytest
+
+pytest: $(BIN)/archgen graphviz
 	$(BIN)/pytest -n auto
 
 # The property and fuzz tests with many more examples: run before a release, or after touching
