@@ -20,7 +20,8 @@ from pathlib import Path
 import yaml
 from synthetic import synthetic
 
-from archgen.render.diagram import DEFAULT_DPI, ROLE_ICONS, icon_root
+from archgen.icons import ROLE_ICONS
+from archgen.render.diagram import DEFAULT_DPI, icon_root
 
 PLAIN_DIAGRAMS = """
 from diagrams import Cluster, Diagram, Edge

@@ -139,8 +139,8 @@ def test_every_rule_module_registers_the_code_it_is_named_after():
 
 def test_every_kind_has_a_python_class_and_a_role_icon():
     from archgen import dsl
+    from archgen.icons import ROLE_ICONS
     from archgen.model import KINDS
-    from archgen.render.diagram import ROLE_ICONS
 
     classes = {cls.kind for cls in vars(dsl).values() if isinstance(cls, type) and issubclass(cls, dsl.Component)}
     assert classes - {""} == set(KINDS)

@@ -13,7 +13,8 @@ import pytest
 from archgen.api import load_design
 from archgen.errors import RenderError
 from archgen.files import slugify, write_files
-from archgen.render.diagram import ENGINE_ICONS, ROLE_ICONS, icon_root
+from archgen.icons import ENGINE_ICONS, ROLE_ICONS
+from archgen.render.diagram import icon_root
 from archgen.render.mermaid import to_mermaid
 from archgen.render.scene import build_scene
 from tests.conftest import FIXTURES, SPECS, needs_dot, run_cli, run_process

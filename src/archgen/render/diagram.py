@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from archgen.errors import RenderError
+from archgen.icons import ENGINE_ICONS, ROLE_ICONS, engine_key
 from archgen.render.scene import Box, Link, Scene
 
 # One point, one pixel: legible text, and a quarter less PNG area (and time) than Graphviz's 96 dpi.
@@ -33,72 +34,6 @@ INSTALL_HINT = (
 )
 # Graphviz reads these and then refuses to load icons from anywhere else.
 IGNORED_ENVIRONMENT = ("SERVER_NAME", "GV_FILE_PATH")
-
-# Users think in roles first: every kind has its icon, and a known engine replaces it.
-ROLE_ICONS = {
-    "client": "onprem.client.Users",
-    "external": "onprem.network.Internet",
-    "dns": "gcp.network.DNS",
-    "cdn": "gcp.network.CDN",
-    "load_balancer": "gcp.network.LoadBalancing",
-    "api_gateway": "aws.network.APIGateway",
-    "web": "onprem.compute.Server",
-    "service": "generic.compute.Rack",
-    "worker": "k8s.compute.Job",
-    "function": "aws.compute.Lambda",
-    "cache": "gcp.database.Memorystore",
-    "database": "generic.database.SQL",
-    "queue": "gcp.analytics.Pubsub",
-    "object_storage": "generic.storage.Storage",
-    "search": "gcp.analytics.DataCatalog",
-    "monitoring": "gcp.operations.Monitoring",
-}
-ENGINE_ICONS = {
-    "lambda": "aws.compute.Lambda",
-    "cloud_functions": "gcp.compute.Functions",
-    "redis": "onprem.inmemory.Redis",
-    "memcached": "onprem.inmemory.Memcached",
-    "hazelcast": "onprem.inmemory.Hazelcast",
-    "aerospike": "onprem.inmemory.Aerospike",
-    "postgresql": "onprem.database.Postgresql",
-    "postgres": "onprem.database.Postgresql",
-    "mysql": "onprem.database.Mysql",
-    "mariadb": "onprem.database.Mariadb",
-    "cassandra": "onprem.database.Cassandra",
-    "scylla": "onprem.database.Scylla",
-    "mongodb": "onprem.database.Mongodb",
-    "cockroachdb": "onprem.database.Cockroachdb",
-    "couchbase": "onprem.database.Couchbase",
-    "hbase": "onprem.database.Hbase",
-    "clickhouse": "onprem.database.Clickhouse",
-    "influxdb": "onprem.database.Influxdb",
-    "neo4j": "onprem.database.Neo4J",
-    "dynamodb": "aws.database.Dynamodb",
-    "kafka": "onprem.queue.Kafka",
-    "rabbitmq": "onprem.queue.Rabbitmq",
-    "activemq": "onprem.queue.Activemq",
-    "nats": "onprem.queue.Nats",
-    "celery": "onprem.queue.Celery",
-    "sqs": "aws.integration.SQS",
-    "pubsub": "gcp.analytics.Pubsub",
-    "nginx": "onprem.network.Nginx",
-    "haproxy": "onprem.network.Haproxy",
-    "envoy": "onprem.network.Envoy",
-    "traefik": "onprem.network.Traefik",
-    "kong": "onprem.network.Kong",
-    "elasticsearch": "elastic.elasticsearch.Elasticsearch",
-    "opensearch": "elastic.elasticsearch.Elasticsearch",
-    "solr": "onprem.search.Solr",
-    "prometheus": "onprem.monitoring.Prometheus",
-    "grafana": "onprem.monitoring.Grafana",
-    "datadog": "onprem.monitoring.Datadog",
-    "s3": "aws.storage.SimpleStorageServiceS3",
-    "minio": "aws.storage.SimpleStorageServiceS3",
-    "gcs": "gcp.storage.GCS",
-    "ceph": "onprem.storage.Ceph",
-    "cloudfront": "aws.network.CloudFront",
-    "route53": "aws.network.Route53",
-}
 
 GRAPH_ATTRS = {
     "pad": "0.3",
@@ -158,7 +93,7 @@ def icon_root() -> Path:
 
 def icon_class(box: Box) -> type[Any]:
     """Return the diagrams Node class drawing a box: by engine when known, else by role."""
-    name = ENGINE_ICONS.get((box.engine or "").lower().replace(" ", "")) or ROLE_ICONS[box.kind]
+    name = ENGINE_ICONS.get(engine_key(box.engine)) or ROLE_ICONS[box.kind]
     module, _, class_name = name.rpartition(".")
     node_class: type[Any] = getattr(importlib.import_module(f"diagrams.{module}"), class_name)
     return node_class
