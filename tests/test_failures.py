@@ -57,13 +57,20 @@ def test_every_fixture_states_what_it_expects():
 
 V1 = FIXTURES / "gallery-v1"
 V1_FINDINGS = json.loads((V1 / "findings.json").read_text())
+#: The rules of archgen 0.1.0; rules added since report new things and are left out of the comparison.
+V1_RULES = {*(f"STR00{n}" for n in (1, 2, 3)), *(f"REL00{n}" for n in range(1, 7)), *(f"SCL00{n}" for n in range(1, 7))}
+V1_RULES |= {"SEC001", "SEC002", "SEC003", "OPS001", "CON001", "DOC001", "DOC002", "DOC003", "DOC004"}
 
 
 @pytest.mark.parametrize("name", sorted(V1_FINDINGS))
 def test_designs_in_the_first_vocabulary_keep_their_findings(name):
     """The gallery and lint fixtures as they stood before §7, with the findings they had then."""
     result = api.lint_loaded(api.load_design(V1 / name))
-    found = [{key: value for key, value in finding.as_dict().items() if key != "file"} for finding in result.findings]
+    found = [
+        {key: value for key, value in finding.as_dict().items() if key != "file"}
+        for finding in result.findings
+        if finding.code in V1_RULES
+    ]
     assert found == V1_FINDINGS[name]
 
 
