@@ -133,6 +133,8 @@ class Rule:
     shadows: str | None = None
     stage: Stage = "design"
     precondition: Callable[[Context], str | None] | None = None
+    #: False for a rule about another concern than the root cause (durability beside availability).
+    shadowable: bool = True
 
     def skip_reason(self, context: Context) -> str | None:
         """Return why the rule cannot run on the design, or None when it can."""
@@ -165,13 +167,16 @@ def rule(
     shadows: str | None = None,
     stage: Stage = "design",
     precondition: Callable[[Context], str | None] | None = None,
+    shadowable: bool = True,
 ) -> Callable[[Check], Check]:
     """Register the decorated check as a rule; its module's docstring is the rule's page."""
 
     def decorate(check: Check) -> Check:
         module = importlib.import_module(check.__module__)
         doc = module.__doc__ or ""
-        new = Rule(code, name, severity, summary, section, check, doc, requires, shadows, stage, precondition)
+        new = Rule(
+            code, name, severity, summary, section, check, doc, requires, shadows, stage, precondition, shadowable
+        )
         register(new, check.__module__)
         return check
 

@@ -114,9 +114,14 @@ def _one_finding_per_root_cause(findings: list[Finding], rules: dict[str, Rule])
             shadowed.setdefault(family, set()).add(finding.component)
 
     def hidden(finding: Finding) -> bool:
-        return rules[finding.code].shadows is None and any(
-            finding.code.startswith(family) and finding.component in components
-            for family, components in shadowed.items()
+        rule = rules[finding.code]
+        return (
+            rule.shadows is None
+            and rule.shadowable
+            and any(
+                finding.code.startswith(family) and finding.component in components
+                for family, components in shadowed.items()
+            )
         )
 
     return [finding for finding in findings if not hidden(finding)]
