@@ -392,12 +392,18 @@ class Queue(StoreBase):
     """A message queue or log."""
 
     kind: Literal["queue"]
+    auth: Text | None = Field(
+        None, description="How outside callers authenticate (IAM, signed URLs, mTLS).", examples=["signed URLs"]
+    )
 
 
 class ObjectStorage(StoreBase):
     """A blob or object store."""
 
     kind: Literal["object_storage"]
+    auth: Text | None = Field(
+        None, description="How outside callers authenticate (IAM, signed URLs, mTLS).", examples=["signed URLs"]
+    )
 
 
 class Search(StoreBase):

@@ -2,6 +2,11 @@
 client or a scraper can take the system down for everyone (checklist §3 API design,
 §7.1 security: throttling).
 
+The rule speaks once per entry edge: it reports the first component a client reaches
+(the load balancer, gateway or service at the edge) when nothing on the required paths
+from it to the services has a `rate_limit`, and names the services behind it — not every
+service again.
+
 How to fix: set `rate_limit` on the CDN, API gateway or load balancer in front of the
 services (or on the service itself).
 
@@ -24,28 +29,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.graph import path_to, reach
+from archgen.graph import reach
 from archgen.rules.base import Context, Issue, rule
 
 SERVING_KINDS = ("service", "web")
+#: How many services a message names before it says how many more.
+NAMED = 3
 
 
 @rule(
     code="SEC002",
     name="missing-rate-limit",
     severity="warning",
-    summary="a required path from a client to a service passes no component with `rate_limit`",
+    summary="an entry edge from a client reaches services with no `rate_limit` on the way",
     section="3, 7.1",
 )
 def check(context: Context) -> Iterator[Issue]:
-    """Report services that clients reach without passing a rate limit."""
+    """Report each first component behind a client from which services are reached without a rate limit."""
     graph = context.graph
 
     def unlimited(node: str) -> bool:
         return getattr(graph.components[node], "rate_limit", None) is None
 
-    parents = reach(graph, graph.of_kind("client"), through=unlimited)
-    for service in graph.of_kind(*SERVING_KINDS):
-        if service in parents and unlimited(service):
-            path = " → ".join(path_to(parents, service))
-            yield Issue(f"clients reach {service} with no rate limit on the way ({path})", service)
+    entries = dict.fromkeys(
+        edge.target for edge in graph.edges() if graph.kind(edge.source) == "client" and not edge.call.is_async
+    )
+    for entry in entries:
+        reached = reach(graph, [entry], through=unlimited)
+        services = [node for node in reached if graph.kind(node) in SERVING_KINDS and unlimited(node)]
+        if services:
+            named = ", ".join(services[:NAMED]) + (
+                f" and {len(services) - NAMED} more" if len(services) > NAMED else ""
+            )
+            yield Issue(f"clients enter at {entry} and reach {named} with no rate limit on the way", entry)
