@@ -99,7 +99,7 @@ class FailureAnalysis:
         for bit, event in enumerate(self.events):
             for node in self._lost_nodes(event):
                 self.own[node] |= 1 << bit
-        self.down = self._solve()
+        self.down = self._solve(self.own)
 
     def _lost_directly(self, event: Event) -> tuple[str, ...]:
         if event.component is not None:
@@ -116,8 +116,8 @@ class FailureAnalysis:
                 if store + READS in self.own and replicas and replicas <= zones:
                     yield store + READS
 
-    def _solve(self) -> dict[str, int]:
-        down = dict(self.own)
+    def _solve(self, own: dict[str, int]) -> dict[str, int]:
+        down = dict(own)
         successors = {
             node: sorted({t for alternatives in needs for t in alternatives})
             for node, needs in self.requirements.items()
@@ -165,6 +165,33 @@ class FailureAnalysis:
         return outages
 
     @cached_property
+    def third_party_outages(self) -> list[Outage]:
+        """Return, for each external the design depends on, the entry points its loss would fail.
+
+        Externals are never failure events of ours (they are someone else's); this answers
+        a different question with the same requirements: which entry points have no way
+        around a third party.
+        """
+        externals = [c for c in self.graph.ids if self.graph.kind(c) == "external"]
+        own = dict.fromkeys(self.nodes, 0)
+        for bit, external in enumerate(externals):
+            own[external] |= 1 << bit
+        down = self._solve(own)
+        outages = []
+        for bit, external in enumerate(externals):
+            mask = 1 << bit
+            breaks = [
+                pipeline
+                for pipeline in self.graph.pipelines
+                if pipeline != (external,) and all(down[member] & mask for member in pipeline)
+            ]
+            if breaks:
+                path = self._path_in(down, breaks[0][0], mask, {external})
+                names = tuple(" or ".join(pipeline) for pipeline in breaks)
+                outages.append(Outage(Event(component=external), names, path, (external,)))
+        return outages
+
+    @cached_property
     def impacts(self) -> list[Impact]:
         """Return every failure event with what it breaks, also when that is nothing."""
         breaks = {outage.event: outage.breaks for outage in self.outages}
@@ -196,14 +223,16 @@ class FailureAnalysis:
 
     def _path(self, entry: str, bit: int) -> tuple[str, ...]:
         """Return a path of failed components from `entry` to one lost directly under event `bit`."""
-        mask = 1 << bit
+        return self._path_in(self.down, entry, 1 << bit, set(self._lost_directly(self.events[bit])))
+
+    def _path_in(self, down: dict[str, int], entry: str, mask: int, lost: set[str]) -> tuple[str, ...]:
+        """Return a path of nodes failed under `mask` from `entry` to one of `lost`."""
 
         def failed_callees(node: str) -> Iterator[str]:
             for alternatives in self.requirements[node]:
-                if all(self.down[target] & mask for target in alternatives):
+                if all(down[target] & mask for target in alternatives):
                     yield from (target for target in alternatives if not target.endswith(READS))
 
-        lost = set(self._lost_directly(self.events[bit]))
         return find_path(entry, failed_callees, lambda node: node in lost) or (entry,)
 
 
