@@ -7,6 +7,7 @@ loading the spec model. `finish` is the one place that turns an outcome into an 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -47,6 +48,9 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except ArchgenError as error:
             finish([error])
+        except BrokenPipeError:  # the reader stopped reading (`archgen lint | head`): say nothing more
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(exit_code(errors=True))
         except OSError as error:  # the machine, not the input: a full disk, a folder that cannot be made
             finish([ArchgenError(f"{error.filename or 'archgen'}: {error.strerror or error}")])
 
