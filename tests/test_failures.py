@@ -60,6 +60,8 @@ V1_FINDINGS = json.loads((V1 / "findings.json").read_text())
 #: The rules of archgen 0.1.0; rules added since report new things and are left out of the comparison.
 V1_RULES = {*(f"STR00{n}" for n in (1, 2, 3)), *(f"REL00{n}" for n in range(1, 7)), *(f"SCL00{n}" for n in range(1, 7))}
 V1_RULES |= {"SEC001", "SEC002", "SEC003", "OPS001", "CON001", "DOC001", "DOC002", "DOC003", "DOC004"}
+# Rules RULES.md changed on purpose ("Changes for real systems") report differently by design.
+V1_RULES -= {"REL006", "SCL001", "SCL006", "SEC001", "SEC002"}
 
 
 @pytest.mark.parametrize("name", sorted(V1_FINDINGS))

@@ -1,18 +1,23 @@
 """Why: in a read-heavy system the database serves most reads unless something answers
-them first (checklist §2.1 read/write ratio, §2.4 caching). Read paths start where
-requests arrive (components nobody calls), not in async pipelines, which mostly write.
-A read path counts as cached
-when it passes a cache or CDN, or a component on it consults a cache (cache-aside, even
-through an `optional` call).
+them first (checklist §2.1 read/write ratio, §2.4 caching).
 
-How to fix: put a cache in front of the database on the read path (or a CDN for static
-content), or lower `read_write_ratio` if reads are not that frequent.
+Read paths are requests that read: the `read` flows when the design declares flows, else
+the synchronous paths from where requests arrive (components nobody calls). Scheduled jobs
+and async pipelines are not read paths, and a call that says `mode: write` is not a read.
+A read counts as cached only when it is served through a cache: the component that calls
+the database or search store also calls a cache (cache-aside, even through an `optional`
+call), or the caller is itself a (read-through) cache. A client's call to a CDN for static
+assets does not make the API's reads cached.
+
+How to fix: put a cache beside the database on the read path (cache-aside) or in front of
+it (read-through), or lower `read_write_ratio` if reads are not that frequent.
 
 Bad:
 
     capacity: {writes_per_day: 1M, read_write_ratio: 100, object_size: 1KB}
     components:
-      users: {kind: client, calls: [app]}
+      users: {kind: client, calls: [cdn, app]}
+      cdn: {kind: cdn, managed: true}
       app: {kind: service, replicas: 2, calls: [db]}
       db: {kind: database, replicas: 2}
 
@@ -20,7 +25,8 @@ Good:
 
     capacity: {writes_per_day: 1M, read_write_ratio: 100, object_size: 1KB}
     components:
-      users: {kind: client, calls: [app]}
+      users: {kind: client, calls: [cdn, app]}
+      cdn: {kind: cdn, managed: true}
       app: {kind: service, replicas: 2, calls: [{cache: {optional: true}}, db]}
       cache: {kind: cache, replicas: 2, eviction: lru}
       db: {kind: database, replicas: 2}
@@ -28,48 +34,94 @@ Good:
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 
-from archgen.graph import path_to, reach
+from archgen.graph import DesignGraph
 from archgen.rules.base import Context, Issue, rule
 
-CACHING_KINDS = ("cache", "cdn")
 READ_HEAVY = 5
+READ_STORES = ("database", "search")
 
 
 @rule(
     code="SCL001",
     name="read-heavy-without-cache",
     severity="warning",
-    summary="read/write ratio ≥ 5 and a required read path to a database passes no cache or CDN",
+    summary="read/write ratio ≥ 5 and a read path reaches a database or search store without a cache serving it",
     section="2.1, 2.4",
     requires=("capacity",),
 )
 def check(context: Context) -> Iterator[Issue]:
-    """Report databases that uncached read paths reach in a read-heavy design."""
+    """Report stores that read paths reach without a cache in a read-heavy design."""
     capacity = context.design.capacity
     if capacity is None or capacity.read_write_ratio < READ_HEAVY:
         return
     graph = context.graph
-
-    def uncached(node: str) -> bool:
-        component = graph.components[node]
-        if component.kind in CACHING_KINDS:
-            return False
-        return not any(
-            graph.kind(target) in CACHING_KINDS
-            for call in component.calls
-            if not call.is_async
-            for target in call.targets
-        )
-
-    roots = [entry for entry in graph.entry_points if not graph.callers[entry]]
-    parents = reach(graph, roots, through=uncached)
-    for database in graph.of_kind("database"):
-        if database in parents and uncached(database):
-            path = " → ".join(path_to(parents, database))
+    reported: set[str] = set()
+    for store, path in _uncached_reads(graph):
+        if store not in reported:
+            reported.add(store)
             yield Issue(
-                f"reads reach {database} through {path} without a cache or CDN "
+                f"reads reach {store} through {' → '.join(path)} without a cache serving them "
                 f"(read/write ratio {capacity.read_write_ratio:g})",
-                database,
+                store,
             )
+
+
+def _uncached_reads(graph: DesignGraph) -> Iterator[tuple[str, list[str]]]:
+    """Yield each store a read path reaches uncached, with the path."""
+    if graph.design.flows:
+        yield from _uncached_flows(graph)
+    else:
+        yield from _uncached_requests(graph)
+
+
+def _uncached_flows(graph: DesignGraph) -> Iterator[tuple[str, list[str]]]:
+    for flow in graph.design.flows.values():
+        if flow.mode != "read":
+            continue
+        for index in range(1, len(flow.path)):
+            caller, store = flow.path[index - 1], flow.path[index]
+            if graph.kind(store) in READ_STORES and not _served_by_cache(graph, caller):
+                yield store, list(flow.path[: index + 1])
+
+
+def _uncached_requests(graph: DesignGraph) -> Iterator[tuple[str, list[str]]]:
+    """Walk the synchronous reads from where requests arrive (not scheduled jobs, not async pipelines)."""
+    roots = [
+        entry
+        for entry in graph.entry_points
+        if not graph.callers[entry] and not getattr(graph.components[entry], "schedule", None)
+    ]
+    parents: dict[str, str | None] = dict.fromkeys(roots)
+    queue = deque(roots)
+    while queue:
+        node = queue.popleft()
+        for target in _read_targets(graph, node):
+            if graph.kind(target) in READ_STORES and not _served_by_cache(graph, node):
+                yield target, [*_path(parents, node), target]
+            if target not in parents:
+                parents[target] = node
+                queue.append(target)
+
+
+def _read_targets(graph: DesignGraph, node: str) -> Iterator[str]:
+    """Yield what `node` may read from: its synchronous calls that do not say `mode: write`."""
+    for call in graph.components[node].calls:
+        if not call.is_async and not ("mode" in call.model_fields_set and call.mode == "write"):
+            yield from call.targets
+
+
+def _served_by_cache(graph: DesignGraph, caller: str) -> bool:
+    """Tell whether reads made by `caller` are served through a cache: it is one, or it consults one."""
+    if graph.kind(caller) == "cache":
+        return True
+    return any(graph.kind(target) == "cache" for call in graph.components[caller].calls for target in call.targets)
+
+
+def _path(parents: dict[str, str | None], node: str) -> list[str]:
+    path = [node]
+    while (parent := parents[path[-1]]) is not None:
+        path.append(parent)
+    return path[::-1]
