@@ -101,3 +101,45 @@ def test_docs_rules_md_is_current():
 )
 def test_selection_longest_prefix_wins(code, select, ignore, expected):
     assert is_selected(code, select, ignore) is expected
+
+
+def removals(design: dict):
+    """Yield (what, design without it) for each input a rule may read that the design has."""
+    for key in design:
+        if key != "components":
+            yield key, {k: v for k, v in design.items() if k != key}
+    capacity = design.get("capacity") or {}
+    for key in capacity:
+        if key not in ("writes_per_day", "object_size"):
+            yield f"capacity.{key}", {**design, "capacity": {k: v for k, v in capacity.items() if k != key}}
+    for field in ("memory", "zones", "regions", "region", "backup", "rate_limit", "engine", "eviction", "ttl"):
+        stripped = {cid: {k: v for k, v in c.items() if k != field} for cid, c in design["components"].items()}
+        if stripped != design["components"]:
+            yield f"components.*.{field}", {**design, "components": stripped}
+
+
+def failing_cases():
+    for code, case in (param.values for param in cases()):
+        if case["expect"]:
+            yield pytest.param(code, case, id=f"{code}: {case['name']}")
+
+
+#: Removals that change the design so that the finding is rightly gone, not silenced.
+CURES = {
+    ("DOC003", "components.*.backup"): "without the backup, REL006 fires and the waiver is used",
+}
+
+
+@pytest.mark.parametrize(("code", "case"), list(failing_cases()))
+def test_a_rule_whose_input_is_removed_runs_or_says_it_was_skipped(code, case, tmp_path):
+    """Remove each input a failing case has: the rule still reports, or is skipped with a reason — never silent."""
+    for what, design in removals(case["design"]):
+        if (code, what) in CURES:
+            continue
+        try:
+            result = lint_case(design, tmp_path)
+        except api.SpecError:
+            continue  # others point at the input: it cannot go alone
+        reported = any(finding.code == code for finding in result.findings)
+        skipped = [skip.reason for skip in result.skipped if skip.code == code]
+        assert reported or skipped, f"{code} went silent without {what}"

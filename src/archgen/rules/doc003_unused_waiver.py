@@ -30,6 +30,7 @@ from archgen.rules.base import Context, Issue, rule
     summary="a waiver that silences no finding",
     section="—",
     stage="waivers",
+    requires=("waivers",),
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report each unexpired waiver of a rule that ran and found nothing for it to silence."""

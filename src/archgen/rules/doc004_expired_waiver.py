@@ -29,6 +29,7 @@ from archgen.rules.base import Context, Issue, rule
     summary="a waiver whose `expires` date has passed",
     section="—",
     stage="waivers",
+    requires=("waivers",),
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report each waiver past its `expires` date (the engine no longer applies it)."""

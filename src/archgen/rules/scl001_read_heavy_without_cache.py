@@ -51,6 +51,11 @@ READ_STORES = ("database", "search")
     summary="read/write ratio ≥ 5 and a read path reaches a database or search store without a cache serving it",
     section="2.1, 2.4",
     requires=("capacity",),
+    precondition=lambda context: (
+        None
+        if context.design.capacity is None or "read_write_ratio" in context.design.capacity.model_fields_set
+        else "the capacity section gives no `read_write_ratio`"
+    ),
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report stores that read paths reach without a cache in a read-heavy design."""

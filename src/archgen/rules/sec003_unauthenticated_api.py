@@ -30,6 +30,7 @@ from archgen.rules.base import Context, Issue, rule
     severity="warning",
     summary="an `api` endpoint without `auth`",
     section="3, 7.1",
+    requires=("api",),
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report endpoints that do not say how callers authenticate."""

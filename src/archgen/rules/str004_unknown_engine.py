@@ -31,6 +31,11 @@ from archgen.text import suggest
     severity="warning",
     summary="an `engine` archgen has no icon or default for",
     section="5",
+    precondition=lambda context: (
+        None
+        if any(component.engine for component in context.design.components.values())
+        else "no component names its `engine`"
+    ),
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report engines archgen does not know, with the closest one it does."""
