@@ -127,6 +127,8 @@ def failing_cases():
 #: Removals that change the design so that the finding is rightly gone, not silenced.
 CURES = {
     ("DOC003", "components.*.backup"): "without the backup, REL006 fires and the waiver is used",
+    ("REL002", "components.*.zones"): "the component is then unplaced, which REL003 reports",
+    ("REL007", "components.*.region"): "the component is then unplaced, which REL003 reports",
 }
 
 
