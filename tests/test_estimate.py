@@ -69,3 +69,16 @@ def test_media_bytes_retention_as_a_duration_and_rates_per_second(tmp_path):
             "archgen: 1\nname: X\ncapacity: {writes_per_day: 1, object_size: 1B, retention: 1y,"
             " retention_years: 1}\ncomponents: {}\n"
         )
+
+
+def test_one_read_one_copy_one_year_are_singular(tmp_path):
+    spec = tmp_path / "one.yaml"
+    spec.write_text(
+        "archgen: 1\nname: One\ncapacity: {writes_per_day: 1M, read_write_ratio: 1, object_size: 1KB,"
+        " retention_years: 1, replication_factor: 1}\ncomponents:\n  app: {kind: service}\n"
+    )
+    (item,) = api.estimate_all([spec]).estimates
+    workings = {row.quantity: row.working for row in item.table}
+    assert workings["Read requests"].startswith("1 read per write")
+    assert workings["Storage retained"] == "× 365 days × 1 year"
+    assert workings["Replicated"] == "× 1 copy"

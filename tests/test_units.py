@@ -75,3 +75,23 @@ def test_formats_read_like_estimates():
     assert format_count(1_200_000) == "1.2M"
     assert format_size(120 * 10**9) == "120 GB"
     assert format_size(548 * 10**12) == "548 TB"
+
+
+@pytest.mark.parametrize(
+    ("value", "count", "size"),
+    [
+        (0, "0", "0 B"),
+        (1, "1", "1 B"),
+        (999, "999", "999 B"),
+        (999.5, "1K", "1 KB"),
+        (1000, "1K", "1 KB"),
+        (1500, "1.5K", "1.5 KB"),
+        (999_500, "1M", "1 MB"),
+        (123_456, "123K", "123 KB"),
+        (10**15, "1,000T", "1 PB"),
+        (1.825e18, "1,825,000T", "1.82 EB"),
+    ],
+)
+def test_counts_and_sizes_on_their_boundaries(value, count, size):
+    assert format_count(value) == count
+    assert format_size(value) == size

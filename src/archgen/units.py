@@ -128,19 +128,23 @@ def parse_rate(value: Any) -> float:
 
 
 def format_count(value: float) -> str:
-    """Write a count the way people say it: 1.2M, 350K."""
-    for suffix, factor in (("T", 10**12), ("B", 10**9), ("M", 10**6), ("K", 10**3)):
-        if abs(value) >= factor:
-            return f"{_trim(value / factor)}{suffix}"
-    return _trim(value)
+    """Write a count the way people say it: 1.2M, 350K (999.5 is 1K, not 1,000)."""
+    return _scaled(value, (("", 1), ("K", 10**3), ("M", 10**6), ("B", 10**9), ("T", 10**12)), "")
 
 
 def format_size(value: float) -> str:
-    """Write a size in decimal units: 120 GB, 1.5 TB."""
-    for unit, factor in (("EB", 10**18), ("PB", 10**15), ("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
-        if abs(value) >= factor:
-            return f"{_trim(value / factor)} {unit}"
-    return f"{_trim(value)} B"
+    """Write a size in decimal units: 120 GB, 1.5 TB, up to EB."""
+    units = (("B", 1), ("KB", 10**3), ("MB", 10**6), ("GB", 10**9), ("TB", 10**12), ("PB", 10**15), ("EB", 10**18))
+    return _scaled(value, units, " ")
+
+
+def _scaled(value: float, units: tuple[tuple[str, int], ...], space: str) -> str:
+    """Write `value` in the largest unit it reaches, moving up when rounding reaches the next one."""
+    index = max((i for i, (_, factor) in enumerate(units) if abs(value) >= factor), default=0)
+    if index + 1 < len(units) and abs(round(value / units[index][1])) >= 1000:
+        index += 1
+    unit, factor = units[index]
+    return f"{_trim(value / factor)}{space}{unit}"
 
 
 def format_duration(seconds: float) -> str:

@@ -30,7 +30,7 @@ def table(capacity: Capacity, result: Estimate) -> list[Row]:
         Row(
             "Read requests",
             f"{format_per_second(result.read_qps)} average, {format_per_second(result.peak_read_qps)} peak",
-            f"{_number(capacity.read_write_ratio)} reads per write; {peak}",
+            f"{_counted(capacity.read_write_ratio, 'read')} per write; {peak}",
         ),
         Row(
             "Storage per day",
@@ -47,7 +47,11 @@ def table(capacity: Capacity, result: Estimate) -> list[Row]:
             format_size(result.storage_with_headroom),
             f"÷ {capacity.storage_headroom:.0%} fill",
         ),
-        Row("Replicated", format_size(result.storage_replicated), f"× {capacity.replication_factor} copies"),
+        Row(
+            "Replicated",
+            format_size(result.storage_replicated),
+            f"× {_counted(capacity.replication_factor, 'copy', 'copies')}",
+        ),
     ]
     if result.servers is not None and capacity.server_storage:
         rows.append(Row("Storage servers", f"{result.servers:,}", f"÷ {format_size(capacity.server_storage)} a server"))
@@ -72,7 +76,12 @@ def table(capacity: Capacity, result: Estimate) -> list[Row]:
 def _kept(capacity: Capacity) -> str:
     if capacity.retention is not None:
         return f"kept {format_duration(capacity.retention)}"
-    return f"× {DAYS_PER_YEAR} days × {_number(capacity.retention_years)} years"
+    return f"× {DAYS_PER_YEAR} days × {_counted(capacity.retention_years, 'year')}"
+
+
+def _counted(value: float, noun: str, nouns: str | None = None) -> str:
+    """Write `1 read`, `0.5 reads`, `100 reads`."""
+    return f"{_number(value)} {noun if value == 1 else nouns or noun + 's'}"
 
 
 def _number(value: float) -> str:

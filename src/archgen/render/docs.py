@@ -400,11 +400,11 @@ def _capacity_inputs(loaded: LoadedDesign) -> str:
     parts = [
         f"{format_count(capacity.daily_active_users)} daily active users" if capacity.daily_active_users else "",
         f"{format_count(capacity.writes_per_day)} writes a day",
-        f"{capacity.read_write_ratio:g} reads per write",
+        f"{capacity.read_write_ratio:g} read{'' if capacity.read_write_ratio == 1 else 's'} per write",
         f"{format_size(capacity.object_size)} per object",
         f"kept {format_duration(capacity.retention)}"
         if capacity.retention
-        else f"kept {capacity.retention_years:g} years",
+        else f"kept {capacity.retention_years:g} year{'' if capacity.retention_years == 1 else 's'}",
     ]
     return ", ".join(part for part in parts if part)
 
