@@ -2,6 +2,7 @@
 
     python bench/lint.py            # 100, 1,000 and 10,000 components
     python bench/lint.py --sizes 1000 --repeat 3
+    python bench/lint.py --counts   # findings per rule on the 1,000-component design
 
 Targets: at 10,000 components (~30,000 calls) lint ≤ 1.5× the bare parse; a
 30-component design's `archgen lint` wall time ≤ 1.6× `python -c "import pydantic, click, yaml"`.
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -45,7 +47,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1_000, 10_000])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--counts", action="store_true", help="Print findings per rule at 1,000 components instead.")
     options = parser.parse_args()
+    if options.counts:
+        counts()
+        return
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with tempfile.TemporaryDirectory() as folder:
         print(f"{'components':>10} {'calls':>7} {'C-YAML parse':>13} {'archgen lint':>13} {'ratio':>6} {'findings':>9}")
@@ -71,6 +77,20 @@ def main() -> None:
         print(f"\n30-component `archgen lint`: {command * 1000:.0f} ms wall")
         print(f"`python -c 'import pydantic, click, yaml'`: {imports * 1000:.0f} ms wall")
         print(f"ratio: {command / imports:.2f} (target ≤ 1.6)")
+
+
+def counts(size: int = 1_000) -> None:
+    """Print how many findings each rule gives on the synthetic design, and the most on one component."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"synthetic-{size}.yaml"
+        path.write_text(synthetic(size))
+        findings = api.lint([path], Settings()).findings
+    per_rule = Counter(finding.code for finding in findings)
+    per_component = Counter((finding.code, finding.component) for finding in findings if finding.component)
+    print(f"{size:,} components, {len(findings):,} findings")
+    for code, count in sorted(per_rule.items()):
+        most = max((n for (rule, _), n in per_component.items() if rule == code), default=0)
+        print(f"  {code}  {count:>5}  (at most {most} on one component)")
 
 
 if __name__ == "__main__":
