@@ -2,6 +2,10 @@
 takes the reads anyway (checklist §2.4, cache memory estimate: the hot fraction of a
 day's reads times the object size — the 80/20 rule).
 
+Only caches count (`role: cache`): a cache that is the system of record holds its own data,
+not the hot set of another store. The hot set is counted in metadata bytes (`object_size`);
+media bytes (`media_size`) are served by the CDN.
+
 How to fix: give the caches more `memory`, add replicas or shards, or lower
 `cache_hot_fraction` if fewer objects are hot.
 
@@ -28,7 +32,7 @@ from archgen.units import format_size
 
 
 def _sized_caches(context: Context) -> str | None:
-    caches = [component for component in context.design.components.values() if isinstance(component, Cache)]
+    caches = [c for c in context.design.components.values() if isinstance(c, Cache) and c.role == "cache"]
     if not caches:
         return "the design has no cache"
     if not any(cache.memory is not None for cache in caches):
@@ -51,7 +55,7 @@ def check(context: Context) -> Iterator[Issue]:
     caches = [
         (cache_id, cache)
         for cache_id, cache in context.graph.components.items()
-        if isinstance(cache, Cache) and cache.memory is not None
+        if isinstance(cache, Cache) and cache.role == "cache" and cache.memory is not None
     ]
     if estimate is None or not caches:
         return
