@@ -96,6 +96,17 @@ def broken(context: Context, outage: Outage) -> str:
     return ", ".join(names)
 
 
+def area_issue(context: Context, outage: Outage, area: str, name: str, where: SpecPath) -> Issue:
+    """Describe a zone's or region's loss: what it holds, what it fails, one path (REL002, REL007)."""
+    return Issue(
+        f"{area} {name} is a single point of failure: it holds every instance of {', '.join(outage.lost)}; "
+        f"losing it fails {broken(context, outage)} (path: {' → '.join(outage.path)})",
+        where=where,
+        details={area: name, **outage_details(context, outage), "lost": list(outage.lost)},
+        marks=outage.lost,
+    )
+
+
 def outage_details(context: Context, outage: Outage) -> dict[str, Any]:
     """Return what a reliability finding adds to the JSON report: what breaks, one path, and flows broken."""
     details: dict[str, Any] = {"breaks": list(outage.breaks), "path": list(outage.path)}

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.rules.base import Context, Issue, SpecPath, broken, has_entry_point, has_zones, outage_details, rule
+from archgen.rules.base import Context, Issue, SpecPath, area_issue, has_entry_point, has_zones, rule
 
 
 @rule(
@@ -43,13 +43,7 @@ def check(context: Context) -> Iterator[Issue]:
         zone = outage.event.zone
         if zone is None:
             continue
-        yield Issue(
-            f"zone {zone} is a single point of failure: it holds every instance of {', '.join(outage.lost)}; "
-            f"losing it fails {broken(context, outage)} (path: {' → '.join(outage.path)})",
-            where=_where(context, zone),
-            details={"zone": zone, **outage_details(context, outage), "lost": list(outage.lost)},
-            marks=outage.lost,
-        )
+        yield area_issue(context, outage, "zone", zone, _where(context, zone))
 
 
 def _where(context: Context, zone: str) -> SpecPath:

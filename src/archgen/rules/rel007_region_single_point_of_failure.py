@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.rules.base import Context, Issue, broken, has_entry_point, outage_details, rule
+from archgen.rules.base import Context, Issue, area_issue, has_entry_point, rule
 
 
 def _regions(context: Context) -> str | None:
@@ -51,10 +51,4 @@ def check(context: Context) -> Iterator[Issue]:
         region = outage.event.region
         if region is None:
             continue
-        yield Issue(
-            f"region {region} is a single point of failure: it holds every instance of {', '.join(outage.lost)}; "
-            f"losing it fails {broken(context, outage)} (path: {' → '.join(outage.path)})",
-            where=("regions", region),
-            details={"region": region, **outage_details(context, outage), "lost": list(outage.lost)},
-            marks=outage.lost,
-        )
+        yield area_issue(context, outage, "region", region, ("regions", region))
