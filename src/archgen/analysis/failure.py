@@ -87,10 +87,10 @@ class FailureAnalysis:
         spofs = {event.component for event in self.events}
         # Components already lost on their own are their own root cause, not the zone's or region's.
         self.area_losses: dict[Event, tuple[str, ...]] = {}
-        areas = [(Event(zone=zone), frozenset({zone})) for zone in graph.declared_zones]
+        self.area_zones = {Event(zone=zone): frozenset({zone}) for zone in graph.declared_zones}
         if len(graph.design.regions) >= 2:
-            areas += [(Event(region=name), frozenset(zones)) for name, zones in graph.design.regions.items()]
-        for event, zones in areas:
+            self.area_zones |= {Event(region=name): frozenset(zones) for name, zones in graph.design.regions.items()}
+        for event, zones in self.area_zones.items():
             lost = tuple(c for c in graph.ids if c not in spofs and graph.lost_with(c, zones))
             if lost:
                 self.area_losses[event] = lost
@@ -110,7 +110,7 @@ class FailureAnalysis:
         """Yield the nodes an event takes down by itself: components, and read replica groups in its area."""
         yield from self._lost_directly(event)
         if event.component is None:
-            zones = frozenset({event.zone}) if event.zone else frozenset(self.graph.design.regions[event.region or ""])
+            zones = self.area_zones[event]
             for store in self.graph.ids:
                 replicas = self.graph.read_replica_zones(store)
                 if store + READS in self.own and replicas and replicas <= zones:
