@@ -88,12 +88,15 @@ def test_nothing_imports_the_cli_or_the_api():
             assert not targets & {"archgen.cli", "archgen.api"}, name
 
 
-def test_the_api_lists_what_it_offers():
+def test_the_api_lists_what_it_offers_and_imports_it_when_first_used():
     assert sorted(api.__all__) == api.__all__
+    assert set(api.__all__) == set(api._WHERE) == set(dir(api))
     for name in api.__all__:
         assert getattr(api, name) is not None
-    public = {name for name in vars(api) if not name.startswith("_") and name != "annotations"}
-    assert public == set(api.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'lint_everything'"):
+        api.lint_everything  # noqa: B018
+    modules = imports_after("from archgen import api\napi.lint")
+    assert "archgen.commands.lint" in modules and "archgen.commands.build" not in modules
 
 
 def imports_after(code: str) -> set[str]:
@@ -113,7 +116,7 @@ def test_lint_does_not_import_diagrams_or_jinja2():
         "try:\n    main(['lint', 'tests/fixtures/lint/clean.yaml'])\nexcept SystemExit:\n    pass"
     )
     assert "archgen.rules.engine" in modules, "the lint ran"
-    assert not {"diagrams", "jinja2"} & modules
+    assert not {"diagrams", "jinja2", "archgen.render.docs", "archgen.commands.build"} & modules
 
 
 def test_version_and_help_load_no_spec_model():

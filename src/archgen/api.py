@@ -14,23 +14,86 @@ in `errors` as, `ArchgenError`s whose `lines()` are what the CLI prints.
 
 from __future__ import annotations
 
-from archgen.commands.build import BuildRun, Progress, build
-from archgen.commands.docs import docs
-from archgen.commands.estimate import DesignEstimate, EstimateRun, estimate_all
-from archgen.commands.lint import LintRun, ValidateRun, lint, lint_loaded, lint_text, validate
-from archgen.commands.new import new_design
-from archgen.commands.render import WriteRun, render
-from archgen.commands.rules import catalogue_markdown, explain, rules
-from archgen.config import Settings, load_settings
-from archgen.errors import ArchgenError, ConfigError, RenderError, SpecError
-from archgen.files import display_path
-from archgen.findings import Finding, Skipped
-from archgen.loader import LoadedDesign, load_design, load_model, load_text
-from archgen.model import Design, json_schema
-from archgen.render.spec_reference import spec_reference
-from archgen.report import format_report, summary
-from archgen.rules.base import Rule
-from archgen.rules.engine import LintResult
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from archgen.commands.build import BuildRun, Progress, build
+    from archgen.commands.docs import docs
+    from archgen.commands.estimate import DesignEstimate, EstimateRun, estimate_all
+    from archgen.commands.lint import LintRun, ValidateRun, lint, lint_loaded, lint_text, validate
+    from archgen.commands.new import new_design
+    from archgen.commands.render import WriteRun, render
+    from archgen.commands.rules import catalogue_markdown, explain, rules
+    from archgen.config import Settings, load_settings
+    from archgen.errors import ArchgenError, ConfigError, RenderError, SpecError
+    from archgen.files import display_path
+    from archgen.findings import Finding, Skipped
+    from archgen.loader import LoadedDesign, load_design, load_model, load_text
+    from archgen.model import Design, json_schema
+    from archgen.render.spec_reference import spec_reference
+    from archgen.report import format_report, summary
+    from archgen.rules.base import Rule
+    from archgen.rules.engine import LintResult
+
+
+_WHERE = {
+    "ArchgenError": "archgen.errors",
+    "BuildRun": "archgen.commands.build",
+    "ConfigError": "archgen.errors",
+    "Design": "archgen.model",
+    "DesignEstimate": "archgen.commands.estimate",
+    "EstimateRun": "archgen.commands.estimate",
+    "Finding": "archgen.findings",
+    "LintResult": "archgen.rules.engine",
+    "LintRun": "archgen.commands.lint",
+    "LoadedDesign": "archgen.loader",
+    "Progress": "archgen.commands.build",
+    "RenderError": "archgen.errors",
+    "Rule": "archgen.rules.base",
+    "Settings": "archgen.config",
+    "Skipped": "archgen.findings",
+    "SpecError": "archgen.errors",
+    "ValidateRun": "archgen.commands.lint",
+    "WriteRun": "archgen.commands.render",
+    "build": "archgen.commands.build",
+    "catalogue_markdown": "archgen.commands.rules",
+    "display_path": "archgen.files",
+    "docs": "archgen.commands.docs",
+    "estimate_all": "archgen.commands.estimate",
+    "explain": "archgen.commands.rules",
+    "format_report": "archgen.report",
+    "json_schema": "archgen.model",
+    "lint": "archgen.commands.lint",
+    "lint_loaded": "archgen.commands.lint",
+    "lint_text": "archgen.commands.lint",
+    "load_design": "archgen.loader",
+    "load_model": "archgen.loader",
+    "load_settings": "archgen.config",
+    "load_text": "archgen.loader",
+    "new_design": "archgen.commands.new",
+    "render": "archgen.commands.render",
+    "rules": "archgen.commands.rules",
+    "spec_reference": "archgen.render.spec_reference",
+    "summary": "archgen.report",
+    "validate": "archgen.commands.lint",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import what a name needs when it is first used, so `api.lint` does not load the renderers."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'archgen.api' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "ArchgenError",
