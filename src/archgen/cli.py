@@ -1,7 +1,7 @@
 """The `archgen` command: parse flags, call archgen.api, print, and decide the exit code.
 
 Each command imports the API when it runs, so `--version` and `--help` start without
-loading the spec model. `finish` is the one place that turns an outcome into an exit code.
+loading the spec model. `exit_code` is the one place that turns an outcome into an exit code.
 """
 
 from __future__ import annotations
