@@ -119,10 +119,36 @@ def test_lint_does_not_import_diagrams_or_jinja2():
     assert not {"diagrams", "jinja2", "archgen.render.docs", "archgen.commands.build"} & modules
 
 
-def test_version_and_help_load_no_spec_model():
-    for argv in (["--version"], ["--help"], ["lint", "--help"]):
+def test_small_commands_load_no_spec_model_and_no_rule_engine():
+    for argv in (
+        ["--version"],
+        ["--help"],
+        ["lint", "--help"],
+        ["rules"],
+        ["explain", "REL001"],
+        ["rules", "--markdown"],
+    ):
         modules = imports_after(f"from archgen.cli import main\ntry:\n    main({argv!r})\nexcept SystemExit:\n    pass")
-        assert "archgen.model" not in modules and "pydantic" not in modules, argv
+        heavy = {"archgen.model", "pydantic", "archgen.rules.base", "archgen.rules.engine", "yaml"} & modules
+        assert not heavy, (argv, heavy)
+
+
+def test_the_catalogue_read_from_source_agrees_with_the_registry():
+    from archgen.rules.catalogue import catalogue
+
+    registry = base.all_rules()
+    pages = catalogue()
+    assert list(pages) == list(registry)
+    for code, rule in registry.items():
+        page = pages[code]
+        assert (page.name, page.severity, page.summary, page.section, page.doc) == (
+            rule.name,
+            rule.severity,
+            rule.summary,
+            rule.section,
+            rule.doc,
+        )
+        assert page.page == rule.page
 
 
 def test_the_registry_refuses_a_second_rule_of_one_code_and_a_misnamed_module():

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from archgen.commands.lint import LintRun, ValidateRun, lint, lint_loaded, lint_text, validate
     from archgen.commands.new import new_design
     from archgen.commands.render import WriteRun, render
-    from archgen.commands.rules import catalogue_markdown, explain, rules
+    from archgen.commands.rules import RulePage, catalogue_markdown, explain, rules
     from archgen.config import Settings, load_settings
     from archgen.errors import ArchgenError, ConfigError, RenderError, SpecError
     from archgen.files import display_path
@@ -73,6 +73,7 @@ _WHERE = {
     "new_design": "archgen.commands.new",
     "render": "archgen.commands.render",
     "rules": "archgen.commands.rules",
+    "RulePage": "archgen.commands.rules",
     "spec_reference": "archgen.render.spec_reference",
     "summary": "archgen.report",
     "validate": "archgen.commands.lint",
@@ -109,6 +110,7 @@ __all__ = [
     "Progress",
     "RenderError",
     "Rule",
+    "RulePage",
     "Settings",
     "Skipped",
     "SpecError",

@@ -1,22 +1,26 @@
-"""`archgen rules` and `archgen explain`: the rule catalogue and each rule's page."""
+"""`archgen rules` and `archgen explain`: the rule catalogue and each rule's page.
+
+Both read the catalogue from the rule modules' source, so they load neither the spec model
+nor the analyses.
+"""
 
 from __future__ import annotations
 
 from archgen.errors import ArchgenError
-from archgen.rules.base import Rule, all_rules, catalogue_markdown
+from archgen.rules.catalogue import RulePage, catalogue, catalogue_markdown
 from archgen.text import suggest
 
-__all__ = ["catalogue_markdown", "explain", "rules"]
+__all__ = ["RulePage", "catalogue_markdown", "explain", "rules"]
 
 
-def rules() -> dict[str, Rule]:
+def rules() -> dict[str, RulePage]:
     """Return every rule by code, sorted."""
-    return all_rules()
+    return catalogue()
 
 
-def explain(code: str) -> Rule:
+def explain(code: str) -> RulePage:
     """Return the rule of a code (any case); an unknown code is an error with a did-you-mean."""
-    known = all_rules()
+    known = catalogue()
     found = known.get(code.upper())
     if found is None:
         raise ArchgenError(f"no rule {code!r}{suggest(code.upper(), known)}")
