@@ -7,7 +7,7 @@ nor the analyses.
 from __future__ import annotations
 
 from archgen.errors import ArchgenError
-from archgen.rules.catalogue import RulePage, catalogue, catalogue_markdown
+from archgen.rules.catalogue import RulePage, catalogue, catalogue_markdown, page_of
 from archgen.text import suggest
 
 __all__ = ["RulePage", "catalogue_markdown", "explain", "rules"]
@@ -20,8 +20,7 @@ def rules() -> dict[str, RulePage]:
 
 def explain(code: str) -> RulePage:
     """Return the rule of a code (any case); an unknown code is an error with a did-you-mean."""
-    known = catalogue()
-    found = known.get(code.upper())
+    found = page_of(code.upper())
     if found is None:
-        raise ArchgenError(f"no rule {code!r}{suggest(code.upper(), known)}")
+        raise ArchgenError(f"no rule {code!r}{suggest(code.upper(), catalogue())}")
     return found

@@ -49,6 +49,14 @@ def catalogue() -> dict[str, RulePage]:
     return {page.code: page for page in sorted(pages, key=lambda page: page.code)}
 
 
+def page_of(code: str) -> RulePage | None:
+    """Return one rule's page, reading only its own module (None for an unknown code)."""
+    if not re.fullmatch(r"[A-Z]{3}[0-9]{3}", code):
+        return None
+    found = sorted(Path(__file__).parent.glob(f"{code.lower()}_*.py"))
+    return _read(found[0]) if found else None
+
+
 def _read(path: Path) -> RulePage:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in tree.body:
