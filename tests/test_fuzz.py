@@ -19,7 +19,10 @@ from tests.conftest import ROOT, run_cli
 BASES = [
     (ROOT / "designs" / name).read_bytes()
     for name in ("tinyurl.yaml", "api-rate-limiter.yaml", "facebook-status-search.yaml", "typeahead-suggestions.yaml")
-] + [(ROOT / "tests" / "fixtures" / "lint" / "waivers.yaml").read_bytes()]
+] + [
+    (ROOT / "tests" / "fixtures" / name).read_bytes()
+    for name in ("lint/waivers.yaml", "twins/real-systems.yaml", "failures/flows-through-read-replicas.yaml")
+]
 
 SCALARS = [
     "", "~", "true", "yes", "0", "-1", "1.5", ".inf", "-.inf", ".nan", "1e400", "9" * 60, "0x_", "0o9",
@@ -27,6 +30,8 @@ SCALARS = [
     "!!python/object:os.system", "!!float x", "!!int 1.5", "&anchor x", "*anchor", "*nowhere", "<<: {}", "|",
     "日本語", "ünïcödé", "a: b: c", "- x", "{{", "]]", "%TAG", "@x", "`x`", "100M", "64GB", "30s", "100/min",
     "100/fortnight", "LR", "TB", "database", "servce", "any_of", "{any_of: [a]}", "{targets: [nope]}",
+    "read", "write", "store", "none", "hourly", "*/5 * * * *", "61 * * * *", "{min: 3, max: 2}", "us-east-1",
+    "[users, nowhere]", "{r1: []}", "function", "18mo", "manual",
 ]  # fmt: skip
 
 
