@@ -186,7 +186,8 @@ def lint(
         paths, config, select=split_codes(select), ignore=split_codes(ignore), fail_on=fail_on, python=python
     )
     run = api.lint(paths or settings.designs, settings)
-    tables = [(result.loaded.file, result.failure_table) for result in run.results] if verbose else []
+    wants_tables = verbose and output_format == "json"
+    tables = [(result.loaded.file, result.failure_table) for result in run.results] if wants_tables else []
     report = api.format_report(output_format, run.findings, run.skipped, verbose=verbose, failure_tables=tables)
     click.echo(report, nl=False)
     if verbose:

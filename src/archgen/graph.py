@@ -70,23 +70,28 @@ class DesignGraph:
         }
 
     @cached_property
-    def entry_points(self) -> tuple[str, ...]:
-        """Return where requests and pipelines start, in spec order.
+    def _served(self) -> list[Edge]:
+        """Return the edges that serve requests: all but those an observer (monitoring) makes."""
+        return [edge for edge in self._edges if edge.source not in self.observers]
 
-        Components nobody calls, the targets of async calls and scheduled jobs, except
-        observers (monitoring) and copies (`replica_of`); a call made by an observer does not
-        make its target called.
+    def _starts(self, component_id: str, *, alternatives: bool) -> bool:
+        """Tell whether a component starts requests or pipelines (DESIGN.md §3, §7).
+
+        Components nobody calls, the targets of async calls and scheduled jobs start them;
+        observers and copies (`replica_of`) never do. With `alternatives` false, a target of
+        an async call to several alternatives does not count on its own.
         """
-        served = [edge for edge in self.edges() if edge.source not in self.observers]
-        called = {edge.target for edge in served}
-        async_targets = {edge.target for edge in served if edge.call.is_async}
-        return tuple(
-            component_id
-            for component_id, component in self.components.items()
-            if component_id not in self.observers
-            and getattr(component, "replica_of", None) is None
-            and (component_id not in called or component_id in async_targets or getattr(component, "schedule", None))
-        )
+        component = self.components[component_id]
+        if component_id in self.observers or getattr(component, "replica_of", None) is not None:
+            return False
+        callers = [edge for edge in self.callers[component_id] if edge.source not in self.observers]
+        started = any(edge.call.is_async and (alternatives or len(edge.call.targets) == 1) for edge in callers)
+        return not callers or started or bool(getattr(component, "schedule", None))
+
+    @cached_property
+    def entry_points(self) -> tuple[str, ...]:
+        """Return where requests and pipelines start, in spec order."""
+        return tuple(component_id for component_id in self.ids if self._starts(component_id, alternatives=True))
 
     @cached_property
     def observers(self) -> frozenset[str]:
@@ -99,28 +104,15 @@ class DesignGraph:
 
         An asynchronous call to alternatives starts one pipeline that any of them can run, so
         it fails only when all of them fail. A group with a member that is an entry point on
-        its own adds nothing and is left out.
+        its own adds nothing and is left out; copies (`replica_of`) are never members.
         """
-        singles = set(self.entry_points) - self._async_alternatives_only
+        singles = [c for c in self.entry_points if self._starts(c, alternatives=False)]
         groups: dict[tuple[str, ...], None] = {}
-        for component_id, component in self.components.items():
-            if component_id in self.observers:
-                continue
-            for call in component.calls:
-                # Copies (`replica_of`) never start a pipeline, even as async targets.
-                members = tuple(t for t in call.targets if getattr(self.components[t], "replica_of", None) is None)
-                if call.is_async and len(call.targets) > 1 and len(members) > 1 and not singles & set(members):
-                    groups[members] = None
-        return (*((entry,) for entry in self.entry_points if entry in singles), *groups)
-
-    @cached_property
-    def _async_alternatives_only(self) -> set[str]:
-        """Return the components started only as one of several async alternatives (and not scheduled)."""
-        edges = [edge for edge in self.edges() if edge.call.is_async and edge.source not in self.observers]
-        single_async = {edge.target for edge in edges if len(edge.call.targets) == 1}
-        grouped = {edge.target for edge in edges if len(edge.call.targets) > 1}
-        scheduled = {cid for cid, component in self.components.items() if getattr(component, "schedule", None)}
-        return grouped - single_async - scheduled
+        for edge in self._served:
+            members = tuple(t for t in edge.call.targets if getattr(self.components[t], "replica_of", None) is None)
+            if edge.call.is_async and len(members) > 1 and not set(singles) & set(members):
+                groups[members] = None
+        return (*((entry,) for entry in singles), *groups)
 
     def is_managed_single(self, component_id: str) -> bool:
         """Return whether the component is one provider-run instance (`managed: true, replicas: 1`)."""

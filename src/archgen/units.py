@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
@@ -60,6 +61,7 @@ MAX_COUNT = 10**18
 MAX_SIZE = 10**24
 MAX_DURATION = 1000 * 31_536_000
 MAX_RATE = 10**12
+LIMITS = {"count": MAX_COUNT, "size": MAX_SIZE, "duration": MAX_DURATION, "rate": MAX_RATE}
 
 
 def _bounded(value: float, limit: float, what: str) -> float:
@@ -83,37 +85,31 @@ def _number_or_none(value: Any) -> float | None:
     return None
 
 
-def parse_count(value: Any) -> int:
-    """Parse a count such as 100, '100M' or '1.5B' into an int."""
+def _quantity(value: Any, pattern: re.Pattern[str], units: Mapping[str, float], what: str, examples: str) -> float:
+    """Parse a plain number, or a number and a unit from `units`; refuse what is not finite or too large."""
     number = _number_or_none(value)
     if number is None:
-        match = _COUNT_RE.match(value)
+        match = pattern.match(value)
         if not match:
-            raise ValueError(f"{shorten(value)!r} is not a count (examples: 500, 20K, 100M, 2B)")
-        number = float(match.group(1)) * COUNT_SUFFIXES[match.group(2).upper()]
-    return round(_bounded(number, MAX_COUNT, "the count"))
+            raise ValueError(f"{shorten(value)!r} is not a {what} (examples: {examples})")
+        unit = match.group(2)
+        number = float(match.group(1)) * units[unit if unit in units else unit.upper()]
+    return _bounded(number, LIMITS[what], f"the {what}")
+
+
+def parse_count(value: Any) -> int:
+    """Parse a count such as 100, '100M' or '1.5B' into an int."""
+    return round(_quantity(value, _COUNT_RE, COUNT_SUFFIXES, "count", "500, 20K, 100M, 2B"))
 
 
 def parse_size(value: Any) -> int:
     """Parse a size such as '500B', '4TB' or '64GiB' into bytes."""
-    number = _number_or_none(value)
-    if number is None:
-        match = _SIZE_RE.match(value)
-        if not match:
-            raise ValueError(f"{shorten(value)!r} is not a size (examples: 500B, 10KB, 4TB, 64GiB)")
-        number = float(match.group(1)) * SIZE_UNITS[match.group(2).upper()]
-    return round(_bounded(number, MAX_SIZE, "the size"))
+    return round(_quantity(value, _SIZE_RE, SIZE_UNITS, "size", "500B, 10KB, 4TB, 64GiB"))
 
 
 def parse_duration(value: Any) -> float:
     """Parse a duration such as '24h', '30d' or a number of seconds into seconds."""
-    number = _number_or_none(value)
-    if number is None:
-        match = _DURATION_RE.match(value)
-        if not match:
-            raise ValueError(f"{shorten(value)!r} is not a duration (examples: 30s, 15m, 24h, 30d, 18mo, 5y)")
-        number = float(match.group(1)) * DURATION_UNITS[match.group(2)]
-    return _bounded(number, MAX_DURATION, "the duration")
+    return _quantity(value, _DURATION_RE, DURATION_UNITS, "duration", "30s, 15m, 24h, 30d, 18mo, 5y")
 
 
 def parse_rate(value: Any) -> float:

@@ -42,7 +42,7 @@ class Event:
 
 @dataclass(frozen=True)
 class Outage:
-    """One failure event that fails entry points, with one path from an entry point to what it loses."""
+    """A failure event, what it loses, the entry points and flows it fails (maybe none), and one path."""
 
     event: Event
     breaks: tuple[str, ...]
@@ -50,18 +50,8 @@ class Outage:
     lost: tuple[str, ...]
     flows: tuple[str, ...] = ()
 
-
-@dataclass(frozen=True)
-class Impact:
-    """One row of "what fails when": a failure event, what it takes down, and what it breaks (maybe nothing)."""
-
-    event: Event
-    lost: tuple[str, ...]
-    breaks: tuple[str, ...]
-    flows: tuple[str, ...]
-
     def as_dict(self) -> dict[str, object]:
-        """Return the row as the JSON report writes it."""
+        """Return the event as a row of the JSON failure table."""
         kind = "component" if self.event.component else "zone" if self.event.zone else "region"
         return {
             "event": self.event.name,
@@ -192,11 +182,11 @@ class FailureAnalysis:
         return outages
 
     @cached_property
-    def impacts(self) -> list[Impact]:
-        """Return every failure event with what it breaks, also when that is nothing."""
-        breaks = {outage.event: outage.breaks for outage in self.outages}
+    def impacts(self) -> list[Outage]:
+        """Return every failure event with what it breaks, also when that is nothing ("what fails when")."""
+        outages = {outage.event: outage for outage in self.outages}
         return [
-            Impact(event, self._lost_directly(event), breaks.get(event, ()), self.flows_broken(bit))
+            outages.get(event) or Outage(event, (), (), self._lost_directly(event), self.flows_broken(bit))
             for bit, event in enumerate(self.events)
         ]
 

@@ -203,10 +203,11 @@ def _build_locked(paths: Iterable[Path], output: Path, options: Options, run: Bu
             if job.source in old:
                 entries[job.source] = old[job.source]
     built = [(job, result) for job, result in zip(plan.pending, results, strict=True) if isinstance(result, Built)]
-    _write_built(output, built, entries, _owned(old), options, run)
+    owned = _owned(old)
+    _write_built(output, built, entries, owned, options, run)
     run.warnings += _remove_orphans(output, old, entries)
     try:
-        _publish_index(output, options.templates, entries, _owned(old), options.force)
+        _publish_index(output, options.templates, entries, owned, options.force)
     except ArchgenError as error:
         run.errors.append(error)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from archgen import __version__
 from archgen.analysis.capacity import estimate
-from archgen.analysis.failure import Impact
+from archgen.analysis.failure import Outage
 from archgen.config import Settings
 from archgen.errors import RenderError
 from archgen.files import bundled
@@ -228,7 +228,7 @@ class FailureRow:
     flows: str
 
     @classmethod
-    def of(cls, impact: Impact) -> FailureRow:
+    def of(cls, impact: Outage) -> FailureRow:
         """Describe a failure event."""
         event = impact.event
         name = event.component or (f"zone {event.zone}" if event.zone else f"region {event.region}")
@@ -311,7 +311,7 @@ def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 def doc_context(
-    loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diagram, failures: Sequence[Impact] = ()
+    loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diagram, failures: Sequence[Outage] = ()
 ) -> DocContext:
     """Build the design doc's context from a loaded design, its findings and what fails when."""
     design = loaded.design
@@ -461,7 +461,7 @@ class Templates:
         return hasher.hexdigest()
 
     def design_doc(
-        self, loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diagram, failures: Sequence[Impact] = ()
+        self, loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diagram, failures: Sequence[Outage] = ()
     ) -> bytes:
         """Return a design's Markdown document."""
         return self.render(DESIGN_TEMPLATE, doc_context(loaded, findings, diagram, failures)).encode()

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from archgen import __version__
-from archgen.analysis.failure import Impact
+from archgen.analysis.failure import Outage
 from archgen.findings import Finding, Skipped
 from archgen.rules.base import Rule, all_rules
 from archgen.text import plural
@@ -29,7 +29,7 @@ def format_report(
     *,
     verbose: bool = False,
     rules: dict[str, Rule] | None = None,
-    failure_tables: Sequence[tuple[str, Sequence[Impact]]] = (),
+    failure_tables: Sequence[tuple[str, Sequence[Outage]]] = (),
 ) -> str:
     """Return the findings in the named format; `verbose` adds the skipped rules and what fails when to JSON."""
     if format == "json":
@@ -58,7 +58,7 @@ def summary(findings: Sequence[Finding]) -> str:
 def as_json(
     findings: Iterable[Finding],
     skipped: Iterable[Skipped] = (),
-    failure_tables: Iterable[tuple[str, Sequence[Impact]]] = (),
+    failure_tables: Iterable[tuple[str, Sequence[Outage]]] = (),
 ) -> str:
     """Return a JSON list of findings, then any skipped rules (with the reason) and failure tables."""
     items: list[dict[str, Any]] = [finding.as_dict() for finding in findings]

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from archgen.analysis.failure import Impact
+from archgen.analysis.failure import Outage
 from archgen.config import Settings
 from archgen.errors import ConfigError, Problem, SpecError
 from archgen.findings import Finding, Skipped
@@ -27,7 +27,7 @@ class LintResult:
     context: Context | None = field(default=None, compare=False, repr=False)
 
     @property
-    def failure_table(self) -> list[Impact]:
+    def failure_table(self) -> list[Outage]:
         """Return every failure event of the design and what it breaks (DESIGN.md §7)."""
         context = self.context or Context(self.loaded.design)
         return context.failures.impacts

@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
-from archgen.graph import DesignGraph
+from archgen.graph import DesignGraph, path_to
 from archgen.rules.base import Context, Issue, rule
 
 READ_HEAVY = 5
@@ -105,7 +105,7 @@ def _uncached_requests(graph: DesignGraph) -> Iterator[tuple[str, list[str]]]:
         node = queue.popleft()
         for target in _read_targets(graph, node):
             if graph.kind(target) in READ_STORES and not _served_by_cache(graph, node):
-                yield target, [*_path(parents, node), target]
+                yield target, [*path_to(parents, node), target]
             if target not in parents:
                 parents[target] = node
                 queue.append(target)
@@ -123,10 +123,3 @@ def _served_by_cache(graph: DesignGraph, caller: str) -> bool:
     if graph.kind(caller) == "cache":
         return True
     return any(graph.kind(target) == "cache" for call in graph.components[caller].calls for target in call.targets)
-
-
-def _path(parents: dict[str, str | None], node: str) -> list[str]:
-    path = [node]
-    while (parent := parents[path[-1]]) is not None:
-        path.append(parent)
-    return path[::-1]
