@@ -57,10 +57,6 @@ class DesignGraph:
         """Yield every edge in spec order."""
         return iter(self._edges)
 
-    def required_calls(self, component_id: str) -> list[Call]:
-        """Return the calls whose failure fails the caller: neither optional nor async."""
-        return self._required[component_id]
-
     @cached_property
     def required_successors(self) -> dict[str, list[str]]:
         """Return, for each component, the components its required calls reach, sorted."""
