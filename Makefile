@@ -43,10 +43,13 @@ fix: $(BIN)/archgen
 
 # Everything generated from the code: the rule catalogue, the schema beside the gallery, output/.
 regen: $(BIN)/archgen graphviz
+	$(BIN)/python -m archgen.icons
+	$(BIN)/python tests/fixtures/generate_pictures.py
 	$(BIN)/archgen rules --markdown > docs/rules.md
 	$(BIN)/archgen schema > designs/archgen.schema.json
 	$(BIN)/archgen schema --markdown > docs/spec.md
 	$(BIN)/archgen build designs -o output
+	$(BIN)/archgen docs tests/fixtures/docs/shop.yaml -o tests/fixtures/docs
 
 # uv (from PyPI) installs in a few seconds what pip takes twenty for; pip is the fallback.
 $(BIN)/archgen: pyproject.toml
@@ -55,6 +58,9 @@ $(BIN)/archgen: pyproject.toml
 	  || $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# The `dot` binary comes from the OS package, not from PyPI.
+# The `dot` binary comes from the OS package, not from PyPI; so do the fonts that draw Chinese,
+# Japanese and Korean names as glyphs rather than boxes (DejaVu, with Graphviz, draws the rest).
 graphviz:
 	@command -v dot >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq graphviz; }
+	@fc-list :lang=ja family 2>/dev/null | grep -q . \
+	  || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-cjk; }

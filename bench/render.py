@@ -20,7 +20,9 @@ from pathlib import Path
 import yaml
 from synthetic import synthetic
 
+from archgen.api import lint, load_design
 from archgen.icons import ROLE_ICONS
+from archgen.render import check_picture
 from archgen.render.diagram import DEFAULT_DPI, icon_root
 
 PLAIN_DIAGRAMS = """
@@ -36,7 +38,7 @@ with Diagram({title!r}, filename={filename!r}, outformat=["png", "svg"], show=Fa
 
 def diagrams_script(spec: dict, filename: str) -> str:
     """Write the plain `diagrams` program drawing the same topology."""
-    classes = {kind: path.rpartition(".") for kind, path in ROLE_ICONS.items()}
+    classes = {kind: path.rpartition(".") for kind, path in ROLE_ICONS["generic"].items()}
     imports = "\n".join(sorted({f"from diagrams.{module} import {name}" for module, _, name in classes.values()}))
     groups: dict[str | None, list[str]] = {}
     for component_id, component in spec["components"].items():
@@ -80,7 +82,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200, 1_000])
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
-    print(f"{'components':>10} {'archgen':>10} {'dot only':>10} {'diagrams':>10} {'vs dot':>7} {'vs diagrams':>12}")
+    print(
+        f"{'components':>10} {'archgen':>10} {'dot only':>10} {'diagrams':>10} {'vs dot':>7} {'vs diagrams':>12}"
+        f"  picture check (overlaps, crossings, clipped)"
+    )
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         for size in options.sizes:
@@ -108,9 +113,10 @@ def main() -> None:
             archgen = wall([*archgen_command, "--format", "png,svg"], repeat, folder)
             dot = wall(dot_command, repeat, folder)
             plain = wall([sys.executable, str(script)], repeat, folder)
+            check = check_picture(load_design(spec_path).design, lint([spec_path]).results[0].findings)
             print(
                 f"{size:>10} {archgen:>9.2f}s {dot:>9.2f}s {plain:>9.2f}s"
-                f" {archgen / dot:>7.2f} {archgen / plain:>12.2f}"
+                f" {archgen / dot:>7.2f} {archgen / plain:>12.2f}  {tuple(check.counts.values())}"
             )
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import struct
 import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,11 +15,11 @@ import pytest
 from archgen.api import load_design
 from archgen.errors import RenderError
 from archgen.files import slugify, write_files
-from archgen.icons import ENGINE_ICONS, ROLE_ICONS
+from archgen.icons import ALIASES, ROLE_ICONS
 from archgen.render.diagram import icon_root
 from archgen.render.mermaid import to_mermaid
 from archgen.render.scene import build_scene
-from tests.conftest import FIXTURES, SPECS, needs_dot, run_cli, run_process
+from tests.conftest import FIXTURES, SPECS, build, designs_folder, needs_dot, run_cli, run_process
 
 EXAMPLE = SPECS / "valid" / "url-shortener.yaml"
 RENDER = FIXTURES / "render"
@@ -64,7 +66,7 @@ def test_renders_the_design_example_in_every_format(tmp_path):
         "Application tier",
         "haproxy · ×2",
         "consistent_hash on hash",
-        "64 shards × 3 copies",
+        "64 shards × 3 peers",
         "Legend",
     ):
         assert drawn in text
@@ -81,8 +83,9 @@ def test_svg_is_self_contained_with_each_icon_once(tmp_path):
     assert all(link.startswith(("#icon", "data:image/png;base64,")) for link in links)
     symbols = root.findall(f"{SVG}defs/{SVG}symbol")
     uses = list(root.iter(f"{SVG}use"))
-    # users, dns, lb, app, cache, url_db, clicks, counter: 8 icons; url_db is sharded, one box.
-    assert len(symbols) == 8
+    # users, dns, lb, app, cache, url_db, clicks, counter: 8 boxes (url_db is sharded, one box)
+    # of 7 icons: the service app and the worker counter share the generic one.
+    assert len(symbols) == 7
     assert len(uses) == 8
     assert str(icon_root()) not in svg and "resources/" not in svg
     assert len(svg) < 400_000
@@ -96,15 +99,67 @@ def test_identical_input_gives_identical_svg_dot_and_mermaid(tmp_path):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
 
 
+@dataclass
+class Picture:
+    """A design as Graphviz laid it out: what each box says, its icon, and the arrows between boxes."""
+
+    lines: dict[str, list[str]]
+    icons: dict[str, str]
+    outlines: dict[str, str]
+    edges: list[tuple[str, str, dict[str, str]]]
+
+    def edge(self, source: str, target: str) -> dict[str, str]:
+        found = [attrs for tail, head, attrs in self.edges if (tail, head) == (source, target)]
+        assert len(found) == 1, f"{source} -> {target}: {len(found)} edges"
+        return found[0]
+
+
+def laid_out(dot_path: Path) -> Picture:
+    """Run the real `dot -Tjson` on a DOT file; join each labelled edge's two halves into one arrow."""
+    import json
+    import subprocess
+
+    done = subprocess.run(["dot", f"-Gimagepath={icon_root()}", "-Tjson", str(dot_path)], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    graph = json.loads(done.stdout)
+    nodes = {item["_gvid"]: item for item in graph["objects"] if "_gvid" in item and "nodes" not in item}
+    lines = {
+        node["name"]: [op["text"] for op in node.get("_ldraw_", ()) if op.get("op") == "T"] for node in nodes.values()
+    }
+    icons = {
+        node["name"]: found.group(1) for node in nodes.values() if (found := re.search(r'SRC="([^"]+)"', node["label"]))
+    }
+    outlines = {
+        node["name"]: found.group(1)
+        for node in nodes.values()
+        if (found := re.match(r'<TABLE BORDER="[1-9]" COLOR="([^"]+)"', node["label"]))
+    }
+    halves = {
+        nodes[edge["tail"]]["name"]: edge for edge in graph["edges"] if nodes[edge["tail"]]["name"].startswith("label_")
+    }
+    edges = []
+    for edge in graph["edges"]:
+        tail, head = nodes[edge["tail"]]["name"], nodes[edge["head"]]["name"]
+        if tail.startswith("label_"):
+            continue
+        attrs = {key: value for key, value in edge.items() if not key.startswith("_") and isinstance(value, str)}
+        if head.startswith("label_"):
+            attrs["label"] = "\n".join(lines[head])
+            attrs["arrowhead"] = halves[head].get("arrowhead", "normal")
+            head = nodes[halves[head]["head"]]["name"]
+        edges.append((tail, head, attrs))
+    return Picture(lines, icons, outlines, edges)
+
+
 @needs_dot
 def test_dot_output_is_portable_and_lays_out(tmp_path):
     render(EXAMPLE, tmp_path)
     dot = (tmp_path / "url-shortener.dot").read_text()
     assert str(icon_root()) not in dot
-    assert 'image="resources/onprem/inmemory/redis.png"' in dot
-    assert 'image="resources/onprem/queue/kafka.png"' in dot
-    laid_out = run_dot_on(tmp_path / "url-shortener.dot")
-    assert laid_out.startswith("<?xml")
+    picture = laid_out(tmp_path / "url-shortener.dot")
+    assert picture.icons["cache"] == "resources/onprem/inmemory/redis.png"
+    assert picture.icons["clicks"] == "resources/onprem/queue/kafka.png"
+    assert picture.icons["app"] == "resources/generic/compute/rack.png", "no vendor's look without an engine"
 
 
 def run_dot_on(path: Path) -> str:
@@ -119,10 +174,11 @@ def run_dot_on(path: Path) -> str:
 def test_single_points_of_failure_are_outlined_unless_asked_not_to(tmp_path):
     spec = FIXTURES / "lint" / "spof.yaml"
     render(spec, tmp_path / "on")
-    dot = (tmp_path / "on" / "single-database.dot").read_text()
-    spofs = set(re.findall(r'^\s*(\w+) \[label="[^"]*\\nSPOF" color="#D62828"', dot, re.MULTILINE))
+    picture = laid_out(tmp_path / "on" / "single-database.dot")
     # db is REL001; zone az-a holds every instance of app and cache (REL002), and losing app loses users.
-    assert spofs == {"db", "app"}
+    assert picture.outlines == {"db": "#D62828", "app": "#D62828"}
+    assert picture.lines["db"][-1] == "SPOF"
+    assert picture.lines["app"][-1] == "SPOF: zone az-a", "the zone that makes it one is named"
     assert "single point of failure" in svg_text(tmp_path / "on" / "single-database.svg")
     mermaid = (tmp_path / "on" / "single-database.mmd").read_text()
     assert "classDef spof" in mermaid and re.search(r"class (c_app,c_db|c_db,c_app) spof", mermaid)
@@ -132,19 +188,35 @@ def test_single_points_of_failure_are_outlined_unless_asked_not_to(tmp_path):
     assert "spof" not in (tmp_path / "off" / "single-database.mmd").read_text()
 
 
+@needs_dot
+def test_a_waived_single_point_of_failure_is_drawn_muted(tmp_path):
+    spec = tmp_path / "waived.yaml"
+    spec.write_text(
+        (FIXTURES / "lint" / "spof.yaml").read_text()
+        + "waivers:\n  - {rule: REL001, component: db, reason: a managed database with its own failover}\n"
+    )
+    render(spec, tmp_path)
+    picture = laid_out(tmp_path / "single-database.dot")
+    assert picture.outlines == {"db": "#8A949C", "app": "#D62828"}
+    assert picture.lines["db"][-1] == "SPOF (waived)"
+    assert "single point of failure, waived" in svg_text(tmp_path / "single-database.svg")
+    assert re.search(r"class c_db waived", (tmp_path / "single-database.mmd").read_text())
+
+
+@needs_dot
 def test_groups_edge_styles_and_replicas(tmp_path):
     render(RENDER / "groups.yaml", tmp_path, "--format", "dot,mermaid")
     dot = (tmp_path / "two-groups.dot").read_text()
     assert "rankdir=TB" in dot
-    assert dot.count("subgraph cluster_") == 2
-    assert "label=Data " in dot and "label=data " in dot
     assert "db__replica" not in dot, "a sharded store is one box: its replicas are copies of each shard"
-    assert "range on user_id\\n8 shards × 5 copies" in dot
-    assert dot.count("arrowhead=empty") == 2, "both members of the any_of are alternatives"
-    assert "label=reads" in dot
+    picture = laid_out(tmp_path / "two-groups.dot")
+    assert {picture.lines["cluster_title_0"][0], picture.lines["cluster_title_1"][0]} == {"Data", "data"}
+    assert picture.lines["db"][-2:] == ["range on user_id", "8 shards × 5 copies"]
+    assert picture.edge("users", "web_a")["arrowhead"] == "empty", "both members of the any_of are alternatives"
+    assert picture.edge("users", "web_b")["arrowhead"] == "empty"
+    assert picture.edge("web_b", "db")["label"] == "reads"
     mermaid = (tmp_path / "two-groups.mmd").read_text()
-    assert mermaid.count("subgraph group") == 2
-    assert "c_db -->" not in mermaid or "c_db__replica" not in mermaid
+    assert mermaid.count("subgraph cluster") == 2
 
 
 @needs_dot
@@ -170,7 +242,7 @@ def test_hostile_labels_stay_text_in_every_format(tmp_path):
     mermaid = next(tmp_path.glob("*.mmd")).read_text()
     assert "<script" not in mermaid and "<b>" not in mermaid.split("---")[2]
     assert '["Users<br/>#60;script#62;alert#40;1#41;#60;/script#62;"]' in mermaid
-    assert 'subgraph group1["end"]' in mermaid
+    assert 'subgraph cluster1["end"]' in mermaid
 
 
 def test_mermaid_ids_never_clash_with_keywords_or_arrows():
@@ -178,7 +250,7 @@ def test_mermaid_ids_never_clash_with_keywords_or_arrows():
     scene = build_scene(design)
     text = to_mermaid(scene)
     assert text.startswith('---\ntitle: "Two groups"\n---\nflowchart TB\n')
-    assert re.search(r"^\s+c_users --> c_web_a$", text, re.MULTILINE)
+    assert re.search(r"^\s+c_users -->\|one of\| c_web_a$", text, re.MULTILINE), "any_of is kept"
 
 
 @needs_dot
@@ -245,7 +317,9 @@ def test_two_designs_of_one_name_are_refused(tmp_path):
     assert "copy.yaml:3:7: name: 'url-shortener' already names the outputs of" in result.err
 
 
-@pytest.mark.parametrize("icon", sorted(set(ENGINE_ICONS.values()) | set(ROLE_ICONS.values())))
+@pytest.mark.parametrize(
+    "icon", sorted(set(ALIASES.values()) | {icon for icons in ROLE_ICONS.values() for icon in icons.values()})
+)
 def test_every_icon_exists_in_the_diagrams_catalogue(icon):
     import importlib
 
@@ -297,16 +371,148 @@ def test_graphviz_environment_overrides_are_ignored(tmp_path):
     assert len(list(root.iter(f"{SVG}use"))) == 8
 
 
+@needs_dot
 def test_the_words_for_real_systems_are_drawn(tmp_path):
     run = run_cli("render", RENDER / "real-systems.yaml", "-o", tmp_path, "--format", "dot,mermaid")
     assert run.code == 0, run.err
-    dot = (tmp_path / "real-systems.dot").read_text()
-    assert "3 read replicas" in dot
-    assert re.search(r"orders_db -> orders_db__reads \[[^]]*label=replication", dot), "joined by a replication edge"
-    assert re.search(r"timeline -> orders_db__reads\b", dot) and re.search(r"ranker -> orders_db__reads\b", dot)
-    assert re.search(r"post -> orders_db\b(?!__)", dot), "writes go to the primary"
-    assert re.search(r"orders_db -> dr_db \[[^]]*label=async", dot), "a copy is a replication edge"
-    assert "2–40, autoscaled" in dot and "runs hourly" in dot
-    assert 'image="resources/aws/compute/lambda.png"' in dot
+    picture = laid_out(tmp_path / "real-systems.dot")
+    assert picture.lines["orders_db__reads"][-2:] == ["3 read replicas", "SPOF: region us"]
+    replication = picture.edge("orders_db", "orders_db__reads")
+    assert replication["label"] == "replication" and replication["style"] == "dashed"
+    assert {tail for tail, head, _ in picture.edges if head == "orders_db__reads"} == {
+        "orders_db",
+        "timeline",
+        "ranker",
+    }, "reads go to the read replicas"
+    assert picture.edge("post", "orders_db")["style"] == "solid", "writes go to the primary"
+    assert picture.edge("orders_db", "dr_db")["label"] == "async", "a copy is joined by its replication"
+    assert "2–40, autoscaled" in picture.lines["timeline"] and "runs hourly" in picture.lines["ranker"]
+    assert picture.icons["thumbs"] == "resources/aws/compute/lambda.png"
     mermaid = (tmp_path / "real-systems.mmd").read_text()
     assert "c_orders_db__reads" in mermaid
+
+
+VIEWS = RENDER / "views.yaml"
+
+
+@needs_dot
+def test_a_view_draws_what_its_flow_or_group_touches_and_its_neighbours(tmp_path):
+    run = run_cli(
+        "render",
+        VIEWS,
+        "-o",
+        tmp_path,
+        "--format",
+        "dot,svg",
+        "--view",
+        "flow:read_timeline",
+        "--view",
+        "group:Write path",
+    )
+    assert run.code == 0, run.err
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "feed-with-views--flow-read-timeline.dot",
+        "feed-with-views--flow-read-timeline.svg",
+        "feed-with-views--group-write-path.dot",
+        "feed-with-views--group-write-path.svg",
+    ]
+    flow = laid_out(tmp_path / "feed-with-views--flow-read-timeline.dot")
+    drawn = {name.split("__")[0] for name in flow.icons}
+    # The flow's hops, what they call (cdn, post_api, posts_db) and who calls them (fanout_workers).
+    assert drawn == {"users", "cdn", "lb", "timeline", "timeline_cache", "post_api", "posts_db", "fanout_workers"}
+    assert "Feed with views: flow read_timeline" in svg_text(tmp_path / "feed-with-views--flow-read-timeline.svg")
+    group = laid_out(tmp_path / "feed-with-views--group-write-path.dot")
+    assert {name.split("__")[0] for name in group.icons} == {
+        "lb",
+        "post_api",
+        "fanout",
+        "fanout_workers",
+        "posts_db",
+        "media",
+        "timeline_cache",
+    }
+    assert all(tail.split("__")[0] in group.icons or tail in group.icons for tail, _, _ in group.edges)
+
+
+def test_an_unknown_view_is_one_error_with_a_suggestion(tmp_path):
+    run = run_cli("render", VIEWS, "-o", tmp_path, "--view", "flow:pots")
+    assert run.code == 2
+    assert run.err.strip().endswith("views.yaml:2:7: no flow 'pots' in 'Feed with views'; did you mean 'post'?")
+    assert len(run.err.splitlines()) == 1
+    assert not list(tmp_path.iterdir())
+
+
+@needs_dot
+def test_build_publishes_the_views_a_spec_lists_and_links_them(tmp_path):
+    designs_folder(tmp_path, [VIEWS])
+    assert build(tmp_path).code == 0
+    folder = tmp_path / "output" / "feed-with-views"
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "design.md",
+        "diagram--flow-read-timeline.png",
+        "diagram--flow-read-timeline.svg",
+        "diagram--group-write-path.png",
+        "diagram--group-write-path.svg",
+        "diagram.png",
+        "diagram.svg",
+    ]
+    doc = (folder / "design.md").read_text()
+    assert "- [flow:read\\_timeline](diagram--flow-read-timeline.svg)" in doc
+    assert "- [group:Write path](diagram--group-write-path.svg)" in doc
+    again = build(tmp_path)
+    assert again.code == 0 and "unchanged 1" in again.out + again.err, "the manifest accepts the view files"
+
+
+@needs_dot
+def test_graphviz_warnings_become_warnings_naming_the_design(tmp_path):
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    real = shutil.which("dot")
+    (fake / "dot").write_text(f'#!/bin/sh\necho "Warning: something Graphviz noticed" >&2\nexec {real} "$@"\n')
+    (fake / "dot").chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake}{os.pathsep}{os.environ['PATH']}"}
+    run = run_cli("render", EXAMPLE, "-o", tmp_path / "out", "--format", "svg", env=env)
+    assert run.code == 0, run.err
+    assert run.err.strip().endswith("url-shortener.yaml: Graphviz: something Graphviz noticed")
+
+
+@needs_dot
+@pytest.mark.parametrize("icons", ["aws", "gcp", "azure", "onprem", "k8s"])
+def test_an_icon_set_draws_the_kinds_without_an_engine(tmp_path, icons):
+    spec = tmp_path / "icons.yaml"
+    spec.write_text(EXAMPLE.read_text().replace("layout: {direction: LR}", f"layout: {{icons: {icons}}}"))
+    assert run_cli("render", spec, "-o", tmp_path, "--format", "dot").code == 0
+    picture = laid_out(tmp_path / "url-shortener.dot")
+    module, _, name = ROLE_ICONS[icons]["service"].rpartition(".")
+    import importlib
+
+    node_class = getattr(importlib.import_module(f"diagrams.{module}"), name)
+    assert picture.icons["app"] == f"{node_class._icon_dir}/{node_class._icon}"
+    assert picture.icons["cache"] == "resources/onprem/inmemory/redis.png", "an engine keeps its own icon"
+
+
+def test_engines_come_from_the_diagrams_catalogue():
+    from archgen.icon_catalogue import ENGINES
+    from archgen.icons import catalogue_from_diagrams, icon_of
+
+    assert catalogue_from_diagrams() == ENGINES, "run `python -m archgen.icons` after upgrading diagrams"
+    for engine, icon in {
+        "elb": "aws.network.ElasticLoadBalancing",
+        "ALB": "aws.network.ElbApplicationLoadBalancer",
+        "rds": "aws.database.RDS",
+        "Aurora": "aws.database.Aurora",
+        "redshift": "aws.analytics.Redshift",
+        "ec2": "aws.compute.EC2",
+        "ecs": "aws.compute.ElasticContainerService",
+        "eks": "aws.compute.ElasticKubernetesService",
+        "lambda": "aws.compute.Lambda",
+        "efs": "aws.storage.ElasticFileSystemEFS",
+        "bigquery": "gcp.analytics.Bigquery",
+        "bigtable": "gcp.database.Bigtable",
+        "dataflow": "gcp.analytics.Dataflow",
+        "app engine": "gcp.compute.AppEngine",
+        "cloud_functions": "gcp.compute.Functions",
+        "iot-core": "aws.iot.IotCore",
+    }.items():
+        assert icon_of("service", engine) == icon, engine
+    assert icon_of("service", "iot_core", "gcp") == "gcp.iot.IotCore", "the icon set's provider wins a shared name"

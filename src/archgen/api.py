@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from archgen.findings import Finding, Skipped
     from archgen.loader import LoadedDesign, load_design, load_model, load_text
     from archgen.model import Design, json_schema
+    from archgen.render import check_picture
+    from archgen.render.check import PictureCheck
     from archgen.render.spec_reference import spec_reference
     from archgen.report import format_report, summary
     from archgen.rules.base import Rule
@@ -41,6 +43,7 @@ _WHERE = {
     "BuildRun": "archgen.commands.build",
     "ConfigError": "archgen.errors",
     "Design": "archgen.model",
+    "PictureCheck": "archgen.render.check",
     "DesignEstimate": "archgen.commands.estimate",
     "EstimateRun": "archgen.commands.estimate",
     "Finding": "archgen.findings",
@@ -57,6 +60,7 @@ _WHERE = {
     "WriteRun": "archgen.commands.render",
     "build": "archgen.commands.build",
     "catalogue_markdown": "archgen.commands.rules",
+    "check_picture": "archgen.render",
     "display_path": "archgen.files",
     "docs": "archgen.commands.docs",
     "estimate_all": "archgen.commands.estimate",
@@ -107,6 +111,7 @@ __all__ = [
     "LintResult",
     "LintRun",
     "LoadedDesign",
+    "PictureCheck",
     "Progress",
     "RenderError",
     "Rule",
@@ -118,6 +123,7 @@ __all__ = [
     "WriteRun",
     "build",
     "catalogue_markdown",
+    "check_picture",
     "display_path",
     "docs",
     "estimate_all",

@@ -236,6 +236,13 @@ def estimate(paths: tuple[Path, ...], output_format: str, config: Path | None, p
 )
 @click.option("--no-highlight", is_flag=True, help="Do not outline single points of failure.")
 @click.option("--dpi", type=click.IntRange(1, 1200), default=None, help="PNG resolution; default 72.")
+@click.option(
+    "--view",
+    "views",
+    multiple=True,
+    metavar="flow:NAME|group:TITLE",
+    help="Draw only the part a flow or a group touches, as <slug>--<view>.<ext>; repeatable.",
+)
 @config_option
 @python_option
 @reports_errors
@@ -245,6 +252,7 @@ def render(
     formats: Any,
     no_highlight: bool,
     dpi: int | None,
+    views: tuple[str, ...],
     config: Path | None,
     python: bool | None,
 ) -> None:
@@ -252,7 +260,10 @@ def render(
     from archgen import api
 
     settings = settings_for(paths, config, python=python)
-    echo_written(api.render(paths or settings.designs, output, formats, settings, highlight=not no_highlight, dpi=dpi))
+    run = api.render(
+        paths or settings.designs, output, formats, settings, highlight=not no_highlight, dpi=dpi, views=views
+    )
+    echo_written(run)
 
 
 @main.command()

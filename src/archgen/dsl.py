@@ -100,6 +100,7 @@ class DesignFields(TypedDict, total=False):
     tradeoffs: Sequence[Tradeoff | Mapping[str, Any]]
     waivers: Sequence[Waiver | Mapping[str, Any]]
     layout: Layout | Mapping[str, Any]
+    views: Sequence[str]
 
 
 class Design:

@@ -48,6 +48,26 @@ Promotion = Literal["automatic", "manual"]
 CacheStrategy = Literal["cache_aside", "read_through", "write_through", "write_around", "write_back"]
 Consistency = Literal["strong", "eventual", "weak"]
 Direction = Literal["LR", "TB"]
+Spacing = Literal["compact", "normal", "roomy"]
+Splines = Literal["polyline", "spline", "ortho"]
+Clusters = Literal["group", "region", "none"]
+IconSet = Literal["generic", "aws", "gcp", "azure", "onprem", "k8s"]
+
+
+def _view(text: str) -> str:
+    kind, colon, name = text.partition(":")
+    if kind not in ("flow", "group") or not colon or not name.strip():
+        raise ValueError(f"a view is `flow:NAME` or `group:TITLE`, not {text[:60]!r}")
+    return text
+
+
+View = Annotated[
+    str,
+    StringConstraints(max_length=300),
+    AfterValidator(_no_control_characters),
+    AfterValidator(_view),
+    Field(description="`flow:NAME` or `group:TITLE`: the part of the design a flow or a group touches."),
+]
 
 
 class Frozen(BaseModel):
@@ -563,9 +583,33 @@ class Waiver(Frozen):
 
 
 class Layout(Frozen):
-    """Diagram layout hints."""
+    """How the diagram is drawn."""
 
     direction: Direction = Field("LR", description="Left to right or top to bottom.", examples=["TB"])
+    ranks: tuple[Annotated[tuple[ComponentId, ...], Field(min_length=1)], ...] = Field(
+        (),
+        description="Explicit tiers: each list of component ids is drawn side by side, in one rank.",
+        examples=[[["web", "api"], ["users_db", "cache"]]],
+    )
+    spacing: Spacing = Field("normal", description="Room between boxes and between ranks.", examples=["compact"])
+    splines: Splines = Field(
+        "polyline",
+        description="How edges are drawn: straight segments, curves or right angles.",
+        examples=["spline"],
+    )
+    clusters: Clusters = Field(
+        "group",
+        description="What boxes are drawn together in: their `group`, their `region`, or nothing.",
+        examples=["region"],
+    )
+    icons: IconSet = Field(
+        "generic",
+        description=(
+            "Whose icons draw components without an `engine`: generic ones (no vendor's look), or a provider's. "
+            "An engine always picks its own icon."
+        ),
+        examples=["aws"],
+    )
 
 
 class Flow(Frozen):
@@ -608,6 +652,11 @@ class Design(Frozen):
     tradeoffs: tuple[Tradeoff, ...] = Field((), description="Decisions, why, and what else was considered.")
     waivers: tuple[Waiver, ...] = Field((), description="Rules silenced on purpose, each with its reason.")
     layout: Layout = Field(Layout(), description="How the diagram is laid out.")
+    views: tuple[View, ...] = Field(
+        (),
+        description="Parts of the design `build` draws beside the whole picture, linked from the design doc.",
+        examples=[["flow:read_timeline", "group:Write path"]],
+    )
 
 
 def json_schema() -> dict[str, Any]:

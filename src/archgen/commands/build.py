@@ -20,6 +20,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -39,14 +40,23 @@ from archgen.render.docs import (
     IndexContext,
     IndexEntry,
     Templates,
+    View,
     count_by_severity,
     templates_for,
 )
+from archgen.render.scene import view_slug
 from archgen.rules.engine import lint_design
 
 MANIFEST = ".archgen-manifest.json"
 INDEX = "index.md"
 DESIGN_FILES = ("design.md", "diagram.png", "diagram.svg")
+#: The pictures of a design's views: `diagram--flow-read-timeline.svg`.
+_VIEW_FILE = re.compile(r"diagram--[a-z0-9]+(-[a-z0-9]+)*\.(png|svg)")
+
+
+def _is_design_file(name: str) -> bool:
+    """Tell whether a file name is one archgen writes into a design's folder."""
+    return name in DESIGN_FILES or _VIEW_FILE.fullmatch(name) is not None
 
 
 @dataclass
@@ -103,7 +113,7 @@ class Entry:
         texts = (entry.key, entry.slug, entry.name, entry.description)
         if not all(isinstance(text, str) for text in texts) or not isinstance(entry.files, dict):
             return None
-        if entry.slug != slugify(entry.slug) or not set(entry.files) <= set(DESIGN_FILES):
+        if entry.slug != slugify(entry.slug) or not all(_is_design_file(name) for name in entry.files):
             return None  # a slug such as `../victim`, or files archgen never writes
         if not isinstance(entry.counts, dict) or not all(isinstance(v, int) for v in entry.counts.values()):
             return None
@@ -314,13 +324,19 @@ def _build_one(job: Job, options: Options) -> Built:
     loaded = load_design(job.path, allow_python=options.settings.python, file=job.source)
     result = lint_design(loaded, options.settings, today)
     position = loaded.position("name")
+    files: dict[str, bytes] = {}
+    warnings: list[str] = []
     try:
-        rendering = render_design(loaded.design, result.findings, ("png", "svg"))
-        diagram = Diagram(svg="diagram.svg", png="diagram.png")
-        document = options.templates.design_doc(loaded, result.findings, diagram, result.failure_table)
+        for view in (None, *loaded.design.views):
+            rendering = render_design(loaded.design, result.findings, ("png", "svg"), waived=result.waived, view=view)
+            stem = f"diagram--{view_slug(view)}" if view else "diagram"
+            files |= {f"{stem}.png": rendering.files["png"], f"{stem}.svg": rendering.files["svg"]}
+            warnings += rendering.warnings
+        views = tuple(View(view, f"diagram--{view_slug(view)}.svg") for view in loaded.design.views)
+        diagram = Diagram(svg="diagram.svg", png="diagram.png", views=views)
+        files["design.md"] = options.templates.design_doc(loaded, result.findings, diagram, result.failure_table)
     except RenderError as error:
         raise SpecError.at(job.source, position.line, position.column, str(error)) from None
-    files = {"design.md": document, "diagram.png": rendering.files["png"], "diagram.svg": rendering.files["svg"]}
     expiries = sorted(waiver.expires for waiver in loaded.design.waivers if waiver.expires and waiver.expires >= today)
     entry = Entry(
         key=job.key,
@@ -331,7 +347,7 @@ def _build_one(job: Job, options: Options) -> Built:
         next_expiry=expiries[0].isoformat() if expiries else None,
         files={name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
     )
-    return Built(entry, files, rendering.warnings, (position.line, position.column))
+    return Built(entry, files, warnings, (position.line, position.column))
 
 
 def _is_current(entry: Entry, key: str, output: Path, today: datetime.date) -> bool:

@@ -15,13 +15,13 @@ def docs(paths: Iterable[Path], output: Path, settings: Settings | None = None) 
     """Write each design's Markdown document as `output/<slug>.md` (templates from `settings.templates`)."""
     from archgen.render.docs import Diagram, templates_for
     from archgen.render.mermaid import to_mermaid
-    from archgen.render.scene import build_scene, single_points_of_failure
+    from archgen.render.scene import build_scene, marks
 
     settings = settings or Settings()
     compiled = templates_for(settings)
 
     def document(loaded: LoadedDesign, result: LintResult) -> tuple[dict[str, bytes], list[str]]:
-        scene = build_scene(loaded.design, single_points_of_failure(result.findings))
+        scene = build_scene(loaded.design, marks(result.findings, result.waived))
         return {
             ".md": compiled.design_doc(
                 loaded, result.findings, Diagram(mermaid=to_mermaid(scene)), result.failure_table

@@ -35,13 +35,26 @@ def render(
     *,
     highlight: bool = True,
     dpi: int | None = None,
+    views: Iterable[str] = (),
 ) -> WriteRun:
-    """Lint and draw each spec under `paths` as `output/<slug>.<ext>`; its files land together or not at all."""
+    """Lint and draw each spec under `paths` as `output/<slug>.<ext>`; its files land together or not at all.
+
+    With `views` (`flow:NAME`, `group:TITLE`), draw only those parts of each design, as `<slug>--<view>.<ext>`.
+    """
     from archgen.render import render_design
+    from archgen.render.scene import view_slug
 
     def draw(loaded: LoadedDesign, result: LintResult) -> tuple[dict[str, bytes], list[str]]:
-        rendering = render_design(loaded.design, result.findings, formats, highlight=highlight, dpi=dpi)
-        return {f".{PICTURE_EXTENSIONS[fmt]}": data for fmt, data in rendering.files.items()}, rendering.warnings
+        files: dict[str, bytes] = {}
+        warnings: list[str] = []
+        for view in views or (None,):
+            rendering = render_design(
+                loaded.design, result.findings, formats, highlight=highlight, dpi=dpi, waived=result.waived, view=view
+            )
+            stem = f"--{view_slug(view)}" if view else ""
+            files |= {f"{stem}.{PICTURE_EXTENSIONS[fmt]}": data for fmt, data in rendering.files.items()}
+            warnings += rendering.warnings
+        return files, warnings
 
     return publish(paths, settings or Settings(), output, draw)
 

@@ -35,6 +35,8 @@ def reference_problems(raw: dict[str, Any]) -> Problems:
         if problem:
             yield ("waivers", index, "component"), problem, False
     yield from references.of_flows(_dict(raw.get("flows")))
+    yield from references.of_ranks(_list(_dict(raw.get("layout")).get("ranks")))
+    yield from references.of_views(_list(raw.get("views")), _dict(raw.get("flows")))
 
 
 class _References:
@@ -135,6 +137,30 @@ class _References:
                     caller = path[index - 1]
                     if hop not in self._callees(caller):
                         yield loc, f"{caller!r} does not call {hop!r}{suggest(hop, self._callees(caller))}", False
+
+    def of_ranks(self, ranks: list[Any]) -> Problems:
+        """Check that the explicit tiers name components, each in one tier."""
+        placed: dict[str, int] = {}
+        for number, rank in enumerate(ranks):
+            for index, member in enumerate(_list(rank)):
+                loc: Loc = ("layout", "ranks", number, index)
+                problem = self.unknown(member)
+                if problem:
+                    yield loc, problem, False
+                elif isinstance(member, str) and member in placed:
+                    yield loc, f"{member!r} is already in rank {placed[member]}", False
+                elif isinstance(member, str):
+                    placed[member] = number
+
+    def of_views(self, views: list[Any], flows: dict[Any, Any]) -> Problems:
+        """Check that each view names a flow or a group of the design."""
+        groups = sorted({str(c["group"]) for c in self.components.values() if isinstance(c, dict) and c.get("group")})
+        names = {"flow": [str(name) for name in flows], "group": groups}
+        for index, view in enumerate(views):
+            kind, _, name = view.partition(":") if isinstance(view, str) else ("", "", "")
+            if kind in names and name not in names[kind]:
+                known = names[kind]
+                yield ("views", index), f"no {kind} {shorten(name)!r}{suggest(name, known)}", False
 
     def _callees(self, component_id: Any) -> list[str]:
         component = self.components.get(component_id)

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 
 from archgen.findings import Finding
 from archgen.model import Design
+from archgen.render.check import PictureCheck, check_layout
 from archgen.render.diagram import Rendering, run_dot, to_dot
 from archgen.render.mermaid import to_mermaid
-from archgen.render.scene import build_scene, single_points_of_failure
+from archgen.render.scene import build_scene, marks
 from archgen.vocabulary import PICTURE_FORMATS
 
 
@@ -19,10 +20,12 @@ def render_design(
     *,
     highlight: bool = True,
     dpi: int | None = None,
+    waived: Iterable[Finding] = (),
+    view: str | None = None,
 ) -> Rendering:
-    """Draw the design in every format asked for; PNG and SVG come from one Graphviz layout."""
+    """Draw the design (or one of its views) in every format asked for; PNG and SVG come from one Graphviz layout."""
     wanted = [fmt for fmt in PICTURE_FORMATS if fmt in set(formats)]
-    scene = build_scene(design, single_points_of_failure(findings) if highlight else frozenset())
+    scene = build_scene(design, marks(findings, waived) if highlight else {}, view)
     files: dict[str, bytes] = {}
     warnings: list[str] = []
     if "mermaid" in wanted:
@@ -37,3 +40,11 @@ def render_design(
             files.update(rendering.files)
             warnings += rendering.warnings
     return Rendering({fmt: files[fmt] for fmt in wanted}, warnings)
+
+
+def check_picture(
+    design: Design, findings: Iterable[Finding] = (), *, waived: Iterable[Finding] = (), view: str | None = None
+) -> PictureCheck:
+    """Lay the design out as `render` would and count its text overlaps, edges through text and clipped text."""
+    source = to_dot(build_scene(design, marks(findings, waived), view))
+    return check_layout(run_dot(source, ("json",)).files["json"])

@@ -10,6 +10,7 @@ catalogue, and run `dot` ourselves once for every format asked for.
 from __future__ import annotations
 
 import base64
+import html
 import importlib
 import os
 import re
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from archgen.errors import RenderError
-from archgen.icons import ENGINE_ICONS, ROLE_ICONS, engine_key
+from archgen.icons import icon_of
 from archgen.render.scene import Box, Link, Scene
 
 # One point, one pixel: legible text, and a quarter less PNG area (and time) than Graphviz's 96 dpi.
@@ -34,27 +35,47 @@ INSTALL_HINT = (
 )
 # Graphviz reads these and then refuses to load icons from anywhere else.
 IGNORED_ENVIRONMENT = ("SERVER_NAME", "GV_FILE_PATH")
+# Latin, Greek and Cyrillic from DejaVu; Chinese, Japanese and Korean from Noto CJK (Debian's fonts-noto-cjk).
+FONT = "DejaVu Sans,Noto Sans CJK SC,Noto Sans,sans-serif"
+FONT_COLOR = "#2D3436"
+MUTED_COLOR = "#8A949C"
 
 GRAPH_ATTRS = {
     "pad": "0.3",
-    # Spline routing: orthogonal routing ignores edge labels and costs 30x the layout time on large designs.
-    "splines": "spline",
     "newrank": "true",
+    # More rounds of crossing reduction: fewer crossings, and fewer of the ones Graphviz routes through boxes.
+    "mclimit": "4",
     "outputorder": "edgesfirst",
-    "fontsize": "20",
     "labelloc": "t",
     "labeljust": "l",
+    "fontname": FONT,
+    "fontcolor": FONT_COLOR,
 }
-# Icons sit at the top of their box and the label below them, so the two never overlap.
 # Labels may be wider than their icon, so the gap across a rank's direction is the roomier one:
 # between ranks in LR (labels side by side), between nodes of a rank in TB.
-SPACING = {"LR": {"nodesep": "0.25", "ranksep": "0.9"}, "TB": {"nodesep": "0.6", "ranksep": "0.5"}}
-# Edges leave and enter a box on the sides facing along the flow, at the height of the icon,
-# so an arrow never runs into the lines of text under it.
-PORTS = {"LR": {"tailport": "e", "headport": "w"}, "TB": {"tailport": "s", "headport": "n"}}
-NODE_ATTRS = {"width": "1.2", "fontsize": "12", "imagepos": "tc"}
-ICON_HEIGHT = 1.25
-EDGE_ATTRS = {"fontsize": "11", "arrowsize": "0.8"}
+SPACING = {"LR": (0.4, 0.9), "TB": (0.6, 0.5)}
+SPACING_SCALE = {"compact": 0.6, "normal": 1.0, "roomy": 1.6}
+# Boxes are tables Graphviz sizes from their text (see `_node`), never a fixed width that cuts text off.
+NODE_ATTRS = {
+    "shape": "plain",
+    "fixedsize": "false",
+    "width": "0",
+    "height": "0",
+    "fontsize": "12",
+    "fontname": FONT,
+    "fontcolor": FONT_COLOR,
+}
+ICON_SIZE = 64
+CELL_PADDING = 1
+# A margin of table around the text keeps an edge that grazes a box clear of its words.
+CELL_SPACING = 2
+DETAIL_SIZE = 11
+DETAIL_COLOR = "#4A5560"
+MARK_BORDER = 3
+TITLE_SIZE = 20
+LEGEND_SIZE = 10
+EDGE_LABEL_SIZE = "11"
+EDGE_ATTRS = {"arrowsize": "0.8", "fontname": FONT}
 EDGE_STYLES = {
     "sync": {"style": "solid"},
     "async": {"style": "dashed"},
@@ -62,7 +83,10 @@ EDGE_STYLES = {
     "replication": {"style": "dashed", "color": "#8E6CBF", "fontcolor": "#8E6CBF", "arrowhead": "none"},
 }
 LEGEND_ROWS = {
-    style: f'<TR><TD><FONT COLOR="{color}">{sample}</FONT></TD><TD ALIGN="LEFT">{text}</TD></TR>'
+    style: (
+        f'<TR><TD><FONT POINT-SIZE="{LEGEND_SIZE}" COLOR="{color}">{sample}</FONT></TD>'
+        f'<TD ALIGN="LEFT"><FONT POINT-SIZE="{LEGEND_SIZE}">{text}</FONT></TD></TR>'
+    )
     for style, sample, color, text in (
         ("sync", "───────▶", "#7B8894", "sync call"),
         ("async", "─ ─ ─ ─ ▶", "#7B8894", "async call (queued)"),
@@ -72,8 +96,8 @@ LEGEND_ROWS = {
     )
 }
 SPOF_COLOR = "#D62828"
-SPOF_ATTRS = {"shape": "box", "style": "rounded,bold", "color": SPOF_COLOR, "penwidth": "3", "fontcolor": SPOF_COLOR}
-LINE_HEIGHT = 0.22
+#: How a mark outlines its box: a finding in red, a waived one muted and dashed; a third party is dashed.
+MARK_STYLES = {False: (SPOF_COLOR, "ROUNDED"), True: (MUTED_COLOR, "ROUNDED,DASHED")}
 
 
 @dataclass
@@ -91,10 +115,9 @@ def icon_root() -> Path:
     return Path(diagrams.__file__).resolve().parent.parent
 
 
-def icon_class(box: Box) -> type[Any]:
-    """Return the diagrams Node class drawing a box: by engine when known, else by role."""
-    name = ENGINE_ICONS.get(engine_key(box.engine)) or ROLE_ICONS[box.kind]
-    module, _, class_name = name.rpartition(".")
+def icon_class(box: Box, icons: str = "generic") -> type[Any]:
+    """Return the diagrams Node class drawing a box: by engine when known, else by kind in the icon set."""
+    module, _, class_name = icon_of(box.kind, box.engine, icons).rpartition(".")
     node_class: type[Any] = getattr(importlib.import_module(f"diagrams.{module}"), class_name)
     return node_class
 
@@ -117,82 +140,215 @@ def to_dot(scene: Scene, highlight: bool = True) -> str:
         def __exit__(self, *exc_info: object) -> None:
             diagrams.setdiagram(None)
 
+    layout = scene.layout
+    nodesep, ranksep = (value * SPACING_SCALE[layout.spacing] for value in SPACING[layout.direction])
     graph_attrs = {
         **GRAPH_ATTRS,
-        **SPACING[scene.direction],
-        "label": dot_text(scene.title),
-        "rankdir": scene.direction,
+        "label": _heading(scene, highlight),
+        "rankdir": layout.direction,
+        "splines": layout.splines,
+        "nodesep": f"{nodesep:.2f}",
+        "ranksep": f"{ranksep:.2f}",
     }
-    edge_attrs = {**EDGE_ATTRS, **PORTS[scene.direction]}
-    canvas = Canvas(name="", show=False, graph_attr=graph_attrs, node_attr=NODE_ATTRS, edge_attr=edge_attrs)
+    canvas = Canvas(name="", show=False, graph_attr=graph_attrs, node_attr=NODE_ATTRS, edge_attr=EDGE_ATTRS)
     canvas.dot.name = "archgen"
-    nodes: dict[str, Any] = {}
     with canvas:
-        for box in scene.boxes:
-            if box.group is None:
-                nodes[box.id] = _node(box, highlight)
-        for index, title in enumerate(scene.groups):
-            cluster = diagrams.Cluster(label="", graph_attr={"label": dot_text(title)})
-            # diagrams names a cluster after its title, which would merge two groups of the same title.
-            cluster.dot.name = f"cluster_{index}"
-            with cluster:
-                for box in scene.boxes:
-                    if box.group == index:
-                        nodes[box.id] = _node(box, highlight)
-        for link in scene.links:
-            nodes[link.source] >> diagrams.Edge(**_edge_attrs(link)) >> nodes[link.target]
-        _legend(canvas, scene, highlight)
+        _Drawing(canvas.dot, scene, highlight).draw()
     source: str = canvas.dot.source
     return source
 
 
-def _node(box: Box, highlight: bool) -> Any:
-    lines = [box.title, *box.details]
-    spof = highlight and box.spof
-    if spof:
-        lines.append("SPOF")
-    text = "\n".join(lines)
-    node_class = icon_class(box)
-    attrs: dict[str, str] = {
-        "image": f"{node_class._icon_dir}/{node_class._icon}",
-        "height": f"{ICON_HEIGHT + LINE_HEIGHT * (text.count(chr(10)) + 1):.2f}",
-    }
-    if spof:
-        attrs.update(SPOF_ATTRS)
-    return node_class(dot_text(text), nodeid=box.id, **attrs)
+class _Drawing:
+    """Writes one scene's boxes, clusters, labels, edges and tiers into a diagrams canvas."""
+
+    def __init__(self, graph: Any, scene: Scene, highlight: bool) -> None:
+        self.graph = graph
+        self.scene = scene
+        self.highlight = highlight
+        self.cluster_of = {box.id: box.cluster for box in scene.boxes}
+
+    def draw(self) -> None:
+        import diagrams
+
+        scene = self.scene
+        for box in scene.boxes:
+            if box.cluster is None:
+                self.node(box)
+        for index, title in enumerate(scene.clusters):
+            cluster = diagrams.Cluster(label="", graph_attr={"label": "", "fontname": FONT})
+            # diagrams names a cluster after its title, which would merge two groups of the same title.
+            cluster.dot.name = f"cluster_{index}"
+            members = [box for box in scene.boxes if box.cluster == index]
+            with cluster:
+                _cluster_title(cluster.dot, f"cluster_title_{index}", title, _first(members, scene.links))
+                for box in members:
+                    self.node(box)
+        for number, link in enumerate(scene.links):
+            self.edge(number, link)
+        self.tiers()
+
+    def node(self, box: Box) -> None:
+        node_class = icon_class(box, self.scene.layout.icons)
+        label = _box_label(box, f"{node_class._icon_dir}/{node_class._icon}", self.highlight)
+        node_class(label, nodeid=box.id, image="", shape="plain")
+
+    def edge(self, number: int, link: Link) -> None:
+        """Draw a link; a labelled one passes through its label, a node of its own.
+
+        Graphviz routes edges around nodes, but not reliably around the labels it places itself. The
+        label lives in the cluster of its two ends when they share one.
+        """
+        attrs: dict[str, Any] = {**EDGE_ATTRS, **EDGE_STYLES[link.style]}
+        if link.alternative:
+            attrs["arrowhead"] = "empty"
+        if not link.label:
+            self.graph.edge(link.source, link.target, **attrs)
+            return
+        label_id = f"label_{number}"
+        cluster = self.cluster_of[link.source]
+        inside = cluster is not None and cluster == self.cluster_of[link.target]
+        color = attrs.get("fontcolor", FONT_COLOR)
+        node = {"label": dot_text(link.label), "fontsize": EDGE_LABEL_SIZE, "fontcolor": color, "image": ""}
+        if inside:
+            with self.graph.subgraph(name=f"cluster_{cluster}") as owner:
+                owner.node(label_id, **node)
+        else:
+            self.graph.node(label_id, **node)
+        self.graph.edge(link.source, label_id, **attrs, dir="none")
+        self.graph.edge(label_id, link.target, **attrs)
+
+    def tiers(self) -> None:
+        """Put the clients first, explicit ranks side by side, and monitoring nobody calls beside the last box."""
+        scene = self.scene
+        rows: list[tuple[str, list[str]]] = []
+        clients = [box.id for box in scene.boxes if box.kind == "client" and box.cluster is None]
+        if clients:
+            rows.append(("min", clients))
+        rows += [("same", list(rank)) for rank in scene.ranks]
+        in_flow = {link.target for link in scene.links} | {link.source for link in scene.links}
+        observers = [
+            box.id for box in scene.boxes if box.kind == "monitoring" and box.cluster is None and box.id not in in_flow
+        ]
+        last = _deepest(scene)
+        if observers and last is not None:
+            rows.append(("same", [last, *observers]))
+        for rank, members in rows:
+            with self.graph.subgraph() as row:
+                row.attr(rank=rank)
+                for box_id in members:
+                    row.node(box_id)
 
 
-def _edge_attrs(link: Link) -> dict[str, Any]:
-    attrs: dict[str, Any] = {**EDGE_ATTRS, **EDGE_STYLES[link.style]}
-    if link.label:
-        attrs["label"] = dot_text(link.label)
-    if link.alternative:
-        attrs["arrowhead"] = "empty"
-    return attrs
+def _box_label(box: Box, icon: str, highlight: bool) -> str:
+    """Return a box as a table Graphviz measures itself: the icon, then one row per line of text.
+
+    The box is as wide as its widest line, so no text is cut off or spills onto a neighbour.
+    """
+    mark = box.mark if highlight else None
+    rows = [
+        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_SIZE}" HEIGHT="{ICON_SIZE}"><IMG SRC="{icon}" SCALE="TRUE"/></TD></TR>'
+    ]
+    rows += [f"<TR><TD>{_html(line)}</TD></TR>" for line in box.title.splitlines()]
+    rows += [
+        f'<TR><TD><FONT POINT-SIZE="{DETAIL_SIZE}" COLOR="{DETAIL_COLOR}">{_html(line)}</FONT></TD></TR>'
+        for detail in box.details
+        for line in detail.splitlines()
+    ]
+    border = 'BORDER="0"'
+    if mark is not None:
+        color, style = MARK_STYLES[mark.waived]
+        rows.append(f'<TR><TD><FONT COLOR="{color}"><B>{_html(mark.text)}</B></FONT></TD></TR>')
+        border = f'BORDER="{MARK_BORDER}" COLOR="{color}" STYLE="{style}"'
+    elif box.kind == "external":
+        border = f'BORDER="1" COLOR="{MUTED_COLOR}" STYLE="ROUNDED,DASHED"'
+    spacing = f'CELLBORDER="0" CELLSPACING="{CELL_SPACING}" CELLPADDING="{CELL_PADDING}"'
+    return f"<<TABLE {border} {spacing}>{''.join(rows)}</TABLE>>"
 
 
-def _legend(canvas: Any, scene: Scene, highlight: bool) -> None:
-    """Add a small legend for the edge styles the scene uses and for the highlight.
+def _cluster_title(cluster: Any, title_id: str, title: str, first: Box) -> None:
+    """Write a cluster's title as a node in the rank of its first box.
 
-    It is a node of its own, connected to nothing, so Graphviz puts it in the first rank, by the entry points.
+    A cluster's own label sits in a strip edges run through on their way in; a node they go around.
+    """
+    with cluster.subgraph() as row:
+        row.attr(rank="same")
+        row.node(title_id, label=f"<<B>{_html(title)}</B>>", image="")
+        row.node(first.id)
+
+
+def _first(members: list[Box], links: tuple[Link, ...]) -> Box:
+    """Return the first box of a cluster that no other box of it calls: where its flow starts."""
+    inside = {box.id for box in members}
+    called = {link.target for link in links if link.source in inside and link.source != link.target}
+    return next((box for box in members if box.id not in called), members[0])
+
+
+def _deepest(scene: Scene) -> str | None:
+    """Return the unclustered box at the end of the longest chain of links (links closing a cycle left out)."""
+    following: dict[str, list[str]] = {box.id: [] for box in scene.boxes}
+    for link in scene.links:
+        following[link.source].append(link.target)
+    order: list[str] = []  # boxes in depth-first post-order: every box after all it leads to
+    state: dict[str, bool] = {}  # False while on the current path, True once finished
+    for root in following:
+        if root in state:
+            continue
+        state[root] = False
+        stack = [(root, iter(following[root]))]
+        while stack:
+            box_id, targets = stack[-1]
+            target = next(targets, None)
+            if target is None:
+                stack.pop()
+                state[box_id] = True
+                order.append(box_id)
+            elif target not in state:
+                state[target] = False
+                stack.append((target, iter(following[target])))
+    depth = dict.fromkeys(following, 0)
+    position = {box_id: index for index, box_id in enumerate(order)}
+    for box_id in reversed(order):
+        for target in following[box_id]:
+            if position[target] < position[box_id]:  # not a link back along a cycle
+                depth[target] = max(depth[target], depth[box_id] + 1)
+    candidates = [box.id for box in scene.boxes if box.cluster is None and box.kind != "monitoring"]
+    return max(candidates, key=lambda box_id: depth[box_id], default=None)
+
+
+def _html(text: str) -> str:
+    """Escape text for an HTML-like label."""
+    return html.escape(text, quote=True) or " "
+
+
+def _heading(scene: Scene, highlight: bool) -> str:
+    """Return the graph's label: the title, and under it a legend of the edge styles and marks the scene uses.
+
+    The label sits in the top left corner of every picture, outside the layout, so no edge crosses it.
     """
     rows = [LEGEND_ROWS[style] for style in LEGEND_ROWS if any(link.style == style for link in scene.links)]
     if any(link.alternative for link in scene.links):
         rows.append(LEGEND_ROWS["alternative"])
-    if highlight and scene.has_spof:
-        rows.append(
-            f'<TR><TD BORDER="2" COLOR="{SPOF_COLOR}"><FONT COLOR="{SPOF_COLOR}">SPOF</FONT></TD>'
-            '<TD ALIGN="LEFT">single point of failure</TD></TR>'
-        )
-    if not rows:
-        return
-    table = (
-        '<<TABLE BORDER="1" COLOR="#AEB6BE" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3" STYLE="ROUNDED">'
-        f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>{"".join(rows)}</TABLE>>'
+    for present, waived, text in (
+        (scene.marked, False, "single point of failure"),
+        (scene.waived, True, "single point of failure, waived"),
+    ):
+        if highlight and present:
+            color, style = MARK_STYLES[waived]
+            rows.append(
+                f'<TR><TD BORDER="2" COLOR="{color}" STYLE="{style}"><FONT POINT-SIZE="{LEGEND_SIZE}" '
+                f'COLOR="{color}">SPOF</FONT></TD>'
+                f'<TD ALIGN="LEFT"><FONT POINT-SIZE="{LEGEND_SIZE}">{text}</FONT></TD></TR>'
+            )
+    title = f'<TD ALIGN="LEFT" VALIGN="TOP"><FONT POINT-SIZE="{TITLE_SIZE}">{_html(scene.title)}</FONT></TD>'
+    # Side by side, so neither stretches the other: a table in a cell fills the cell's width.
+    legend = (
+        '<TD WIDTH="16"></TD><TD ALIGN="LEFT" VALIGN="TOP"><TABLE BORDER="1" COLOR="#AEB6BE" CELLBORDER="0"'
+        f' CELLSPACING="2" CELLPADDING="3" STYLE="ROUNDED"><TR><TD COLSPAN="2" ALIGN="LEFT"><FONT'
+        f' POINT-SIZE="{LEGEND_SIZE}"><B>Legend</B></FONT></TD></TR>{"".join(rows)}</TABLE></TD>'
+        if rows
+        else ""
     )
-    canvas.dot.node(
-        "legend", label=table, shape="plain", fontsize="10", image="", width="0", height="0", fixedsize="false"
-    )
+    return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>{title}{legend}</TR></TABLE>>'
 
 
 def run_dot(source: str, formats: tuple[str, ...], dpi: int | None = None) -> Rendering:
@@ -222,17 +378,36 @@ def run_dot(source: str, formats: tuple[str, ...], dpi: int | None = None) -> Re
         if done.returncode != 0:
             raise RenderError(f"Graphviz failed: {stderr.strip() or f'exit code {done.returncode}'}")
         files = {fmt: Path(folder, f"diagram.{fmt}").read_bytes() for fmt in formats}
-    rendering = Rendering(files)
-    scale = re.search(r"too large for cairo-renderer bitmaps\. Scaling by ([0-9.eE+-]+)", stderr)
-    if scale and "png" in formats:
-        fitting = max(1, int((dpi or DEFAULT_DPI) * float(scale.group(1))))
-        rendering.warnings.append(
-            "the PNG is wider or taller than Graphviz's 32,767-pixel bitmap limit, so Graphviz scaled it down "
-            f"to {float(scale.group(1)):.0%}; use --dpi {fitting} for a sharp PNG of this size, or the SVG"
-        )
+    rendering = Rendering(files, _warnings(stderr, formats, dpi))
     if "svg" in rendering.files:
         rendering.files["svg"] = portable_svg(rendering.files["svg"], icon_root())
     return rendering
+
+
+_SCALED = re.compile(r"too large for cairo-renderer bitmaps\. Scaling by ([0-9.eE+-]+)")
+# Graphviz has no image loader for its JSON layout; the layout itself is the same.
+_NOT_WARNINGS = ("No loadimage plugin",)
+
+
+def _warnings(stderr: str, formats: tuple[str, ...], dpi: int | None) -> list[str]:
+    """Turn what Graphviz says on stderr into warnings for the user, each once."""
+    warnings: list[str] = []
+    for line in stderr.splitlines():
+        text = line.strip().removeprefix("Warning:").strip()
+        scale = _SCALED.search(text)
+        if scale and "png" in formats:
+            fitting = max(1, int((dpi or DEFAULT_DPI) * float(scale.group(1))))
+            text = (
+                "the PNG is wider or taller than Graphviz's 32,767-pixel bitmap limit, so Graphviz scaled it down "
+                f"to {float(scale.group(1)):.0%}; use --dpi {fitting} for a sharp PNG of this size, or the SVG"
+            )
+        elif scale or not text or text.startswith(_NOT_WARNINGS):
+            continue
+        else:
+            text = f"Graphviz: {text}"
+        if text not in warnings:
+            warnings.append(text)
+    return warnings
 
 
 _IMAGE = re.compile(

@@ -51,11 +51,20 @@ def markdown_text(value: object) -> str:
 
 @dataclass(frozen=True)
 class Diagram:
-    """Where the doc finds its diagram: image files beside it, or Mermaid text inline."""
+    """Where the doc finds its diagram: image files beside it, or Mermaid text inline; and its views."""
 
     svg: str = ""
     png: str = ""
     mermaid: str = ""
+    views: tuple[View, ...] = ()
+
+
+@dataclass(frozen=True)
+class View:
+    """A picture of the part of the design a flow or a group touches (`flow:NAME`, `group:TITLE`)."""
+
+    name: str
+    svg: str
 
 
 @dataclass(frozen=True)

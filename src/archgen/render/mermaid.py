@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import re
 
-from archgen.render.scene import Scene
+from archgen.render.scene import Box, Scene
 
 ARROWS = {"sync": "-->", "async": "-.->", "optional": "-.->", "replication": "-.-"}
 DASHES = {"async": "stroke-dasharray: 6 4", "optional": "stroke-dasharray: 2 3", "replication": "stroke-dasharray: 6 4"}
+CLASSES = {
+    "spof": "stroke:#D62828,stroke-width:3px,color:#D62828",
+    "waived": "stroke:#8A949C,stroke-width:3px,stroke-dasharray:6 4,color:#8A949C",
+    "external": "stroke:#8A949C,stroke-dasharray:6 4",
+}
 _SAFE = re.compile(r"[\w .,:/·×+*=~@%'-]", re.UNICODE)
 _ID = re.compile(r"[^A-Za-z0-9_]")
 
@@ -18,28 +23,43 @@ def to_mermaid(scene: Scene, highlight: bool = True) -> str:
     ids = _mermaid_ids([box.id for box in scene.boxes])
     lines = ["---", f"title: {json.dumps(scene.title, ensure_ascii=False)}", "---", f"flowchart {scene.direction}"]
     for box in scene.boxes:
-        if box.group is None:
-            lines.append(f"  {_box(ids[box.id], box.title, box.details)}")
-    for index, title in enumerate(scene.groups):
-        lines.append(f'  subgraph group{index}["{_text(title)}"]')
-        lines += [f"    {_box(ids[box.id], box.title, box.details)}" for box in scene.boxes if box.group == index]
+        if box.cluster is None:
+            lines.append(f"  {_box(ids[box.id], box, highlight)}")
+    for index, title in enumerate(scene.clusters):
+        lines.append(f'  subgraph cluster{index}["{_text(title)}"]')
+        lines += [f"    {_box(ids[box.id], box, highlight)}" for box in scene.boxes if box.cluster == index]
         lines.append("  end")
     styles: list[str] = []
     for number, link in enumerate(scene.links):
-        label = f"|{_text(link.label)}|" if link.label else ""
+        text = (
+            f"one of: {link.label}" if link.alternative and link.label else "one of" if link.alternative else link.label
+        )
+        label = f"|{_text(text)}|" if text else ""
         lines.append(f"  {ids[link.source]} {ARROWS[link.style]}{label} {ids[link.target]}")
         if link.style in DASHES:
             styles.append(f"  linkStyle {number} {DASHES[link.style]}")
     lines += styles
-    spofs = [ids[box.id] for box in scene.boxes if box.spof] if highlight else []
-    if spofs:
-        lines.append("  classDef spof stroke:#D62828,stroke-width:3px,color:#D62828")
-        lines.append(f"  class {','.join(spofs)} spof")
+    for name, members in _classes(scene, highlight).items():
+        if members:
+            lines.append(f"  classDef {name} {CLASSES[name]}")
+            lines.append(f"  class {','.join(ids[box_id] for box_id in members)} {name}")
     return "\n".join(lines) + "\n"
 
 
-def _box(mermaid_id: str, title: str, details: tuple[str, ...]) -> str:
-    label = "<br/>".join(_text(line) for line in (title, *details))
+def _classes(scene: Scene, highlight: bool) -> dict[str, list[str]]:
+    """Return the boxes of each style class: marked, waived, third parties."""
+    classes: dict[str, list[str]] = {name: [] for name in CLASSES}
+    for box in scene.boxes:
+        if highlight and box.mark:
+            classes["waived" if box.mark.waived else "spof"].append(box.id)
+        elif box.kind == "external":
+            classes["external"].append(box.id)
+    return classes
+
+
+def _box(mermaid_id: str, box: Box, highlight: bool) -> str:
+    mark = (box.mark.text,) if highlight and box.mark else ()
+    label = "<br/>".join(_text(line) for line in (box.title, *box.details, *mark))
     return f'{mermaid_id}["{label}"]'
 
 

@@ -1,19 +1,34 @@
-"""What a diagram shows, worked out once from a design: boxes, links and groups.
+"""What a diagram shows, worked out once from a design: boxes, links, clusters and marks.
 
-The DOT and Mermaid renderers both draw a Scene, so the two pictures always agree.
+The DOT and Mermaid renderers both draw a Scene, so the two pictures always agree. A view
+(`flow:NAME`, `group:TITLE`) is a scene of the part of a design a flow or a group touches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from archgen.errors import RenderError
+from archgen.files import slugify
 from archgen.findings import Finding
-from archgen.model import Component, ComputeBase, Design, StoreBase
+from archgen.icons import engine_key
+from archgen.model import Component, ComputeBase, Design, Layout, StoreBase
+from archgen.text import suggest
 
 # Past this many replicas a store's replicas are drawn as one box with a count.
 MAX_REPLICA_BOXES = 2
 WRAP = 24
+#: Engines whose copies are peers, not a primary and its replicas.
+PEER_ENGINES = frozenset({"cassandra", "scylla", "scylladb", "dynamodb", "cockroachdb", "riak", "cosmosdb"})
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What a box is outlined for: a single point of failure (and the zone or region that makes it one)."""
+
+    text: str
+    waived: bool = False
 
 
 @dataclass(frozen=True)
@@ -21,12 +36,13 @@ class Box:
     """One box: a component, or a replica of a replicated store."""
 
     id: str
+    component: str
     title: str
     details: tuple[str, ...]
     kind: str
     engine: str | None
-    group: int | None
-    spof: bool = False
+    cluster: int | None
+    mark: Mark | None = None
 
 
 @dataclass(frozen=True)
@@ -42,76 +58,171 @@ class Link:
 
 @dataclass(frozen=True)
 class Scene:
-    """A whole picture; groups are cluster titles, indexed by Box.group."""
+    """A whole picture; clusters are titles, indexed by Box.cluster; ranks hold box ids drawn side by side."""
 
     title: str
-    direction: str
+    layout: Layout
     boxes: tuple[Box, ...]
     links: tuple[Link, ...]
-    groups: tuple[str, ...]
+    clusters: tuple[str, ...]
+    ranks: tuple[tuple[str, ...], ...] = field(default=())
 
     @property
-    def has_spof(self) -> bool:
-        """Tell whether any box is highlighted."""
-        return any(box.spof for box in self.boxes)
+    def direction(self) -> str:
+        """Return LR or TB."""
+        return self.layout.direction
+
+    @property
+    def marked(self) -> bool:
+        """Tell whether any box is outlined as a single point of failure."""
+        return any(box.mark and not box.mark.waived for box in self.boxes)
+
+    @property
+    def waived(self) -> bool:
+        """Tell whether any box is drawn with a waived finding."""
+        return any(box.mark and box.mark.waived for box in self.boxes)
 
 
-def single_points_of_failure(findings: Iterable[Finding]) -> frozenset[str]:
-    """Return the components to highlight: those the rules mark (a SPOF, what a lost zone takes down)."""
-    return frozenset(component for finding in findings for component in finding.marks)
+def marks(findings: Iterable[Finding], waived: Iterable[Finding] = ()) -> dict[str, Mark]:
+    """Return how to mark each component the rules mark: `SPOF`, or `SPOF: zone az-a`; waived ones muted."""
+    areas: dict[tuple[str, bool], list[str]] = {}
+    for is_waived, group in ((False, findings), (True, waived)):
+        for finding in group:
+            area = next((f"{key} {finding.details[key]}" for key in ("zone", "region") if key in finding.details), "")
+            for component in finding.marks:
+                named = areas.setdefault((component, is_waived), [])
+                if area and area not in named:
+                    named.append(area)
+    result: dict[str, Mark] = {}
+    for (component, is_waived), named in areas.items():
+        if is_waived and (component, False) in areas:
+            continue  # a finding still standing outranks a waived one
+        text = "SPOF" + (f": {', '.join(named)}" if named else "") + (" (waived)" if is_waived else "")
+        result[component] = Mark(text, is_waived)
+    return result
 
 
-def build_scene(design: Design, spofs: frozenset[str] = frozenset()) -> Scene:
-    """Lay out what to draw for `design`, marking `spofs` as single points of failure."""
-    groups: dict[str, int] = {}
+def view_slug(view: str) -> str:
+    """Return how a view names its files: `flow:read timeline` → `flow-read-timeline`."""
+    return slugify(view.replace(":", " "))
+
+
+def view_members(design: Design, view: str) -> set[str]:
+    """Return the components a view draws: those its flow or group touches, and their direct neighbours."""
+    kind, _, name = view.partition(":")
+    if kind == "flow":
+        if name not in design.flows:
+            raise RenderError(f"no flow {name!r} in {design.name!r}{suggest(name, design.flows)}")
+        touched = set(design.flows[name].path)
+    elif kind == "group":
+        groups = sorted({component.group for component in design.components.values() if component.group})
+        if name not in groups:
+            raise RenderError(f"no group {name!r} in {design.name!r}{suggest(name, groups)}")
+        touched = {cid for cid, component in design.components.items() if component.group == name}
+    else:
+        raise RenderError(f"a view is `flow:NAME` or `group:TITLE`, not {view!r}")
+    members = set(touched)
+    for component_id, component in design.components.items():
+        targets = {target for call in component.calls for target in call.targets}
+        if component_id in touched:
+            members |= targets
+        elif targets & touched:
+            members.add(component_id)
+    return members
+
+
+def build_scene(design: Design, marked: dict[str, Mark] | None = None, view: str | None = None) -> Scene:
+    """Work out what to draw for `design` (or one of its views), marking the components in `marked`."""
+    marked = marked or {}
+    members = view_members(design, view) if view else set(design.components)
+    clusters: dict[str, int] = {}
     boxes: list[Box] = []
     links: list[Link] = []
     for component_id, component in design.components.items():
-        group = groups.setdefault(component.group, len(groups)) if component.group else None
-        look = _Look(wrap(component.name or component_id), component, group, component_id in spofs)
-        replica_boxes = _replica_boxes(component)
-        mode = (component.replication if isinstance(component, StoreBase) else None) or "replication"
-        if replica_boxes:
-            boxes.append(
-                look.box(component_id, tuple(line for line in ("primary", *_store_details(component)) if line))
-            )
-            for index, replica_label in enumerate(replica_boxes, start=1):
-                boxes.append(look.box(f"{component_id}__replica{index}", (replica_label,)))
-                links.append(Link(component_id, f"{component_id}__replica{index}", "replication", mode))
-        else:
-            boxes.append(look.box(component_id, _details(component)))
-        if isinstance(component, StoreBase) and component.read_replicas:
-            count = component.read_replicas
-            boxes.append(look.box(f"{component_id}__reads", (f"{count} read replica{'s' if count > 1 else ''}",)))
-            links.append(Link(component_id, f"{component_id}__reads", "replication", mode))
-        if isinstance(component, StoreBase) and component.replica_of:
-            links.append(Link(component.replica_of, component_id, "replication", mode))
-        for call in component.calls:
-            style = "async" if call.is_async else "optional" if call.optional else "sync"
-            for target in call.targets:
-                drawn = _read_target(design, target) if call.mode == "read" else target
-                links.append(Link(component_id, drawn, style, call.label, alternative=len(call.targets) > 1))
-    return Scene(design.name, design.layout.direction, tuple(boxes), tuple(links), tuple(groups))
+        if component_id not in members:
+            continue
+        title = _cluster_title(design.layout, component)
+        cluster = clusters.setdefault(title, len(clusters)) if title else None
+        look = _Look(component_id, wrap(component.name or component_id), component, cluster, marked.get(component_id))
+        boxes += look.boxes()
+        links += _links(design, component_id, component)
+    drawn = {box.id for box in boxes}
+    links = [link for link in links if link.source in drawn and link.target in drawn]  # a view leaves some out
+    ranks = tuple(tuple(member for member in rank if member in members) for rank in design.layout.ranks)
+    title = design.name if view is None else f"{design.name}: {view.replace(':', ' ', 1)}"
+    return Scene(
+        title, design.layout, tuple(boxes), tuple(links), tuple(clusters), tuple(rank for rank in ranks if rank)
+    )
+
+
+def _cluster_title(layout: Layout, component: Component) -> str | None:
+    if layout.clusters == "group":
+        return component.group
+    if layout.clusters == "region" and component.region:
+        return f"Region {component.region}"
+    return None
+
+
+def _links(design: Design, component_id: str, component: Component) -> list[Link]:
+    """Return the arrows a component starts: its calls, and the replication of its copies and replicas."""
+    links: list[Link] = []
+    mode = (component.replication if isinstance(component, StoreBase) else None) or "replication"
+    for index, _ in enumerate(_replica_boxes(component), start=1):
+        links.append(Link(component_id, f"{component_id}__replica{index}", "replication", mode))
+    if isinstance(component, StoreBase) and component.read_replicas:
+        links.append(Link(component_id, f"{component_id}__reads", "replication", mode))
+    if isinstance(component, StoreBase) and component.replica_of:
+        links.append(Link(component.replica_of, component_id, "replication", mode))
+    for call in component.calls:
+        style = "async" if call.is_async else "optional" if call.optional else "sync"
+        for target in call.targets:
+            drawn = _read_target(design, target) if call.mode == "read" else target
+            links.append(Link(component_id, drawn, style, call.label, alternative=len(call.targets) > 1))
+    return links
 
 
 @dataclass(frozen=True)
 class _Look:
-    """What every box drawn for one component shares: title, kind, icon, group and highlight."""
+    """One component and the boxes it is drawn with: itself, or a primary and its replicas."""
 
+    component_id: str
     title: str
     component: Component
-    group: int | None
-    spof: bool
+    cluster: int | None
+    mark: Mark | None
 
     def box(self, box_id: str, details: tuple[str, ...]) -> Box:
         component = self.component
-        return Box(box_id, self.title, details, component.kind, component.engine, self.group, self.spof)
+        return Box(
+            box_id, self.component_id, self.title, details, component.kind, component.engine, self.cluster, self.mark
+        )
+
+    def boxes(self) -> list[Box]:
+        component, component_id = self.component, self.component_id
+        replica_boxes = _replica_boxes(component)
+        if replica_boxes:
+            primary = tuple(line for line in ("primary", *_store_details(component, self.title)) if line)
+            boxes = [self.box(component_id, primary)]
+            boxes += [
+                self.box(f"{component_id}__replica{index}", (label,))
+                for index, label in enumerate(replica_boxes, start=1)
+            ]
+        else:
+            boxes = [self.box(component_id, _details(component, self.title))]
+        if isinstance(component, StoreBase) and component.read_replicas:
+            count = component.read_replicas
+            boxes.append(self.box(f"{component_id}__reads", (f"{count} read replica{'s' if count > 1 else ''}",)))
+        return boxes
 
 
 def _read_target(design: Design, target: str) -> str:
     """Return where a read call points: a store's read replicas when it has them."""
     store = design.components[target]
     return f"{target}__reads" if isinstance(store, StoreBase) and store.read_replicas else target
+
+
+def _peers(component: Component) -> bool:
+    return engine_key(component.engine) in PEER_ENGINES
 
 
 def _replica_boxes(component: Component) -> list[str]:
@@ -121,37 +232,45 @@ def _replica_boxes(component: Component) -> list[str]:
     )
     sharded = isinstance(component, StoreBase) and component.partitioning and component.partitioning.shards
     replicas = component.replicas - 1
-    if not drawn_as_primary or sharded or replicas < 1:
-        return []  # a sharded store's replicas are copies of each shard: drawn in its label
+    if not drawn_as_primary or sharded or _peers(component) or replicas < 1:
+        return []  # a sharded store's replicas are copies of each shard, peers are all alike: both in the label
     if replicas > MAX_REPLICA_BOXES:
         return [f"{replicas} replicas"]
     return [f"replica {index}" for index in range(1, replicas + 1)]
 
 
-def _details(component: Component) -> tuple[str, ...]:
+def _details(component: Component, title: str) -> tuple[str, ...]:
     """Return the short lines under a component's name: engine, instances, partitioning, schedule."""
     sharded = isinstance(component, StoreBase) and component.partitioning and component.partitioning.shards
-    first = " · ".join(part for part in (component.engine, "" if sharded else _instances(component)) if part)
+    engine = _engine(component, title)
+    first = " · ".join(part for part in (engine, "" if sharded else _instances(component)) if part)
     schedule = getattr(component, "schedule", None)
     when = f"runs {schedule}" if schedule in ("hourly", "daily", "weekly") else f"cron {schedule}" if schedule else ""
-    return tuple(line for line in (first, *_store_details(component)[1:], when) if line)
+    third_party = "third party" if component.kind == "external" else ""
+    return tuple(line for line in (first, *_store_details(component, title)[1:], when, third_party) if line)
 
 
-def _store_details(component: Component) -> tuple[str, ...]:
+def _engine(component: Component, title: str) -> str:
+    """Return the engine to print under a title, or nothing when the title already says it (`route53`)."""
+    engine = component.engine or ""
+    return "" if engine_key(engine) == engine_key(title) else engine
+
+
+def _store_details(component: Component, title: str) -> tuple[str, ...]:
     """Return the engine line, then the partitioning lines of a store."""
-    lines = [component.engine or ""]
+    lines = [_engine(component, title)]
     partitioning = component.partitioning if isinstance(component, StoreBase) else None
     if partitioning:
         on = f" on {partitioning.key}" if partitioning.key else ""
         lines.append(wrap(f"{partitioning.strategy}{on}"))
         if partitioning.shards:
-            copies = f" × {component.replicas} copies" if component.replicas > 1 else ""
-            lines.append(f"{partitioning.shards} shards{copies}")
+            copies = f" × {component.replicas} {'peers' if _peers(component) else 'copies'}"
+            lines.append(f"{partitioning.shards} shards{copies if component.replicas > 1 else ''}")
     return tuple(lines)
 
 
 def _instances(component: Component) -> str:
-    """Return `×4 in 2 zones` for replicated components, `2–40, autoscaled` for groups, nothing for single ones."""
+    """Return `×4 in 2 zones`, `×3 peers`, `2–40, autoscaled`, or nothing for single components."""
     count = len(component.zones) or len(component.regions) or (1 if component.region else 0)
     where = "regions" if component.regions else "zones"
     zones = f" in {count} {where}" if count > 1 else ""
@@ -160,7 +279,8 @@ def _instances(component: Component) -> str:
         return f"{autoscale.min}–{autoscale.max}, autoscaled{zones}"
     if component.replicas == 1:
         return ""
-    return f"×{component.replicas}{zones}"
+    peers = " peers" if _peers(component) else ""
+    return f"×{component.replicas}{peers}{zones}"
 
 
 def wrap(text: str, width: int = WRAP) -> str:

@@ -25,6 +25,8 @@ class LintResult:
     findings: list[Finding]
     skipped: list[Skipped] = field(default_factory=list)
     context: Context | None = field(default=None, compare=False, repr=False)
+    #: Findings an unexpired waiver silences: not reported, drawn muted in the picture.
+    waived: list[Finding] = field(default_factory=list, compare=False)
 
     @property
     def failure_table(self) -> list[Outage]:
@@ -70,10 +72,12 @@ def _lint(loaded: LoadedDesign, settings: Settings, today: datetime.date) -> Lin
         else:
             runnable.append(rule)
     findings = _run(loaded, context, settings, [rule for rule in runnable if rule.stage == "design"])
-    findings, context.review = _apply_waivers(loaded, _one_finding_per_root_cause(findings, rules), runnable, today)
+    findings, waived, context.review = _apply_waivers(
+        loaded, _one_finding_per_root_cause(findings, rules), runnable, today
+    )
     # Rules that judge the waivers run last, and their findings cannot be waived.
     findings += _run(loaded, context, settings, [rule for rule in runnable if rule.stage == "waivers"])
-    return LintResult(loaded, sorted(findings, key=Finding.sort_key), skipped, context)
+    return LintResult(loaded, sorted(findings, key=Finding.sort_key), skipped, context, waived)
 
 
 def _run(loaded: LoadedDesign, context: Context, settings: Settings, rules: list[Rule]) -> list[Finding]:
@@ -142,12 +146,13 @@ def check_waiver_rules(loaded: LoadedDesign, rules: dict[str, Rule] | None = Non
 
 def _apply_waivers(
     loaded: LoadedDesign, findings: list[Finding], ran: list[Rule], today: datetime.date
-) -> tuple[list[Finding], WaiverReview]:
-    """Drop the findings an unexpired waiver silences; say which waivers were used and which expired."""
+) -> tuple[list[Finding], list[Finding], WaiverReview]:
+    """Set aside the findings an unexpired waiver silences; say which waivers were used and which expired."""
     waivers = loaded.design.waivers
     expired = tuple(waiver.expires is not None and waiver.expires < today for waiver in waivers)
     used = [False] * len(waivers)
     kept = []
+    waived = []
     for finding in findings:
         match = next(
             (
@@ -161,4 +166,5 @@ def _apply_waivers(
             kept.append(finding)
         else:
             used[match] = True
-    return kept, WaiverReview(waivers, tuple(used), expired, frozenset(rule.code for rule in ran))
+            waived.append(finding)
+    return kept, waived, WaiverReview(waivers, tuple(used), expired, frozenset(rule.code for rule in ran))

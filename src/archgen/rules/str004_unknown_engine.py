@@ -1,6 +1,9 @@
 """Why: `engine` names the product a component runs (checklist §5, the components); it picks
 the component's icon and tells a reviewer what the box is. A name archgen knows nothing about
-is usually a typo (`postgressql`), and the component is silently drawn as a generic box.
+is usually a typo (`postgressql`), and the component is drawn with its kind's icon instead.
+archgen knows every engine mingrammer's `diagrams` ships an icon for (AWS, GCP, Azure, on-prem,
+Kubernetes, SaaS, Elastic), matched without case, spaces, `-` or `_` (`Cloud Functions`,
+`cloud_functions`).
 
 How to fix: correct the name (the message suggests the closest known one), or leave
 `engine` out and say what the component runs in its `name` or `description`.
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.icons import ENGINE_ICONS, engine_key
+from archgen.icons import engine_key, known_engines
 from archgen.rules.base import Context, Issue, rule
 from archgen.text import suggest
 
@@ -39,9 +42,10 @@ from archgen.text import suggest
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report engines archgen does not know, with the closest one it does."""
+    engines = known_engines()
     for component_id, component in context.graph.components.items():
-        if component.engine and engine_key(component.engine) not in ENGINE_ICONS:
-            hint = suggest(engine_key(component.engine), ENGINE_ICONS)
+        if component.engine and engine_key(component.engine) not in engines:
+            hint = suggest(engine_key(component.engine), engines)
             yield Issue(
                 f"{component_id} runs {component.engine!r}, an engine archgen does not know{hint}",
                 component_id,
