@@ -120,6 +120,7 @@ with Design(
         },
     ],
     layout={"direction": "LR"},
+    views=["flow:read_timeline", "group:Write path"],
 ):
     users = Client("users")
     dns = DNS("dns", managed=True)

@@ -6,6 +6,8 @@ from tests/fixtures/generate_pictures.py, and the hand-written render, failure a
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 from archgen.api import lint_loaded, load_design
 from archgen.render import check_picture
 from archgen.render.check import check_layout
-from tests.conftest import FIXTURES, ROOT, needs_dot
+from tests.conftest import FIXTURES, ROOT, SPECS, needs_dot
 
 SETS = [
     ROOT / "designs",
@@ -99,3 +101,118 @@ def test_the_synthetic_fixtures_are_what_the_generator_writes(tmp_path):
 def test_every_fixture_is_a_valid_spec():
     for path in DESIGNS:
         assert load_design(Path(path), allow_python=True).design.components
+
+
+def positions(design) -> dict[str, tuple[float, float]]:
+    """Lay a design out with the real `dot` and return where each box's centre is (y grows upwards)."""
+    from archgen.render.diagram import run_dot, to_dot
+    from archgen.render.scene import build_scene
+
+    graph = json.loads(run_dot(to_dot(build_scene(design)), ("json",)).files["json"])
+    return {item["name"]: tuple(map(float, item["pos"].split(","))) for item in graph["objects"] if "pos" in item}
+
+
+@needs_dot
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_replicas_are_drawn_in_order(direction):
+    checked = 0
+    for path in DESIGNS:
+        design = load_design(path, allow_python=True).design
+        design = design.model_copy(update={"layout": design.layout.model_copy(update={"direction": direction})})
+        pairs = [cid for cid, c in design.components.items() if c.group is None]
+        placed = positions(design)
+        for component_id in pairs:
+            first, second = placed.get(f"{component_id}__replica1"), placed.get(f"{component_id}__replica2")
+            if first and second:
+                checked += 1
+                # Graphviz orders a rank left to right in TB and top to bottom in LR.
+                assert first[0] < second[0] if direction == "TB" else first[1] > second[1], (path.name, component_id)
+    assert checked >= 10
+
+
+def with_layout(path: Path, **layout: object):
+    design = load_design(path).design
+    return design.model_copy(update={"layout": design.layout.model_copy(update=layout)})
+
+
+@needs_dot
+def test_explicit_ranks_are_drawn_side_by_side():
+    spec = FIXTURES / "pictures" / "pipeline.yaml"
+    placed = positions(with_layout(spec, ranks=(("dns", "media", "metrics"),)))
+    assert placed["dns"][0] == placed["media"][0] == placed["metrics"][0]
+    assert positions(with_layout(spec))["dns"][0] != positions(with_layout(spec))["media"][0]
+
+
+@needs_dot
+def test_spacing_clusters_and_splines_change_the_layout():
+    spec = FIXTURES / "render" / "views.yaml"
+
+    def laid(**layout: object) -> dict:
+        from archgen.render.diagram import run_dot, to_dot
+        from archgen.render.scene import build_scene
+
+        return json.loads(run_dot(to_dot(build_scene(with_layout(spec, **layout))), ("json",)).files["json"])
+
+    def area(graph: dict) -> float:
+        _, _, width, height = map(float, graph["bb"].split(","))
+        return width * height
+
+    assert area(laid(spacing="compact")) < area(laid()) < area(laid(spacing="roomy"))
+
+    def titles(graph: dict) -> list[str]:
+        return sorted(
+            op["text"]
+            for item in graph["objects"]
+            if item.get("name", "").startswith("cluster_title_")
+            for op in item["_ldraw_"]
+            if op.get("op") == "T"
+        )
+
+    assert titles(laid()) == ["Read path", "Write path"]
+    assert sum("bb" in item for item in laid()["objects"]) == 2
+    assert titles(laid(clusters="none")) == [] and not any("bb" in item for item in laid(clusters="none")["objects"])
+    assert laid(splines="ortho")["splines"] == "ortho"
+    assert check_layout(json.dumps(laid(splines="spline"))).clean
+
+
+def test_peers_third_parties_and_repeated_names_are_drawn_as_such():
+    from archgen.render.scene import build_scene
+
+    spec = FIXTURES / "pictures" / "replicas.yaml"
+    scene = build_scene(load_design(spec).design)
+    boxes = {box.id: box for box in scene.boxes}
+    assert boxes["peers"].details == ("cassandra · ×3 peers",), "no primary and replicas"
+    assert "peers__replica1" not in boxes
+    assert boxes["five"].details == ("primary", "mysql") and boxes["five__replica1"].details == ("4 replicas",)
+    pipeline = {box.id: box for box in build_scene(load_design(FIXTURES / "pictures" / "pipeline.yaml").design).boxes}
+    assert pipeline["pay_a"].details == ("third party",)
+    design = load_design(SPECS / "valid" / "every-kind.yaml").design
+    named = design.model_copy(
+        update={"components": {"route53": design.components["dns"].model_copy(update={"engine": "Route53"})}}
+    )
+    assert build_scene(named).boxes[0].details == (), "route53 / route53 is said once"
+
+
+@needs_dot
+def test_regions_as_clusters_when_asked():
+    from archgen.render.diagram import run_dot, to_dot
+    from archgen.render.scene import build_scene
+
+    design = with_layout(FIXTURES / "render" / "real-systems.yaml", clusters="region")
+    graph = json.loads(run_dot(to_dot(build_scene(design)), ("json",)).files["json"])
+    members = {item["name"]: item for item in graph["objects"]}
+    region = next(item for item in graph["objects"] if "bb" in item)
+    inside = {
+        members_by_id["name"] for members_by_id in graph["objects"] if members_by_id.get("_gvid") in region["nodes"]
+    }
+    # us holds timeline, sessions, orders_db (with its read replicas) and ranker; eu the copy dr_db.
+    assert {"timeline", "sessions", "orders_db", "ranker"} <= inside and "post" not in inside
+    assert "Region us" in [op["text"] for op in members["cluster_title_0"]["_ldraw_"] if op.get("op") == "T"]
+
+
+@needs_dot
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig is not installed")
+def test_a_font_for_chinese_japanese_and_korean_is_installed():
+    """The set-up installs fonts-noto-cjk, so such names are drawn as glyphs, not boxes."""
+    done = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True, check=True)
+    assert "Noto Sans CJK" in done.stdout

@@ -166,6 +166,8 @@ class _Drawing:
         self.scene = scene
         self.highlight = highlight
         self.cluster_of = {box.id: box.cluster for box in scene.boxes}
+        # A primary's replicas are drawn in order (replica 1, then 2): Graphviz keeps its out-edges in order.
+        self.replicated = {link.source for link in scene.links if link.target.startswith(f"{link.source}__replica")}
 
     def draw(self) -> None:
         import diagrams
@@ -190,7 +192,8 @@ class _Drawing:
     def node(self, box: Box) -> None:
         node_class = icon_class(box, self.scene.layout.icons)
         label = _box_label(box, f"{node_class._icon_dir}/{node_class._icon}", self.highlight)
-        node_class(label, nodeid=box.id, image="", shape="plain")
+        ordering = {"ordering": "out"} if box.id in self.replicated else {}
+        node_class(label, nodeid=box.id, image="", shape="plain", **ordering)
 
     def edge(self, number: int, link: Link) -> None:
         """Draw a link; a labelled one passes through its label, a node of its own.
