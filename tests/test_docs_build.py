@@ -110,6 +110,27 @@ def test_build_publishes_every_design_and_an_index(tmp_path):
 
 
 @needs_dot
+def test_build_says_what_it_published_and_the_findings_and_can_fail_on_them(tmp_path):
+    designs_folder(tmp_path, GOOD)
+    lint = run_cli("lint", "designs", "--format", "json", "--fail-on", "info", cwd=tmp_path)
+    counts = {severity: 0 for severity in ("error", "warning", "info")}
+    for finding in json.loads(lint.out):
+        counts[finding["severity"]] += 1
+    assert counts["error"] > 0, "a design with a single point of failure"
+    result = build(tmp_path)
+    assert result.code == 0, "publishing does not fail on findings unless asked"
+    assert result.err.splitlines() == [
+        "built 3, unchanged 0 → output: 3 designs published, index at output/index.md",
+        f"findings in 3 designs: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} infos",
+    ]
+    failing = build(tmp_path, "--fail-on", "error")
+    assert failing.code == 1, "unchanged designs count too: their findings are in the manifest"
+    assert "built 0, unchanged 3" in failing.err
+    assert failing.err.splitlines()[2:] == ["designs/spof.yaml: findings at error or above"]
+    assert build(tmp_path, "--fail-on", "nonsense").code == 2
+
+
+@needs_dot
 def test_rebuild_touches_only_what_changed_and_check_says_when_stale(tmp_path):
     designs = designs_folder(tmp_path, GOOD)
     assert build(tmp_path).code == 0
@@ -250,7 +271,8 @@ def test_build_shows_a_progress_bar_on_a_terminal_only(tmp_path):
     assert done.returncode == 0
     assert b"Building" in shown and b"100%" in shown, shown
     quiet = run_cli("build", "designs", "-o", "other", cwd=tmp_path)
-    assert "Building" not in quiet.err and quiet.err.strip() == "built 2, unchanged 0 → other"
+    assert "Building" not in quiet.err
+    assert quiet.err.splitlines()[0] == "built 2, unchanged 0 → other: 2 designs published, index at other/index.md"
 
 
 def user_template(tmp_path: Path, text: str, config: str = "") -> Path:

@@ -322,6 +322,12 @@ class ProgressBar:
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Designs built at once (default: cores).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when the output folder is stale.")
 @click.option("--force", is_flag=True, help="Replace files in the output folder that archgen did not write.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Exit 1 when a design has findings at this severity or above (default: never).",
+)
 @templates_option
 @config_option
 @python_option
@@ -332,6 +338,7 @@ def build(
     jobs: int | None,
     check: bool,
     force: bool,
+    fail_on: str | None,
     templates: Path | None,
     config: Path | None,
     python: bool | None,
@@ -353,10 +360,10 @@ def build(
         for source in run.stale:
             click.echo(f"stale: {source}")
         click.echo(f"{settings.output} is {'stale' if run.stale else 'current'}", err=True)
-    else:
-        failed = f", {len(run.errors)} failed" if run.errors else ""
-        click.echo(f"built {len(run.built)}, unchanged {len(run.unchanged)}{failed} → {settings.output}", err=True)
-    finish(run.errors, failing=check and bool(run.stale))
+        finish(run.errors, failing=bool(run.stale))
+    for line in run.report(settings.output, fail_on):
+        click.echo(line, err=True)
+    finish(run.errors, failing=bool(run.at_or_above(fail_on)))
 
 
 @main.command()

@@ -46,6 +46,8 @@ from archgen.render.docs import (
 )
 from archgen.render.scene import view_slug
 from archgen.rules.engine import lint_design
+from archgen.text import plural
+from archgen.vocabulary import SEVERITIES, SEVERITY_RANK
 
 MANIFEST = ".archgen-manifest.json"
 INDEX = "index.md"
@@ -68,6 +70,35 @@ class BuildRun:
     stale: list[str] = field(default_factory=list)
     errors: list[ArchgenError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The findings per severity of every design published (built now or unchanged), by spec.
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def total(self) -> dict[str, int]:
+        """Return the findings per severity across the published designs."""
+        return {severity: sum(counts.get(severity, 0) for counts in self.counts.values()) for severity in SEVERITIES}
+
+    def report(self, output: Path, fail_on: str | None = None) -> list[str]:
+        """Return what a build says when it is done: what it published and where, the findings, what fails."""
+        failed = f", {len(self.errors)} failed" if self.errors else ""
+        published = plural(len(self.counts), "design")
+        total = self.total()
+        lines = [
+            f"built {len(self.built)}, unchanged {len(self.unchanged)}{failed} → {output}: "
+            f"{published} published, index at {output / INDEX}",
+            f"findings in {published}: " + ", ".join(plural(total[severity], severity) for severity in SEVERITIES),
+        ]
+        lines += [f"{source}: findings at {fail_on} or above" for source in self.at_or_above(fail_on)]
+        return lines
+
+    def at_or_above(self, level: str | None) -> list[str]:
+        """Return the specs with findings at `level` or more severe (none when `level` is None)."""
+        if level is None:
+            return []
+        return [
+            source
+            for source, counts in sorted(self.counts.items())
+            if any(counts.get(severity, 0) for severity in SEVERITIES if SEVERITY_RANK[severity] >= SEVERITY_RANK[level])
+        ]
 
 
 class Progress(Protocol):
@@ -216,6 +247,7 @@ def _build_locked(paths: Iterable[Path], output: Path, options: Options, run: Bu
     owned = _owned(old)
     _write_built(output, built, entries, owned, options, run)
     run.warnings += _remove_orphans(output, old, entries)
+    run.counts = {source: entry.counts for source, entry in entries.items()}
     try:
         _publish_index(output, options.templates, entries, owned, options.force)
     except ArchgenError as error:
