@@ -4,22 +4,30 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test pytest test-slow test-pythons graphviz lint gallery fix regen
+# archgen alone (what `make run` needs), and archgen with the test tools (everything else).
+RUNTIME := $(VENV)/.runtime
+TOOLS := $(VENV)/.tools
 
-run: $(BIN)/archgen graphviz
+.PHONY: run test pytest integration test-slow test-pythons graphviz lint gallery fix regen
+
+run: $(RUNTIME) graphviz
 	$(BIN)/archgen build designs -o output
 
 # The checks run side by side, and the tests on every core (pytest-xdist); `pytest` alone
-# runs them one after another.
-test: $(BIN)/archgen graphviz
-	@$(MAKE) --no-print-directory --output-sync=target -j3 lint gallery pytest
+# runs them one after another. `integration` installs archgen the ways users do (a wheel in
+# a fresh venv, pre-commit, MkDocs), so it is slower and runs beside the rest.
+test: $(TOOLS) graphviz
+	@$(MAKE) --no-print-directory --output-sync=target -j4 lint gallery pytest integration
 
-pytest: $(BIN)/archgen graphviz
+pytest: $(TOOLS) graphviz
 	$(BIN)/pytest -n auto
+
+integration: $(TOOLS) graphviz
+	$(BIN)/pytest --integration tests/integration
 
 # The property and fuzz tests with many more examples: run before a release, or after touching
 # the analysis or the loader.
-test-slow: $(BIN)/archgen graphviz
+test-slow: $(TOOLS) graphviz
 	$(BIN)/pytest --slow tests/test_failure_property.py tests/test_fuzz.py
 
 # The suite on every other CPython >= 3.11 this machine has, each in its own venv.
@@ -27,22 +35,22 @@ test-pythons: graphviz
 	scripts/test-pythons
 
 # The gallery lints clean and output/ is what `archgen build` makes of it.
-gallery: $(BIN)/archgen graphviz
+gallery: $(TOOLS) graphviz
 	$(BIN)/archgen lint designs
 	$(BIN)/archgen build designs -o output --check
 
-lint: $(BIN)/archgen
+lint: $(TOOLS)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 # Format and apply ruff's safe fixes.
-fix: $(BIN)/archgen
+fix: $(TOOLS)
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
 # Everything generated from the code: the rule catalogue, the schema beside the gallery, output/.
-regen: $(BIN)/archgen graphviz
+regen: $(RUNTIME) graphviz
 	$(BIN)/python -m archgen.icons
 	$(BIN)/python tests/fixtures/generate_pictures.py
 	$(BIN)/archgen rules --markdown > docs/rules.md
@@ -52,10 +60,14 @@ regen: $(BIN)/archgen graphviz
 	$(BIN)/archgen docs tests/fixtures/docs/shop.yaml -o tests/fixtures/docs
 
 # uv (from PyPI) installs in a few seconds what pip takes twenty for; pip is the fallback.
-$(BIN)/archgen: pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]' \
-	  || $(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip install --quiet --python $(BIN)/python -e . \
+	  || $(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TOOLS): pyproject.toml $(RUNTIME)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]' || $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
 # The `dot` binary comes from the OS package, not from PyPI; so do the fonts that draw Chinese,

@@ -28,6 +28,18 @@ settings.register_profile("slow", max_examples=5000, deadline=None)
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--slow", action="store_true", help="Run the property tests with many more examples.")
+    parser.addoption(
+        "--integration",
+        action="store_true",
+        help="Also run tests/integration: archgen installed the ways users do (wheel, pre-commit, MkDocs).",
+    )
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Leave tests/integration out unless asked: they install packages and take a minute."""
+    if collection_path.name == "integration" and not config.getoption("--integration"):
+        return True
+    return None
 
 
 #: Whether this run is `pytest --slow`: the property and fuzz tests run many more examples.

@@ -199,3 +199,15 @@ def test_sarif_locations_inside_and_outside_the_working_folder(tmp_path):
     uri = outside.as_uri()
     assert uri.startswith("file:///") and "%20" in uri
     assert locations[uri] == {"uri": uri}, "outside the source root: an absolute file URI, no base id"
+
+
+def test_the_readme_example_spec_lints_clean(tmp_path):
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    spec = re.search(r"## A spec\n.*?```yaml\n(.*?)```", readme, re.DOTALL)
+    assert spec
+    path = tmp_path / "url-shortener.yaml"
+    path.write_text(spec.group(1))
+    result = run_cli("lint", path, "--fail-on", "info")
+    assert result.code == 0, result.out + result.err

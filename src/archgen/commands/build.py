@@ -97,7 +97,9 @@ class BuildRun:
         return [
             source
             for source, counts in sorted(self.counts.items())
-            if any(counts.get(severity, 0) for severity in SEVERITIES if SEVERITY_RANK[severity] >= SEVERITY_RANK[level])
+            if any(
+                counts.get(severity, 0) for severity in SEVERITIES if SEVERITY_RANK[severity] >= SEVERITY_RANK[level]
+            )
         ]
 
 
