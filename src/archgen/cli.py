@@ -188,7 +188,17 @@ def lint(
     run = api.lint(paths or settings.designs, settings)
     wants_tables = verbose and output_format == "json"
     tables = [(result.loaded.file, result.failure_table) for result in run.results] if wants_tables else []
-    report = api.format_report(output_format, run.findings, run.skipped, verbose=verbose, failure_tables=tables)
+    designs = [(result.loaded.file, result.loaded.design.name) for result in run.results]
+    problems = [line for error in run.errors for line in error.lines()] if output_format == "markdown" else []
+    report = api.format_report(
+        output_format,
+        run.findings,
+        run.skipped,
+        verbose=verbose,
+        failure_tables=tables,
+        designs=designs,
+        problems=problems,
+    )
     click.echo(report, nl=False)
     if verbose:
         for skip in run.skipped:

@@ -13,7 +13,7 @@ Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 SEVERITY_RANK: dict[str, int] = {severity: rank for rank, severity in enumerate(reversed(SEVERITIES))}
 
-ReportFormat = Literal["text", "json", "sarif", "github"]
+ReportFormat = Literal["text", "json", "sarif", "github", "markdown"]
 REPORT_FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
 
 EstimateFormat = Literal["text", "json"]

@@ -1,4 +1,4 @@
-"""Findings as text, JSON, SARIF 2.1.0 or GitHub workflow annotations: strings, not files."""
+"""Findings as text, JSON, SARIF 2.1.0, GitHub workflow annotations or a Markdown job summary: strings, not files."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from archgen.vocabulary import SEVERITIES, ReportFormat
 
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+RULES_URL = "https://github.com/archgen/archgen/blob/main/docs/rules.md"
 
 
 def format_report(
@@ -30,8 +31,15 @@ def format_report(
     verbose: bool = False,
     rules: dict[str, Rule] | None = None,
     failure_tables: Sequence[tuple[str, Sequence[Outage]]] = (),
+    designs: Sequence[tuple[str, str]] = (),
+    problems: Sequence[str] = (),
 ) -> str:
-    """Return the findings in the named format; `verbose` adds the skipped rules and what fails when to JSON."""
+    """Return the findings in the named format; `verbose` adds the skipped rules and what fails when to JSON.
+
+    Markdown also lists `designs` (file, name) without findings, and `problems`: specs that did not load.
+    """
+    if format == "markdown":
+        return as_markdown(findings, designs, problems, rules or all_rules())
     if format == "json":
         return as_json(findings, skipped if verbose else (), failure_tables if verbose else ())
     if format == "sarif":
@@ -44,6 +52,41 @@ def format_report(
 def as_text(findings: Iterable[Finding]) -> str:
     """Return one `file:line:col: CODE message` line per finding."""
     return "".join(f"{f.file}:{f.line}:{f.column}: {f.code} {f.message}\n" for f in findings)
+
+
+def as_markdown(
+    findings: Sequence[Finding], designs: Sequence[tuple[str, str]], problems: Sequence[str], rules: dict[str, Rule]
+) -> str:
+    """Return a job summary: the designs with their counts, then each error with a link to its rule's page."""
+    counts = {file: Counter(finding.severity for finding in findings if finding.file == file) for file, _ in designs}
+    total = Counter(finding.severity for finding in findings)
+    lines = [
+        f"## archgen: {plural(len(designs), 'design')}, "
+        + ", ".join(plural(total[severity], severity) for severity in SEVERITIES),
+        "",
+        "| Design | Spec | Errors | Warnings | Infos |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for file, name in designs:
+        row = " | ".join(str(counts[file][severity]) for severity in SEVERITIES)
+        lines.append(f"| {_cell(name)} | `{_cell(file)}` | {row} |")
+    errors = [finding for finding in findings if finding.severity == "error"]
+    if errors:
+        lines += ["", "### Errors", "", "| Where | Rule | Message |", "|---|---|---|"]
+        for finding in errors:
+            rule = rules.get(finding.code)
+            anchor = f"{finding.code}-{rule.name}".lower() if rule else finding.code.lower()
+            link = f"[{finding.code}]({RULES_URL}#{anchor}) {rule.name if rule else ''}".rstrip()
+            where = f"{finding.file}:{finding.line}:{finding.column}"
+            lines.append(f"| `{_cell(where)}` | {link} | {_cell(finding.message)} |")
+    if problems:
+        lines += ["", "### Specs that did not load", "", *(f"- `{_cell(problem)}`" for problem in problems)]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Keep text inside one Markdown table cell: pipes escaped, line breaks as spaces, backticks softened."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "'")
 
 
 def summary(findings: Sequence[Finding]) -> str:

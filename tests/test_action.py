@@ -1,0 +1,90 @@
+"""The GitHub Action: its inputs, and its steps' scripts run here with a fake `$GITHUB_STEP_SUMMARY`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import FIXTURES, ROOT
+
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
+STEPS = {step["name"]: step for step in ACTION["runs"]["steps"] if "name" in step}
+
+
+def test_the_action_takes_the_inputs_it_documents():
+    assert ACTION["runs"]["using"] == "composite"
+    assert {"paths", "fail-on", "python", "sarif", "check-output"} <= set(ACTION["inputs"])
+    assert ACTION["inputs"]["python"]["default"] == "false" and ACTION["inputs"]["sarif"]["default"] == "true"
+    assert all("shell" in step for step in ACTION["runs"]["steps"] if "run" in step)
+
+
+def run_step(name: str, tmp_path: Path, **inputs: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run one step's script as the runner would: bash, the step's env filled from `inputs`, in the workspace."""
+    step = STEPS[name]
+    summary = tmp_path / "step-summary.md"
+    summary.write_text("earlier steps wrote this\n")
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    for key, expression in step.get("env", {}).items():
+        field = expression.removeprefix("${{ inputs.").removesuffix(" }}")
+        env[key] = inputs.get(field, ACTION["inputs"][field].get("default", ""))
+    done = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+    return done, summary
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    for name in ("clean.yaml", "spof.yaml"):
+        shutil.copy(FIXTURES / "lint" / name, designs / name)
+    return tmp_path
+
+
+def test_the_summary_lists_every_design_and_its_errors_and_fails_on_them(workspace):
+    done, summary = run_step("Job summary", workspace)
+    assert done.returncode == 1, done.stderr
+    text = summary.read_text()
+    assert text.startswith("earlier steps wrote this\n## archgen: 2 designs, 2 errors, 0 warnings, 0 infos\n")
+    assert "| Clean | `designs/clean.yaml` | 0 | 0 | 0 |" in text
+    assert "| Single database | `designs/spof.yaml` | 2 | 0 | 0 |" in text
+    assert "[REL001](https://github.com/archgen/archgen/blob/main/docs/rules.md#rel001-single-point-of-failure)" in text
+    anchors = {
+        line.split(" ", 2)[1].lower() + "-" + line.split(" ", 2)[2].strip()
+        for line in (ROOT / "docs" / "rules.md").read_text().splitlines()
+        if line.startswith("## ")
+    }
+    assert "rel001-single-point-of-failure" in anchors and "rel002-zone-single-point-of-failure" in anchors
+
+
+def test_fail_on_never_only_reports(workspace):
+    done, summary = run_step("Job summary", workspace, **{"fail-on": "never"})
+    assert done.returncode == 0, done.stderr
+    assert "### Errors" in summary.read_text()
+
+
+def test_bad_input_fails_whatever_fail_on_says(workspace):
+    (workspace / "designs" / "broken.yaml").write_text("archgen: 1\nname: Broken\ncomponents:\n  a: {kind: servce}\n")
+    done, summary = run_step("Job summary", workspace, **{"fail-on": "never"})
+    assert done.returncode == 2
+    assert "designs/broken.yaml:4:" in done.stderr
+    assert "### Specs that did not load" in summary.read_text()
+
+
+def test_the_sarif_step_writes_a_log_and_fails_only_on_bad_input(workspace):
+    done, _ = run_step("Lint (SARIF)", workspace)
+    assert done.returncode == 0, done.stderr
+    log = json.loads((workspace / "archgen.sarif").read_text())
+    assert {result["ruleId"] for result in log["runs"][0]["results"]} == {"REL001", "REL002"}
