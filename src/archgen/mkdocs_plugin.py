@@ -1,0 +1,219 @@
+"""The MkDocs plugin: each design a page of the site, and ```` ```archgen ```` blocks drawn inline.
+
+    plugins:
+      - archgen:
+          designs: designs/        # spec files or folders, relative to mkdocs.yml
+          section: Architecture    # the nav section holding one page per design
+
+Pages are made in memory (nothing is written into docs/). Pictures come from `archgen build`
+into `.archgen_cache/mkdocs/` beside mkdocs.yml, whose manifest keeps every design that did
+not change, so a site rebuilds in about the time of an unchanged `archgen build`. A fenced
+block holds a spec path or an inline YAML spec; a bad spec in a block is a warning naming the
+page and the spec's line:col, which fails `mkdocs build --strict`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from archgen import __version__
+from archgen.errors import ArchgenError
+from archgen.files import slugify
+from archgen.findings import Finding
+from archgen.report import summary
+
+log = logging.getLogger("mkdocs.plugins.archgen")
+
+ADMONITIONS = {"error": "danger", "warning": "warning", "info": "note"}
+_BLOCK = re.compile(r"^(?P<fence>```+|~~~+)[ \t]*archgen[ \t]*\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S)
+_PLACEHOLDER = re.compile(r'<div class="archgen-diagram" data-archgen="([0-9a-f]{16})"></div>')
+_PROLOGUE = re.compile(r"\A(<\?xml[^>]*>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--.*?-->\s*)*", re.S)
+
+
+class ArchgenConfig(Config):
+    """The plugin's options in mkdocs.yml."""
+
+    designs = config_options.ListOfItems(config_options.Type(str), default=["designs"])
+    section = config_options.Type(str, default="Architecture")
+    python = config_options.Type(bool, default=False)
+
+
+@dataclass(frozen=True)
+class _Design:
+    """One published design: where its page goes and what the rules found."""
+
+    source: str
+    slug: str
+    name: str
+    findings: tuple[Finding, ...]
+
+
+class ArchgenPlugin(BasePlugin[ArchgenConfig]):
+    """Adds a page per design and draws ```` ```archgen ```` blocks."""
+
+    def __init__(self) -> None:
+        self.root = Path.cwd()
+        self.cache = self.root / ".archgen_cache" / "mkdocs"
+        self.docs = self.root / "docs"
+        self.designs: list[_Design] = []
+        self.blocks: dict[str, str] = {}
+        # Pictures go into a page after its Markdown is converted: parsing a large SVG as Markdown is slow.
+        self.pictures: dict[str, str] = {}
+
+    @property
+    def folder(self) -> str:
+        """Return the folder of the site the design pages live in (`architecture/`)."""
+        return slugify(self.config.section)
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Build the designs into the cache, add admonitions, and put the section into an explicit nav."""
+        from archgen import api
+
+        self.root = Path(config.config_file_path).resolve().parent
+        self.cache = self.root / ".archgen_cache" / "mkdocs"
+        self.docs = Path(config.docs_dir).resolve()
+        if "admonition" not in config.markdown_extensions:
+            config.markdown_extensions.append("admonition")
+        settings = api.Settings(python=self.config.python)
+        # Relative to where mkdocs runs, as the docs name each design's spec.
+        paths = [Path(os.path.relpath(self.root / path)) for path in self.config.designs]
+        built = api.build(paths, self.cache / "site", settings)
+        linted = api.lint(paths, settings)
+        for error in [*built.errors, *linted.errors]:
+            for line in error.lines():
+                log.warning("archgen: %s", line)
+        self.designs = sorted(
+            (
+                _Design(
+                    result.loaded.file,
+                    slugify(result.loaded.design.name),
+                    result.loaded.design.name,
+                    tuple(result.findings),
+                )
+                for result in linted.results
+                if (self.cache / "site" / slugify(result.loaded.design.name) / "design.md").is_file()
+            ),
+            key=lambda design: design.name.lower(),
+        )
+        if config.nav is not None:
+            pages = [f"{self.folder}/index.md", *(f"{self.folder}/{design.slug}/index.md" for design in self.designs)]
+            config.nav.append({self.config.section: pages})
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Add the section's index, a page per design, and the pictures its page links."""
+        files.append(File.generated(config, f"{self.folder}/index.md", content=self._index()))
+        for design in self.designs:
+            folder = self.cache / "site" / design.slug
+            page = f"{self.folder}/{design.slug}/index.md"
+            files.append(File.generated(config, page, content=self._page(design, folder)))
+            for picture in sorted(folder.glob("diagram*.*")):
+                if picture.suffix in (".png", ".svg"):
+                    uri = f"{self.folder}/{design.slug}/{picture.name}"
+                    files.append(File.generated(config, uri, abs_src_path=str(picture)))
+        return files
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Draw each ```` ```archgen ```` block: the picture inline, the findings under it."""
+        return _BLOCK.sub(lambda match: self._block(match, markdown, page), markdown)
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Put each picture where its placeholder stands."""
+        return _PLACEHOLDER.sub(lambda match: self.pictures.get(match.group(1), match.group(0)), html)
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild the site when a design changes."""
+        for path in self.config.designs:
+            if (self.root / path).exists():
+                server.watch(str(self.root / path))
+        return server
+
+    def _index(self) -> str:
+        lines = [f"# {self.config.section}", ""]
+        for design in self.designs:
+            lines.append(f"- [{_text(design.name)}]({design.slug}/index.md) — {summary(design.findings)}")
+        return "\n".join(lines) + "\n"
+
+    def _page(self, design: _Design, folder: Path) -> str:
+        """Return a design's doc with its picture inline and its findings as admonitions under the title."""
+        document = (folder / "design.md").read_text(encoding="utf-8")
+        svg = self._picture((folder / "diagram.svg").read_text(encoding="utf-8"))
+        document = re.sub(r"^!\[[^\n]*\]\(diagram\.svg\)$", lambda _: svg, document, count=1, flags=re.M)
+        title, _, rest = document.partition("\n")
+        return f"{title}\n\n{_admonitions(design.findings)}{rest}"
+
+    def _block(self, match: re.Match[str], markdown: str, page: Page) -> str:
+        """Return the Markdown replacing one block, or a warning naming the page and the spec's position."""
+        body = match.group("body")
+        line = markdown.count("\n", 0, match.start()) + 2  # the block's first line of spec
+        key = hashlib.sha256(f"{__version__}\0{page.file.src_uri}\0{body}".encode()).hexdigest()
+        if key not in self.blocks:
+            try:
+                self.blocks[key] = self._draw(body, line, page)
+            except ArchgenError as error:
+                for problem in error.lines():
+                    log.warning("archgen block in %s: %s", page.file.src_uri, problem)
+                return '!!! failure "archgen"\n    This spec has errors: see the build log.\n'
+        return self.blocks[key]
+
+    def _draw(self, body: str, line: int, page: Page) -> str:
+        """Draw a block: a spec file named on its one line, or the spec itself, positions as lines of the page."""
+        from archgen import api
+        from archgen.render import render_design
+
+        named = body.strip()
+        if "\n" not in named and re.fullmatch(r"\S+\.(ya?ml|py)", named):
+            loaded = api.load_design(self.root / named, allow_python=self.config.python, file=named)
+        else:
+            page_path = self.docs / page.file.src_uri
+            shown = page_path.relative_to(self.root) if page_path.is_relative_to(self.root) else page_path
+            loaded = api.load_text("\n" * (line - 1) + body, file=shown.as_posix())
+        result = api.lint_loaded(loaded)
+        svg = render_design(loaded.design, result.findings, ["svg"], waived=result.waived).files["svg"].decode()
+        return f"{self._picture(svg)}\n\n{_admonitions(tuple(result.findings), short=True)}"
+
+    def _picture(self, svg: str) -> str:
+        """Keep an SVG for `on_page_content`; return the placeholder the Markdown carries instead."""
+        key = hashlib.sha256(svg.encode()).hexdigest()[:16]
+        self.pictures[key] = _inline_svg(svg)
+        return f'<div class="archgen-diagram" data-archgen="{key}"></div>\n'
+
+
+def _inline_svg(svg: str) -> str:
+    """Return an SVG as HTML that scales to the page: no XML prologue, no fixed size."""
+    body = _PROLOGUE.sub("", svg).strip()
+    body = re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg style="max-width: 100%; height: auto"', body, count=1)
+    return f'<div class="archgen-diagram">{body}</div>'
+
+
+def _admonitions(findings: tuple[Finding, ...], short: bool = False) -> str:
+    """Return the findings as admonitions, one per finding, or one line saying there are none."""
+    if not findings:
+        return '!!! success "archgen"\n    No findings.\n\n'
+    parts = [] if short else [f"{summary(list(findings))}\n"]
+    for finding in findings:
+        title = f"{finding.code} {finding.name}"
+        where = f"{finding.file}:{finding.line}:{finding.column}"
+        parts.append(
+            f'!!! {ADMONITIONS[finding.severity]} "{_text(title)}"\n    {_text(finding.message)} (`{_text(where)}`)\n'
+        )
+    return "\n".join(parts) + "\n"
+
+
+def _text(text: str) -> str:
+    """Escape text for Markdown and HTML inside an admonition."""
+    return html.escape(text.replace("\n", " "), quote=True).replace("`", "'")

@@ -1,0 +1,139 @@
+"""The MkDocs plugin, through a real `mkdocs build` of a site in a temporary folder."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURES, needs_dot
+
+DESIGNS = [FIXTURES / "lint" / "clean.yaml", FIXTURES / "lint" / "spof.yaml", FIXTURES / "render" / "views.yaml"]
+INDEX = """# Home
+
+The feed, from its file:
+
+```archgen
+designs/views.yaml
+```
+
+A sketch:
+
+```archgen
+archgen: 1
+name: Sketch
+components:
+  users: {kind: client, calls: [app]}
+  app: {kind: service, calls: [db]}
+  db: {kind: database}
+```
+"""
+BROKEN = """
+```archgen
+archgen: 1
+name: Broken
+components:
+  a: {kind: servce}
+```
+"""
+
+
+def site(tmp_path: Path, index: str = INDEX, nav: str = "") -> Path:
+    """Write a project: mkdocs.yml with the plugin, docs/index.md, designs/."""
+    (tmp_path / "designs").mkdir()
+    for spec in DESIGNS:
+        shutil.copy(spec, tmp_path / "designs" / spec.name)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(index)
+    (tmp_path / "mkdocs.yml").write_text(
+        f"site_name: Our systems\n{nav}plugins:\n  - archgen:\n      designs: [designs]\n      section: Architecture\n"
+    )
+    return tmp_path
+
+
+def mkdocs_build(project: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", *options], cwd=project, capture_output=True, text=True, check=False
+    )
+
+
+@needs_dot
+def test_a_site_gets_a_page_per_design_with_its_picture_and_findings(tmp_path):
+    project = site(tmp_path)
+    done = mkdocs_build(project, "--strict")
+    assert done.returncode == 0, done.stderr
+    built = project / "site"
+    section = (built / "architecture" / "index.html").read_text()
+    for slug, name in (
+        ("clean", "Clean"),
+        ("single-database", "Single database"),
+        ("feed-with-views", "Feed with views"),
+    ):
+        page = (built / "architecture" / slug / "index.html").read_text()
+        assert page.count("<svg") == 1, f"{slug}: the picture is inline"
+        assert f'<a href="{slug}/">{name}</a>' in section
+    spof = (built / "architecture" / "single-database" / "index.html").read_text()
+    assert re.search(r'class="admonition danger".*?REL001 single-point-of-failure', spof, re.S)
+    assert "db is a single point of failure" in spof
+    assert 'class="admonition success"' in (built / "architecture" / "clean" / "index.html").read_text()
+    feed = (built / "architecture" / "feed-with-views" / "index.html").read_text()
+    links = re.findall(r'href="(diagram[^"]*)"', feed)
+    assert {"diagram.png", "diagram.svg", "diagram--flow-read-timeline.svg", "diagram--group-write-path.svg"} <= set(
+        links
+    )
+    for link in links:
+        assert (built / "architecture" / "feed-with-views" / link).is_file(), link
+    home = (built / "index.html").read_text()
+    assert home.count("<svg") == 2, "both blocks are drawn inline"
+    assert "REL001" in home, "the sketch's database is a single point of failure"
+    assert sorted(path.name for path in (project / "docs").iterdir()) == ["index.md"], "nothing written into docs/"
+
+
+@needs_dot
+def test_a_bad_block_names_the_page_and_the_spec_position(tmp_path):
+    project = site(tmp_path, INDEX + BROKEN)
+    strict = mkdocs_build(project, "--strict")
+    assert strict.returncode != 0
+    line = (INDEX + BROKEN).splitlines().index("  a: {kind: servce}") + 1
+    expected = f"archgen block in index.md: docs/index.md:{line}:13: components.a.kind: unknown kind 'servce'"
+    assert expected in strict.stderr
+    relaxed = mkdocs_build(project)
+    assert relaxed.returncode == 0, relaxed.stderr
+    assert "WARNING" in relaxed.stderr and expected in relaxed.stderr
+    assert "This spec has errors" in (project / "site" / "index.html").read_text()
+
+
+@needs_dot
+def test_an_explicit_nav_gets_the_section_and_a_rebuild_reuses_the_pictures(tmp_path):
+    project = site(tmp_path, nav="nav:\n  - Home: index.md\n")
+    assert mkdocs_build(project, "--strict").returncode == 0
+    home = (project / "site" / "index.html").read_text()
+    assert 'href="architecture/"' in home or 'href="architecture/index.html"' in home
+    picture = project / ".archgen_cache" / "mkdocs" / "site" / "clean" / "diagram.png"
+    before = picture.stat().st_mtime_ns
+    assert mkdocs_build(project, "--strict").returncode == 0
+    assert picture.stat().st_mtime_ns == before, "an unchanged design is not drawn again"
+
+
+def test_serve_watches_the_designs(tmp_path):
+    from mkdocs.config import load_config
+
+    from archgen.mkdocs_plugin import ArchgenPlugin
+
+    project = site(tmp_path)
+    config = load_config(str(project / "mkdocs.yml"))
+    plugin = config.plugins["archgen"]
+    assert isinstance(plugin, ArchgenPlugin)
+    plugin.root = project
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = plugin.on_serve(Server(), config=config, builder=None)
+    assert server.watched == [str(project / "designs")]
