@@ -72,6 +72,7 @@ def test_a_site_gets_a_page_per_design_with_its_picture_and_findings(tmp_path):
         ("feed-with-views", "Feed with views"),
     ):
         page = (built / "architecture" / slug / "index.html").read_text()
+        assert "from <code>designs/" in page, "specs are named from the project"
         assert page.count("<svg") == 1, f"{slug}: the picture is inline"
         assert f'<a href="{slug}/">{name}</a>' in section
     spof = (built / "architecture" / "single-database" / "index.html").read_text()

@@ -91,7 +91,7 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
         settings = api.Settings(python=self.config.python)
         # Relative to where mkdocs runs, as the docs name each design's spec.
         paths = [Path(os.path.relpath(self.root / path)) for path in self.config.designs]
-        built = api.build(paths, self.cache / "site", settings)
+        built = api.build(paths, self.cache / "site", settings, root=self.root)
         linted = api.lint(paths, settings)
         for error in [*built.errors, *linted.errors]:
             for line in error.lines():
@@ -110,7 +110,7 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
             key=lambda design: design.name.lower(),
         )
         if config.nav is not None:
-            pages = [f"{self.folder}/index.md", *(f"{self.folder}/{design.slug}/index.md" for design in self.designs)]
+            pages = [f"{self.folder}/index.md", *(f"{self.folder}/{design.slug}.md" for design in self.designs)]
             config.nav.append({self.config.section: pages})
         return config
 
@@ -119,7 +119,7 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
         files.append(File.generated(config, f"{self.folder}/index.md", content=self._index()))
         for design in self.designs:
             folder = self.cache / "site" / design.slug
-            page = f"{self.folder}/{design.slug}/index.md"
+            page = f"{self.folder}/{design.slug}.md"
             files.append(File.generated(config, page, content=self._page(design, folder)))
             for picture in sorted(folder.glob("diagram*.*")):
                 if picture.suffix in (".png", ".svg"):
@@ -145,7 +145,7 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
     def _index(self) -> str:
         lines = [f"# {self.config.section}", ""]
         for design in self.designs:
-            lines.append(f"- [{_text(design.name)}]({design.slug}/index.md) — {summary(design.findings)}")
+            lines.append(f"- [{_text(design.name)}]({design.slug}.md) — {summary(design.findings)}")
         return "\n".join(lines) + "\n"
 
     def _page(self, design: _Design, folder: Path) -> str:
@@ -153,6 +153,8 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
         document = (folder / "design.md").read_text(encoding="utf-8")
         svg = self._picture((folder / "diagram.svg").read_text(encoding="utf-8"))
         document = re.sub(r"^!\[[^\n]*\]\(diagram\.svg\)$", lambda _: svg, document, count=1, flags=re.M)
+        # The page is <section>/<slug>.md, its pictures in <section>/<slug>/: MkDocs maps the links to URLs.
+        document = document.replace("](diagram", f"]({design.slug}/diagram")
         title, _, rest = document.partition("\n")
         return f"{title}\n\n{_admonitions(design.findings)}{rest}"
 

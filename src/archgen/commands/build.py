@@ -190,6 +190,8 @@ class Options:
     jobs: int | None = None
     force: bool = False
     progress: Progress | None = None
+    #: What specs are named relative to in the manifest and the docs (default: the output folder's parent).
+    root: Path | None = None
 
 
 def build(
@@ -202,15 +204,18 @@ def build(
     force: bool = False,
     today: datetime.date | None = None,
     progress: Progress | None = None,
+    root: Path | None = None,
 ) -> BuildRun:
     """Build every spec under `paths` into `output`; with `check`, write nothing and say what is stale.
 
     Templates come from `settings.templates` (the defaults fill the gaps). `force` lets the
-    build replace files in `output` that archgen did not write.
+    build replace files in `output` that archgen did not write. Specs are named relative to
+    `root`, by default the output folder's parent (the project).
     """
     settings = settings or Settings()
     check_settings(settings)
-    options = Options(settings, templates_for(settings), today or datetime.date.today(), jobs, force, progress)
+    today = today or datetime.date.today()
+    options = Options(settings, templates_for(settings), today, jobs, force, progress, root)
     run = BuildRun()
     if check:
         _check(paths, output, options, run)
@@ -312,7 +317,7 @@ def _refuse_foreign(output: Path, files: dict[str, bytes], owned: set[str], forc
 def _plan(paths: Iterable[Path], output: Path, options: Options, old: dict[str, Entry], run: BuildRun) -> Plan:
     """Sort the specs into those whose outputs are current and those to build; unreadable specs are errors."""
     base = _inputs_digest(options.settings, options.templates)
-    root = output.resolve().parent
+    root = options.root.resolve() if options.root else output.resolve().parent
     plan = Plan()
     for path in discover(paths):
         source = _relative(path, root)
