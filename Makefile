@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUNTIME := $(VENV)/.runtime
 TOOLS := $(VENV)/.tools
 
-.PHONY: run test pytest integration test-slow test-pythons graphviz lint gallery fix regen
+.PHONY: run test pytest integration test-slow test-pythons graphviz browser lint gallery fix regen
 
 run: $(RUNTIME) graphviz
 	$(BIN)/archgen build designs -o output
@@ -22,7 +22,7 @@ test: $(TOOLS) graphviz
 pytest: $(TOOLS) graphviz
 	$(BIN)/pytest -n auto
 
-integration: $(TOOLS) graphviz
+integration: $(TOOLS) graphviz browser
 	$(BIN)/pytest --integration tests/integration
 
 # The property and fuzz tests with many more examples: run before a release, or after touching
@@ -58,6 +58,11 @@ regen: $(RUNTIME) graphviz
 	$(BIN)/archgen schema --markdown > docs/spec.md
 	$(BIN)/archgen build designs -o output
 	$(BIN)/archgen docs tests/fixtures/docs/shop.yaml -o tests/fixtures/docs
+
+# The browser tests of `archgen serve` drive Debian's chromium through chromium-driver (selenium).
+browser:
+	@command -v chromedriver >/dev/null && command -v chromium >/dev/null \
+	  || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
 
 # uv (from PyPI) installs in a few seconds what pip takes twenty for; pip is the fallback.
 $(RUNTIME): pyproject.toml

@@ -30,12 +30,13 @@ if TYPE_CHECKING:
     from archgen.findings import Finding, Skipped
     from archgen.loader import LoadedDesign, load_design, load_model, load_text
     from archgen.model import Design, json_schema
-    from archgen.render import check_picture
+    from archgen.render import check_picture, render_design
     from archgen.render.check import PictureCheck
     from archgen.render.spec_reference import spec_reference
     from archgen.report import format_report, summary
     from archgen.rules.base import Rule
     from archgen.rules.engine import LintResult
+    from archgen.serve import serve
 
 
 _WHERE = {
@@ -76,7 +77,9 @@ _WHERE = {
     "load_text": "archgen.loader",
     "new_design": "archgen.commands.new",
     "render": "archgen.commands.render",
+    "render_design": "archgen.render",
     "rules": "archgen.commands.rules",
+    "serve": "archgen.serve",
     "RulePage": "archgen.commands.rules",
     "spec_reference": "archgen.render.spec_reference",
     "summary": "archgen.report",
@@ -139,7 +142,9 @@ __all__ = [
     "load_text",
     "new_design",
     "render",
+    "render_design",
     "rules",
+    "serve",
     "spec_reference",
     "summary",
     "validate",

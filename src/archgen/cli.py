@@ -377,6 +377,34 @@ def build(
 
 
 @main.command()
+@paths_argument
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the index in a web browser.")
+@config_option
+@python_option
+@reports_errors
+def serve(
+    paths: tuple[Path, ...], host: str, port: int, open_browser: bool, config: Path | None, python: bool | None
+) -> None:
+    """Serve a page per design that redraws and re-lints on every save (Ctrl-C to stop)."""
+    from archgen import api
+
+    settings = settings_for(paths, config, python=python)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: serving on {host}: anyone who can reach it can read your designs", err=True)
+
+    def ready(url: str, designs: int) -> None:
+        click.echo(f"serving {designs} design{'s' if designs != 1 else ''} at {url} (Ctrl-C to stop)", err=True)
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    api.serve(paths or settings.designs, settings, host=host, port=port, ready=ready)
+
+
+@main.command()
 @click.argument("name")
 @click.option("--example", default=None, help="Start from a gallery design, by file name (e.g. tinyurl).")
 @click.option(

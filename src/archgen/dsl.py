@@ -112,6 +112,7 @@ class Design:
         self.components: dict[str, Component] = {}
         self.flow_positions: dict[str, Position] = {}
         self.position = _caller()
+        self.made_in = _caller_file()
         self._token: contextvars.Token[Design | None] | None = None
 
     def __enter__(self) -> Design:
@@ -124,6 +125,16 @@ class Design:
         finished = _finished.get()
         if finished is not None and exc_info[0] is None:
             finished.append(self)
+        elif finished is None and exc_info[0] is None and _run_as_a_script(self.made_in):
+            from archgen.script import draw_beside_the_script
+
+            draw_beside_the_script(self)
+
+    def _repr_svg_(self) -> str:
+        """Draw the design in a notebook, single points of failure outlined."""
+        from archgen.script import svg_of
+
+        return svg_of(self)
 
     def to_spec(self) -> dict[str, Any]:
         """Return the spec as the plain values a YAML file would hold."""
@@ -142,6 +153,21 @@ class Design:
         for name, position in self.flow_positions.items():
             found[("flows", name)] = position
         return found
+
+
+def _run_as_a_script(made_in: str) -> bool:
+    """Tell whether the design was made by the script Python runs (`python spec.py`), not in a notebook."""
+    script = getattr(sys.modules.get("__main__"), "__file__", None)
+    in_notebook = "ipykernel" in sys.modules
+    return bool(script) and not in_notebook and Path(str(script)).resolve() == Path(made_in).resolve()
+
+
+def _caller_file() -> str:
+    """Return the file of the first frame outside archgen: where the user's code runs."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+    return frame.f_code.co_filename if frame is not None else ""
 
 
 class Edge:

@@ -38,6 +38,12 @@ class LoadedDesign:
         """Return where the part of the spec at `path` is written."""
         return self.source.position(path, key=key)
 
+    def _repr_svg_(self) -> str:
+        """Draw the design in a notebook, linted with the default settings."""
+        from archgen.script import svg_of_loaded
+
+        return svg_of_loaded(self)
+
     def component_position(self, component_id: str) -> Position:
         """Return where a component is written: its key in YAML, the call that made it in Python."""
         return self.source.position(("components", component_id), key=True)

@@ -28,6 +28,12 @@ class LintResult:
     #: Findings an unexpired waiver silences: not reported, drawn muted in the picture.
     waived: list[Finding] = field(default_factory=list, compare=False)
 
+    def _repr_svg_(self) -> str:
+        """Draw the design in a notebook, its findings marked."""
+        from archgen.script import svg_of_result
+
+        return svg_of_result(self)
+
     @property
     def failure_table(self) -> list[Outage]:
         """Return every failure event of the design and what it breaks (DESIGN.md §7)."""

@@ -1,0 +1,51 @@
+"""`archgen serve`: a page per design that redraws and re-lints on every save."""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from archgen.config import Settings
+from archgen.errors import ConfigError
+
+
+def serve(
+    paths: Iterable[Path],
+    settings: Settings | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    ready: Callable[[str, int], None] | None = None,
+) -> None:
+    """Serve the designs under `paths` until interrupted; `ready(url, designs)` is called once listening.
+
+    A port in use is a ConfigError. Ctrl-C stops the watcher and the server and returns.
+    """
+    from archgen.commands.lint import check_settings
+    from archgen.serve.server import start
+    from archgen.serve.workspace import Workspace
+
+    settings = settings or Settings()
+    check_settings(settings)
+    workspace = Workspace(paths, settings)
+    workspace.load_all()
+    try:
+        server, watcher = start(workspace, host, port)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ConfigError(f"port {port} on {host} is in use; choose another with --port") from None
+        raise ConfigError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    shown = f"[{host}]" if ":" in host else host
+    if ready is not None:
+        ready(f"http://{shown}:{server.server_address[1]}/", len(workspace.designs))
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        workspace.stop.set()
+        with workspace.changed:
+            workspace.changed.notify_all()
+        server.server_close()
+        watcher.join(timeout=2)

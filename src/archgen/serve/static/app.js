@@ -1,0 +1,148 @@
+// archgen serve: draws a design's page from /api/design/<slug>, and redraws it on each server-sent event.
+"use strict";
+
+const body = document.body;
+const slug = body.dataset.slug;
+
+function element(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function table(rows, columns) {
+  if (!rows.length) return element("p", {}, "nothing to show");
+  const head = element("tr", {}, ...columns.map(([, title]) => element("th", {}, title)));
+  const lines = rows.map((row) => element("tr", {}, ...columns.map(([key]) => element("td", {}, format(row[key])))));
+  return element("table", {}, head, ...lines);
+}
+
+function format(value) {
+  if (Array.isArray(value)) return value.length ? value.join(", ") : "nothing";
+  return value === null || value === undefined ? "" : String(value);
+}
+
+function countsText(counts) {
+  return `${counts.error} errors, ${counts.warning} warnings, ${counts.info} infos`;
+}
+
+async function drawIndex() {
+  const designs = await (await fetch("/api/index")).json();
+  const list = document.getElementById("designs");
+  list.replaceChildren(...designs.map((design) => {
+    const link = element("a", { href: `/design/${design.slug}/` }, design.name);
+    const picture = element("img", { src: `/design/${design.slug}/diagram.svg?v=${design.version}`, alt: design.name });
+    const counts = element("div", { class: "counts" }, design.broken ? "spec has errors · " : "", countsText(design.counts));
+    if (design.counts.error) counts.classList.add("error");
+    return element("li", { "data-slug": design.slug }, link, picture, counts);
+  }));
+  body.dataset.version = String(Date.now());
+}
+
+let zoom = { scale: 1, x: 0, y: 0 };
+
+function applyZoom() {
+  document.getElementById("diagram").style.transform = `translate(${zoom.x}px, ${zoom.y}px) scale(${zoom.scale})`;
+}
+
+function setUpZoom() {
+  const viewport = document.getElementById("viewport");
+  viewport.addEventListener("wheel", (event) => {
+    event.preventDefault();
+    const factor = event.deltaY < 0 ? 1.15 : 1 / 1.15;
+    const box = viewport.getBoundingClientRect();
+    const px = event.clientX - box.left, py = event.clientY - box.top;
+    zoom.x = px - (px - zoom.x) * factor;
+    zoom.y = py - (py - zoom.y) * factor;
+    zoom.scale *= factor;
+    applyZoom();
+  }, { passive: false });
+  let drag = null;
+  viewport.addEventListener("mousedown", (event) => { drag = { x: event.clientX - zoom.x, y: event.clientY - zoom.y }; });
+  window.addEventListener("mouseup", () => { drag = null; });
+  window.addEventListener("mousemove", (event) => {
+    if (!drag) return;
+    zoom.x = event.clientX - drag.x;
+    zoom.y = event.clientY - drag.y;
+    applyZoom();
+  });
+  viewport.addEventListener("dblclick", fit);
+}
+
+// Fit the whole picture into the view, never enlarged past its size.
+function fit() {
+  const viewport = document.getElementById("viewport");
+  const svg = document.querySelector("#diagram svg");
+  if (!svg) return;
+  const width = svg.width.baseVal.value, height = svg.height.baseVal.value;
+  const scale = Math.min(1, viewport.clientWidth / width, viewport.clientHeight / height);
+  zoom = { scale, x: (viewport.clientWidth - width * scale) / 2, y: 0 };
+  applyZoom();
+}
+
+let fitted = false;
+
+function highlight(components) {
+  for (const node of document.querySelectorAll("#diagram g.node")) {
+    const title = node.querySelector("title");
+    const id = title ? title.textContent : "";
+    const hit = components.some((component) => id === component || id.startsWith(`${component}__`));
+    node.classList.toggle("archgen-highlight", hit);
+  }
+}
+
+async function drawDesign() {
+  const response = await fetch(`/api/design/${slug}`);
+  if (!response.ok) return;
+  const design = await response.json();
+  document.title = `${design.name} · archgen`;
+  document.querySelector("header .title").textContent = design.name;
+  if (design.svg) document.getElementById("diagram").innerHTML = design.svg;
+  if (design.svg && !fitted) {
+    fitted = true;
+    fit();
+  }
+  const overlay = document.getElementById("overlay");
+  overlay.hidden = design.errors.length === 0;
+  document.getElementById("errors").textContent = design.errors.join("\n");
+  document.getElementById("counts").textContent = `(${countsText(design.counts)})`;
+  const where = document.getElementById("where");
+  where.textContent = "";
+  document.getElementById("findings").replaceChildren(...design.findings.map((finding) => {
+    const item = element("li", { class: finding.severity, "data-code": finding.code, "data-component": finding.component || "" },
+      element("span", { class: "code" }, finding.code), " ", finding.message);
+    item.addEventListener("click", () => {
+      for (const other of document.querySelectorAll("#findings li")) other.classList.remove("selected");
+      item.classList.add("selected");
+      const marked = finding.marks.length ? finding.marks : (finding.component ? [finding.component] : []);
+      highlight(marked);
+      where.textContent = `${finding.file}:${finding.line}:${finding.column}`;
+    });
+    return item;
+  }));
+  if (!design.findings.length) document.getElementById("findings").append(element("li", {}, "No findings."));
+  document.getElementById("failures").replaceChildren(table(design.failures, [["event", "Event"], ["lost", "Takes down"], ["breaks", "Breaks"]]));
+  document.getElementById("capacity").replaceChildren(table(design.capacity, [["quantity", "Quantity"], ["value", "Estimate"], ["working", "Working"]]));
+  document.getElementById("doc").innerHTML = design.doc;
+  for (const image of document.querySelectorAll("#doc img")) image.remove();
+  body.dataset.version = String(design.version);
+  body.dataset.swappedAt = String(performance.now());
+}
+
+function listen(redraw) {
+  const events = new EventSource("/events");
+  events.onmessage = (event) => {
+    const change = JSON.parse(event.data);
+    if (body.dataset.page === "index" || change.slugs.includes(slug)) redraw();
+  };
+}
+
+if (body.dataset.page === "index") {
+  drawIndex();
+  listen(drawIndex);
+} else {
+  setUpZoom();
+  drawDesign();
+  listen(drawDesign);
+}

@@ -1,0 +1,171 @@
+"""`archgen serve` in a real browser: Debian's chromium and chromium-driver, driven by selenium, headless."""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT, needs_dot
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+pytestmark = [
+    needs_dot,
+    pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromium-driver are not installed"),
+]
+SPOF = FIXTURES / "lint" / "spof.yaml"
+FIXED_DB = "  db: {kind: database, engine: postgresql, replicas: 2, zones: [az-a, az-b], backup: true}"
+TYPO = "  db: {kind: databse, engine: postgresql, zones: [az-b], backup: true}"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    shutil.copy(SPOF, designs / "spof.yaml")
+    shutil.copy(ROOT / "designs" / "tinyurl.yaml", designs / "tinyurl.yaml")
+    return tmp_path
+
+
+@pytest.fixture
+def server(project: Path) -> Iterator[str]:
+    """Start `archgen serve designs --port 0` in the project; yield its URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archgen", "serve", "designs", "--port", "0"],
+        cwd=project,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    line = process.stderr.readline()
+    assert line.startswith("serving 2 designs at http://127.0.0.1:"), line
+    yield line.split(" at ", 1)[1].split(" ", 1)[0]
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or ""
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def wait(driver: object, condition: object, seconds: float = 5.0) -> object:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds, poll_frequency=0.05).until(condition)
+
+
+def findings(driver: object) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    return [item.get_attribute("data-code") for item in driver.find_elements(By.CSS_SELECTOR, "#findings li")]
+
+
+def spof_marks(driver: object) -> list[str]:
+    """Return the ids of the boxes the picture marks SPOF (their title, from Graphviz's SVG)."""
+    script = """
+      return [...document.querySelectorAll('#diagram g.node')]
+        .filter((node) => [...node.querySelectorAll('text')].some((text) => text.textContent.startsWith('SPOF')))
+        .map((node) => node.querySelector('title').textContent);
+    """
+    return driver.execute_script(script)
+
+
+def test_the_index_lists_every_design(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server)
+    wait(browser, lambda driver: len(driver.find_elements(By.CSS_SELECTOR, "#designs li")) == 2)
+    names = [item.find_element(By.TAG_NAME, "a").text for item in browser.find_elements(By.CSS_SELECTOR, "#designs li")]
+    assert names == ["Single database", "TinyURL"]
+
+
+def test_a_save_redraws_every_open_page_without_a_reload(server, browser, project, tmp_path):
+    page = f"{server}design/single-database/"
+    browser.get(page)
+    wait(browser, lambda driver: "REL001" in findings(driver))
+    assert "db" in spof_marks(browser) and "app" in spof_marks(browser)
+    browser.execute_script("window.sameDocument = true")
+    browser.save_screenshot(str(tmp_path / "design-page.png"))
+    first = browser.current_window_handle
+    browser.switch_to.new_window("tab")
+    browser.get(page)
+    wait(browser, lambda driver: "REL001" in findings(driver))
+    browser.execute_script("window.sameDocument = true")
+
+    spec = project / "designs" / "spof.yaml"
+    spec.write_text(
+        spec.read_text().replace("  db: {kind: database, engine: postgresql, zones: [az-b], backup: true}", FIXED_DB)
+    )
+    saved = time.monotonic()
+    for handle in (browser.current_window_handle, first):
+        browser.switch_to.window(handle)
+        wait(browser, lambda driver: "REL001" not in findings(driver), seconds=2.0)
+        assert "db" not in spof_marks(browser), "the SPOF mark is gone"
+        assert browser.execute_script("return window.sameDocument") is True, "updated in place, not reloaded"
+    assert time.monotonic() - saved < 2.0
+
+
+def test_a_typo_shows_its_position_over_the_last_picture_until_fixed(server, browser, project):
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server}design/single-database/")
+    wait(browser, lambda driver: "REL001" in findings(driver))
+    spec = project / "designs" / "spof.yaml"
+    good = spec.read_text()
+    spec.write_text(good.replace("  db: {kind: database, engine: postgresql, zones: [az-b], backup: true}", TYPO))
+    overlay = browser.find_element(By.ID, "overlay")
+    wait(browser, lambda driver: overlay.is_displayed(), seconds=2.0)
+    line = good.splitlines().index("  db: {kind: database, engine: postgresql, zones: [az-b], backup: true}") + 1
+    column = TYPO.index("databse") + 1
+    assert f"designs/spof.yaml:{line}:{column}: components.db.kind: unknown kind 'databse'" in overlay.text
+    assert browser.find_elements(By.CSS_SELECTOR, "#diagram svg"), "the last good picture stays"
+    spec.write_text(good)
+    wait(browser, lambda driver: not overlay.is_displayed(), seconds=2.0)
+
+
+def test_clicking_a_finding_highlights_its_component_and_shows_where_it_is(server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server}design/single-database/")
+    wait(browser, lambda driver: "REL001" in findings(driver))
+    browser.find_element(By.CSS_SELECTOR, '#findings li[data-code="REL001"]').click()
+    highlighted = browser.execute_script(
+        "return [...document.querySelectorAll('g.node.archgen-highlight')]"
+        ".map((node) => node.querySelector('title').textContent)"
+    )
+    assert highlighted == ["db"]
+    assert browser.find_element(By.ID, "where").text.startswith("designs/spof.yaml:")
+
+
+def test_paths_outside_the_pages_are_refused(server):
+    host, port = server.removeprefix("http://").rstrip("/").split(":")
+    for path in (
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/static/../../../etc/passwd",
+        "/designs/",
+        "//etc/passwd",
+    ):
+        connection = http.client.HTTPConnection(host, int(port), timeout=5)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        assert response.status == 404, path
+        assert b"root:" not in response.read()
+        connection.close()

@@ -1,0 +1,166 @@
+"""`archgen serve` without a browser: its HTTP routes, the workspace redrawing on a save, the port and Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archgen.config import Settings
+from archgen.serve.workspace import Workspace
+from tests.conftest import FIXTURES, ROOT, needs_dot
+
+SPOF = FIXTURES / "lint" / "spof.yaml"
+
+
+@pytest.fixture
+def designs(tmp_path: Path) -> Path:
+    folder = tmp_path / "designs"
+    folder.mkdir()
+    shutil.copy(SPOF, folder / "spof.yaml")
+    shutil.copy(ROOT / "designs" / "tinyurl.yaml", folder / "tinyurl.yaml")
+    (folder / "archgen.schema.json").write_text("{}")
+    return folder
+
+
+@pytest.fixture
+def served(designs: Path) -> Iterator[tuple[str, Workspace]]:
+    """Run the real server in this process on a free port, without the file watcher."""
+    workspace = Workspace([designs], Settings())
+    workspace.load_all()
+    from archgen.serve.server import ArchgenServer
+
+    server = ArchgenServer(("127.0.0.1", 0), workspace)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", workspace
+    workspace.stop.set()
+    server.shutdown()
+    server.server_close()
+
+
+def get(url: str, host: str | None = None) -> tuple[int, bytes, str]:
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read(), response.headers["Content-Type"]
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), error.headers["Content-Type"]
+
+
+@needs_dot
+def test_routes_serve_pages_data_and_pictures_and_nothing_else(served):
+    url, _ = served
+    status, body, kind = get(f"{url}/api/index")
+    assert status == 200 and kind == "application/json"
+    index = json.loads(body)
+    assert [(item["slug"], item["counts"]["error"]) for item in index] == [("single-database", 2), ("tinyurl", 0)]
+    status, body, kind = get(f"{url}/design/single-database/diagram.svg")
+    assert status == 200 and kind == "image/svg+xml" and body.startswith(b"<svg")
+    design = json.loads(get(f"{url}/api/design/single-database")[1])
+    assert {finding["code"] for finding in design["findings"]} == {"REL001", "REL002"}
+    assert design["capacity"] and design["failures"] and "<table>" in design["doc"]
+    for page in ("/", "/design/tinyurl/"):
+        status, body, kind = get(url + page)
+        assert status == 200 and kind.startswith("text/html") and b"/static/app.js" in body
+    for path in ("/design/nope/", "/static/app.py", "/designs/spof.yaml", "/api/design/../index"):
+        assert get(url + path)[0] == 404, path
+    assert get(f"{url}/api/index", host="evil.example:80")[0] == 403, "a rebound host name is refused"
+
+
+@needs_dot
+def test_a_save_redraws_only_that_design_and_a_typo_keeps_the_last_picture(served, designs):
+    _, workspace = served
+    tinyurl = workspace.design("tinyurl")
+    before = workspace.design("single-database")
+    seen = workspace.counter
+    spec = designs / "spof.yaml"
+    good = spec.read_text()
+    spec.write_text(good.replace("zones: [az-b], backup: true}", "replicas: 2, zones: [az-a, az-b], backup: true}"))
+    workspace.apply({spec.resolve()})
+    after = workspace.design("single-database")
+    assert "REL001" not in {finding["code"] for finding in after["findings"]}
+    assert after["version"] == before["version"] + 1
+    assert workspace.design("tinyurl") == tinyurl, "the other design was not redone"
+    assert workspace.wait(seen, 0.1)[1] == ["single-database"]
+    spec.write_text(good.replace("kind: database", "kind: databse"))
+    workspace.apply({spec.resolve()})
+    broken = workspace.design("single-database")
+    assert broken["errors"][0].startswith("designs/spof.yaml:11:") or ":11:" in broken["errors"][0]
+    assert broken["svg"] == after["svg"], "the last good picture stays"
+    spec.write_text(good)
+    workspace.apply({spec.resolve()})
+    assert workspace.design("single-database")["errors"] == []
+
+
+@needs_dot
+def test_the_watcher_sees_a_save(designs):
+    workspace = Workspace([designs], Settings())
+    workspace.load_all()
+    watcher = threading.Thread(target=workspace.watch, daemon=True)
+    watcher.start()
+    seen = workspace.counter
+    spec = designs / "spof.yaml"
+    text = spec.read_text()
+    counter, slugs = seen, []
+    for attempt in range(20):  # the watcher may not be watching yet when the first save lands
+        spec.write_text(text.replace("name: Single database", f"name: Single database, renamed {attempt}"))
+        counter, slugs = workspace.wait(seen, 0.5)
+        if counter > seen:
+            break
+    workspace.stop.set()
+    watcher.join(timeout=5)
+    assert counter > seen and any(slug.startswith("single-database-renamed") for slug in slugs)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_serving(cwd: Path, *options: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "archgen", "serve", "designs", *options], cwd=cwd, stderr=subprocess.PIPE, text=True
+    )
+
+
+@needs_dot
+def test_a_port_in_use_is_one_clear_error_and_ctrl_c_exits_0(designs):
+    port = free_port()
+    first = start_serving(designs.parent, "--port", str(port))
+    assert first.stderr is not None
+    assert first.stderr.readline().startswith(f"serving 2 designs at http://127.0.0.1:{port}/")
+    second = subprocess.run(
+        [sys.executable, "-m", "archgen", "serve", "designs", "--port", str(port)],
+        cwd=designs.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert second.returncode == 2
+    assert second.stderr.strip() == f"port {port} on 127.0.0.1 is in use; choose another with --port"
+    before = sorted(path.name for path in designs.parent.rglob("*"))
+    first.send_signal(signal.SIGINT)
+    assert first.wait(timeout=10) == 0
+    assert "Traceback" not in first.stderr.read()
+    assert sorted(path.name for path in designs.parent.rglob("*")) == before, "no files left behind"
+
+
+@needs_dot
+def test_another_host_is_served_with_a_warning(designs):
+    process = start_serving(designs.parent, "--host", "0.0.0.0", "--port", "0")
+    assert process.stderr is not None
+    assert process.stderr.readline().startswith("warning: serving on 0.0.0.0: anyone who can reach it")
+    assert process.stderr.readline().startswith("serving 2 designs at http://0.0.0.0:")
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=10) == 0
