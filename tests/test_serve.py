@@ -164,3 +164,18 @@ def test_another_host_is_served_with_a_warning(designs):
     assert process.stderr.readline().startswith("serving 2 designs at http://0.0.0.0:")
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=10) == 0
+
+
+@needs_dot
+def test_a_template_change_redoes_every_design(designs, tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "design.md.j2").write_text("# {{ name }}\n\nfirst version\n")
+    workspace = Workspace([designs], Settings(templates=templates))
+    workspace.load_all()
+    assert "first version" in workspace.design("tinyurl")["doc"]
+    (templates / "design.md.j2").write_text("# {{ name }}\n\nsecond version\n")
+    workspace.apply({(templates / "design.md.j2").resolve()})
+    for slug in ("tinyurl", "single-database"):
+        design = workspace.design(slug)
+        assert "second version" in design["doc"] and design["version"] == 2, slug
