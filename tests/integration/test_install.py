@@ -80,6 +80,6 @@ def test_the_installed_package_carries_its_templates_and_icon_catalogue(installe
     assert "REL001" in done.stdout
     listed = run(installed / "python", "-c", "import archgen.icon_catalogue as c; print(len(c.ENGINES))", cwd=tmp_path)
     assert int(listed.stdout) > 1000
-    page = "from importlib import resources as r; print(r.files('archgen.serve').joinpath('static', 'app.js').is_file())"
+    page = "from importlib import resources as r; print(r.files('archgen.serve').joinpath('static/app.js').is_file())"
     assert run(installed / "python", "-c", page, cwd=tmp_path).stdout.strip() == "True", "serve's page ships"
     assert run(installed / "archgen", "--version", cwd=tmp_path).stdout.startswith("archgen, version ")
