@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,9 @@ SLOW = False
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # The lint result cache of every test run goes to a folder of its own, not into the checkout.
+    if "ARCHGEN_CACHE_DIR" not in os.environ:
+        os.environ["ARCHGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="archgen-test-cache-")
     global SLOW
     SLOW = bool(config.getoption("--slow"))
     settings.load_profile("slow" if SLOW else "default")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from archgen.errors import ArchgenError, ConfigError, RenderError, SpecError
     from archgen.files import display_path
     from archgen.findings import Finding, Skipped
+    from archgen.lint_cache import lint_from_cache
     from archgen.loader import LoadedDesign, load_design, load_model, load_text
     from archgen.model import Design, json_schema
     from archgen.render import check_picture, render_design
@@ -69,6 +70,7 @@ _WHERE = {
     "format_report": "archgen.report",
     "json_schema": "archgen.model",
     "lint": "archgen.commands.lint",
+    "lint_from_cache": "archgen.lint_cache",
     "lint_loaded": "archgen.commands.lint",
     "lint_text": "archgen.commands.lint",
     "load_design": "archgen.loader",
@@ -134,6 +136,7 @@ __all__ = [
     "format_report",
     "json_schema",
     "lint",
+    "lint_from_cache",
     "lint_loaded",
     "lint_text",
     "load_design",

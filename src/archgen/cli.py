@@ -166,6 +166,7 @@ def schema(markdown: bool) -> None:
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to skip (comma-separated).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that fails.")
 @click.option("-v", "--verbose", is_flag=True, help="Also say which rules were skipped and why.")
+@click.option("--no-cache", is_flag=True, help="Lint every spec afresh, without the result cache.")
 @config_option
 @python_option
 @reports_errors
@@ -176,6 +177,7 @@ def lint(
     ignore: tuple[str, ...],
     fail_on: str | None,
     verbose: bool,
+    no_cache: bool,
     config: Path | None,
     python: bool | None,
 ) -> None:
@@ -185,10 +187,17 @@ def lint(
     settings = settings_for(
         paths, config, select=split_codes(select), ignore=split_codes(ignore), fail_on=fail_on, python=python
     )
-    run = api.lint(paths or settings.designs, settings)
-    wants_tables = verbose and output_format == "json"
+    targets = paths or settings.designs
+    wants_tables = verbose and output_format == "json"  # the failure tables need the model: never cached
+    use_cache = not no_cache and not wants_tables
+    run: Any = None
+    if use_cache:
+        run, warnings = api.lint_from_cache(targets, settings)
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
+    if run is None:
+        run = api.lint(targets, settings, cache=use_cache)
     tables = [(result.loaded.file, result.failure_table) for result in run.results] if wants_tables else []
-    designs = [(result.loaded.file, result.loaded.design.name) for result in run.results]
     problems = [line for error in run.errors for line in error.lines()] if output_format == "markdown" else []
     report = api.format_report(
         output_format,
@@ -196,14 +205,14 @@ def lint(
         run.skipped,
         verbose=verbose,
         failure_tables=tables,
-        designs=designs,
+        designs=run.designs,
         problems=problems,
     )
     click.echo(report, nl=False)
     if verbose:
         for skip in run.skipped:
             click.echo(f"{skip.file}: {skip.code} skipped: {skip.reason}", err=True)
-    if output_format == "text" and run.results:
+    if output_format == "text" and run.designs:
         click.echo(api.summary(run.findings), err=True)
     finish(run.errors, failing=bool(run.at_or_above(settings.fail_on)))
 

@@ -2,38 +2,120 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pydantic
-from pydantic import BaseModel, ConfigDict, Field
-
 from archgen.errors import ConfigError
-from archgen.vocabulary import Severity
+from archgen.vocabulary import SEVERITIES, Severity
 
 
-class Settings(BaseModel):
-    """Everything a command can be told, from the config file and the flags."""
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command can be told, from the config file and the flags.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    A plain dataclass, checked by hand: reading the settings must not cost the import of
+    pydantic, so a lint answered from the cache stays as quick as the tools it stands beside.
+    """
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: dict[str, Severity] = Field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
     fail_on: Severity = "warning"
     designs: tuple[Path, ...] = (Path("designs"),)
     output: Path = Path("output")
     templates: Path | None = None
-    template_seconds: float = Field(10.0, gt=0, le=3600)
-    template_max_bytes: int = Field(10_000_000, gt=0, le=1_000_000_000)
+    template_seconds: float = 10.0
+    template_max_bytes: int = 10_000_000
     python: bool = True
     config_file: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 < self.template_seconds <= 3600:
+            raise ValueError("template_seconds: must be more than 0 and at most 3600")
+        if not 0 < self.template_max_bytes <= 1_000_000_000:
+            raise ValueError("template_max_bytes: must be more than 0 and at most 1000000000")
 
     def merged(self, **flags: Any) -> Settings:
         """Return these settings with every flag that was given (not None) applied."""
         given = {key: value for key, value in flags.items() if value is not None}
-        return self.model_copy(update=given) if given else self
+        return self.replaced(**given) if given else self
+
+    def replaced(self, **values: Any) -> Settings:
+        """Return these settings with some values replaced."""
+        return dataclasses.replace(self, **values)
+
+    @classmethod
+    def from_table(cls, table: dict[str, Any]) -> Settings:
+        """Check a config table's keys and types and return its settings; raise ValueError("key: message")."""
+        names = [item.name for item in dataclasses.fields(cls) if item.name != "config_file"]
+        values: dict[str, Any] = {}
+        for key, value in table.items():
+            if key not in names:
+                raise ValueError(f"{key}: unknown key (allowed: {', '.join(names)})")
+            values[key] = _CHECKS[key](key, value)
+        return cls(**values)
+
+
+def _strings(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"{key}: expected a list of strings")
+    return tuple(value)
+
+
+def _paths(key: str, value: Any) -> tuple[Path, ...]:
+    return tuple(Path(item) for item in _strings(key, value))
+
+
+def _path(key: str, value: Any) -> Path:
+    if not isinstance(value, str):
+        raise ValueError(f"{key}: expected a path as a string")
+    return Path(value)
+
+
+def _severity(key: str, value: Any) -> Severity:
+    if value not in SEVERITIES:
+        raise ValueError(f"{key}: {value!r} is not one of {', '.join(SEVERITIES)}")
+    severity: Severity = value
+    return severity
+
+
+def _severities(key: str, value: Any) -> dict[str, Severity]:
+    if not isinstance(value, dict):
+        raise ValueError(f"{key}: expected a table of rule codes and severities")
+    return {str(code): _severity(f"{key}.{code}", level) for code, level in value.items()}
+
+
+def _number(kind: type) -> Callable[[str, Any], Any]:
+    def check(key: str, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else int):
+            raise ValueError(f"{key}: expected {'a number' if kind is float else 'a whole number'}")
+        return kind(value)
+
+    return check
+
+
+def _boolean(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{key}: expected true or false")
+    return value
+
+
+_CHECKS: dict[str, Callable[[str, Any], Any]] = {
+    "select": _strings,
+    "ignore": _strings,
+    "severity": _severities,
+    "fail_on": _severity,
+    "designs": _paths,
+    "output": _path,
+    "templates": _path,
+    "template_seconds": _number(float),
+    "template_max_bytes": _number(int),
+    "python": _boolean,
+}
 
 
 def find_config(start: Path) -> Path | None:
@@ -62,7 +144,7 @@ def load_settings(start: Path, config_file: Path | None = None, *, trusted: Path
     settings = _load(config_file or find_config(start))
     if config_file is None:
         chosen = _load(find_config(trusted or Path.cwd()))
-        settings = settings.model_copy(update={"python": settings.python and chosen.python})
+        settings = settings.replaced(python=settings.python and chosen.python)
     return settings
 
 
@@ -75,24 +157,14 @@ def _load(path: Path | None) -> Settings:
     table = {key.replace("-", "_"): value for key, value in table.items()}
     base = path.parent
     try:
-        settings = Settings.model_validate({**table, "config_file": path})
-    except pydantic.ValidationError as error:
-        detail = error.errors()[0]
-        key = ".".join(str(step) for step in detail["loc"])
-        message = detail["msg"]
-        if detail["type"] == "extra_forbidden":
-            allowed = ", ".join(name for name in Settings.model_fields if name != "config_file")
-            message = f"unknown key (allowed: {allowed})"
-        raise ConfigError(f"{path}: {key}: {message}") from None
+        settings = Settings.from_table(table).replaced(config_file=path)
+    except ValueError as error:
+        raise ConfigError(f"{path}: {error}") from None
     templates = base / settings.templates if settings.templates else None
     if templates is not None and not templates.is_dir():
         raise ConfigError(f"{path}: templates: {templates} is not a folder")
-    return settings.model_copy(
-        update={
-            "designs": tuple(base / design for design in settings.designs),
-            "output": base / settings.output,
-            "templates": templates,
-        }
+    return settings.replaced(
+        designs=tuple(base / design for design in settings.designs), output=base / settings.output, templates=templates
     )
 
 

@@ -45,6 +45,11 @@ class LintRun:
         """Return every skipped rule."""
         return [skip for result in self.results for skip in result.skipped]
 
+    @property
+    def designs(self) -> list[tuple[str, str]]:
+        """Return each design's file and name."""
+        return [(result.loaded.file, result.loaded.design.name) for result in self.results]
+
     def at_or_above(self, severity: Severity) -> list[Finding]:
         """Return the findings at `severity` or worse."""
         threshold = SEVERITY_RANK[severity]
@@ -73,16 +78,29 @@ def check_settings(settings: Settings) -> None:
     check_codes(settings.severity, "severity")
 
 
-def lint(paths: Iterable[Path], settings: Settings | None = None, today: datetime.date | None = None) -> LintRun:
-    """Load and lint every spec under `paths`."""
+def lint(
+    paths: Iterable[Path],
+    settings: Settings | None = None,
+    today: datetime.date | None = None,
+    *,
+    cache: bool = False,
+) -> LintRun:
+    """Load and lint every spec under `paths`; with `cache`, keep each YAML spec's result for next time."""
+    from archgen.lint_cache import CachedLint, LintCache
+
     settings = settings or Settings()
     check_settings(settings)
     run = LintRun()
+    store = LintCache(settings, today) if cache else None
     for loaded in load_all(paths, allow_python=settings.python):
         try:
             if isinstance(loaded, SpecError):
                 raise loaded
-            run.results.append(lint_design(loaded, settings, today))
+            result = lint_design(loaded, settings, today)
+            run.results.append(result)
+            if store is not None and Path(loaded.file).suffix in (".yaml", ".yml"):
+                entry = CachedLint(loaded.file, loaded.design.name, result.findings, result.skipped)
+                store.put(store.key(loaded.file, loaded.digest), entry)
         except SpecError as error:
             run.errors.append(error)
     return run

@@ -6,17 +6,39 @@ import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from archgen import __version__
-from archgen.analysis.failure import Outage
 from archgen.findings import Finding, Skipped
-from archgen.rules.base import Rule, all_rules
 from archgen.text import plural
 from archgen.vocabulary import SEVERITIES, ReportFormat
+
+if TYPE_CHECKING:
+    from archgen.analysis.failure import Outage
+
+
+class RuleInfo(Protocol):
+    """What a report says of a rule: a registered Rule or the catalogue's RulePage."""
+
+    @property
+    def name(self) -> str:
+        """The rule's name."""
+
+    @property
+    def summary(self) -> str:
+        """What the rule checks, in a line."""
+
+    @property
+    def page(self) -> str:
+        """The rule's docs page."""
+
+    @property
+    def severity(self) -> str:
+        """The rule's default severity."""
+
 
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -29,7 +51,7 @@ def format_report(
     skipped: Sequence[Skipped] = (),
     *,
     verbose: bool = False,
-    rules: dict[str, Rule] | None = None,
+    rules: Mapping[str, RuleInfo] | None = None,
     failure_tables: Sequence[tuple[str, Sequence[Outage]]] = (),
     designs: Sequence[tuple[str, str]] = (),
     problems: Sequence[str] = (),
@@ -39,11 +61,13 @@ def format_report(
     Markdown also lists `designs` (file, name) without findings, and `problems`: specs that did not load.
     """
     if format == "markdown":
-        return as_markdown(findings, designs, problems, rules or all_rules())
+        return as_markdown(findings, designs, problems)
     if format == "json":
         return as_json(findings, skipped if verbose else (), failure_tables if verbose else ())
     if format == "sarif":
-        return as_sarif(findings, rules or all_rules())
+        from archgen.rules.catalogue import catalogue
+
+        return as_sarif(findings, rules or catalogue())
     if format == "github":
         return as_github(findings)
     return as_text(findings)
@@ -54,9 +78,7 @@ def as_text(findings: Iterable[Finding]) -> str:
     return "".join(f"{f.file}:{f.line}:{f.column}: {f.code} {f.message}\n" for f in findings)
 
 
-def as_markdown(
-    findings: Sequence[Finding], designs: Sequence[tuple[str, str]], problems: Sequence[str], rules: dict[str, Rule]
-) -> str:
+def as_markdown(findings: Sequence[Finding], designs: Sequence[tuple[str, str]], problems: Sequence[str]) -> str:
     """Return a job summary: the designs with their counts, then each error with a link to its rule's page."""
     counts = {file: Counter(finding.severity for finding in findings if finding.file == file) for file, _ in designs}
     total = Counter(finding.severity for finding in findings)
@@ -74,9 +96,8 @@ def as_markdown(
     if errors:
         lines += ["", "### Errors", "", "| Where | Rule | Message |", "|---|---|---|"]
         for finding in errors:
-            rule = rules.get(finding.code)
-            anchor = f"{finding.code}-{rule.name}".lower() if rule else finding.code.lower()
-            link = f"[{finding.code}]({RULES_URL}#{anchor}) {rule.name if rule else ''}".rstrip()
+            anchor = f"{finding.code}-{finding.name}".lower()
+            link = f"[{finding.code}]({RULES_URL}#{anchor}) {finding.name}"
             where = f"{finding.file}:{finding.line}:{finding.column}"
             lines.append(f"| `{_cell(where)}` | {link} | {_cell(finding.message)} |")
     if problems:
@@ -128,7 +149,7 @@ def fingerprint(finding: Finding) -> str:
     return hashlib.sha256(f"{finding.code}\0{_uri(finding.file)}\0{subject}".encode()).hexdigest()
 
 
-def as_sarif(findings: Sequence[Finding], rules: dict[str, Rule]) -> str:
+def as_sarif(findings: Sequence[Finding], rules: Mapping[str, RuleInfo]) -> str:
     """Return a SARIF 2.1.0 log that GitHub code scanning accepts."""
     index = {code: position for position, code in enumerate(rules)}
     driver = {

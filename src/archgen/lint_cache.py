@@ -1,0 +1,220 @@
+"""The lint result cache, as ruff keeps one: a spec linted before is answered without loading it.
+
+An entry is keyed by everything a finding depends on: the spec's bytes and the name it is
+shown by, archgen's version and source, the settings that change findings (select, ignore,
+severities) and the day (waivers expire). Entries live in `.archgen_cache/lint/` beside the
+config file (or the working folder), or in `$ARCHGEN_CACHE_DIR`. Python specs are never
+cached: they run code. This module imports nothing of the spec model, pydantic or YAML, so
+a lint answered from the cache costs about what starting Python and click costs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import json
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archgen import __version__
+from archgen.config import Settings
+from archgen.findings import Finding, Skipped
+from archgen.vocabulary import SEVERITY_RANK, Severity
+
+CACHE_ENV = "ARCHGEN_CACHE_DIR"
+FOLDER = ".archgen_cache"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@functools.cache
+def code_digest() -> str:
+    """Hash archgen's own source: a changed checkout is a different archgen."""
+    hasher = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return hasher.hexdigest()
+
+
+def cache_folder(settings: Settings) -> Path:
+    """Return where lint results are kept: `$ARCHGEN_CACHE_DIR`, else `.archgen_cache/lint` beside the config."""
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen:
+        return Path(chosen) / "lint"
+    base = settings.config_file.parent if settings.config_file else Path.cwd()
+    return base / FOLDER / "lint"
+
+
+@dataclass
+class CachedLint:
+    """One design's lint as the cache keeps it: what the report needs, nothing of the model."""
+
+    file: str
+    name: str
+    findings: list[Finding]
+    skipped: list[Skipped]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the entry's JSON form."""
+        return {
+            "file": self.file,
+            "name": self.name,
+            "findings": [
+                {
+                    "code": f.code,
+                    "name": f.name,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "file": f.file,
+                    "line": f.line,
+                    "column": f.column,
+                    "component": f.component,
+                    "details": f.details,
+                    "marks": list(f.marks),
+                }
+                for f in self.findings
+            ],
+            "skipped": [{"code": s.code, "name": s.name, "file": s.file, "reason": s.reason} for s in self.skipped],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CachedLint:
+        """Read an entry back; raise (KeyError, TypeError, ValueError) on anything malformed."""
+        findings = [
+            Finding(
+                str(item["code"]),
+                str(item["name"]),
+                _severity(item["severity"]),
+                str(item["message"]),
+                str(item["file"]),
+                int(item["line"]),
+                int(item["column"]),
+                None if item["component"] is None else str(item["component"]),
+                dict(item["details"]),
+                tuple(str(mark) for mark in item["marks"]),
+            )
+            for item in data["findings"]
+        ]
+        skipped = [Skipped(str(s["code"]), str(s["name"]), str(s["file"]), str(s["reason"])) for s in data["skipped"]]
+        return cls(str(data["file"]), str(data["name"]), findings, skipped)
+
+
+def _severity(value: Any) -> Severity:
+    if value not in SEVERITY_RANK:
+        raise ValueError(f"not a severity: {value!r}")
+    severity: Severity = value
+    return severity
+
+
+class LintCache:
+    """Lint results on disk, keyed by spec and settings; a bad entry is a miss and a warning."""
+
+    def __init__(self, settings: Settings, today: datetime.date | None = None, folder: Path | None = None) -> None:
+        self.folder = folder or cache_folder(settings)
+        rules = {"select": settings.select, "ignore": settings.ignore, "severity": settings.severity}
+        day = (today or datetime.date.today()).isoformat()
+        self.base = json.dumps([__version__, code_digest(), rules, day], sort_keys=True).encode()
+        self.warnings: list[str] = []
+
+    def key(self, file: str, digest: str) -> str:
+        """Return the key of a spec shown as `file` whose bytes have this SHA-256 digest."""
+        return hashlib.sha256(self.base + b"\0" + file.encode() + b"\0" + digest.encode()).hexdigest()
+
+    def get(self, key: str) -> CachedLint | None:
+        """Return the entry for `key`, or None; a corrupt, truncated or foreign entry is ignored with a warning."""
+        path = self.folder / key[:2] / f"{key}.json"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            return None
+        try:
+            data = json.loads(text)
+            if data.get("key") != key or data.get("archgen") != __version__:
+                raise ValueError("it belongs to another spec or archgen")
+            return CachedLint.from_dict(data)
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            self.warnings.append(f"ignoring the cache entry {path}: {error}")
+            return None
+
+    def put(self, key: str, entry: CachedLint) -> None:
+        """Store an entry atomically; a cache that cannot be written is skipped quietly."""
+        path = self.folder / key[:2] / f"{key}.json"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(
+                json.dumps({"archgen": __version__, "key": key, **entry.as_dict()}, ensure_ascii=False), "utf-8"
+            )
+            os.replace(temporary, path)
+        except OSError:
+            return
+
+
+@dataclass
+class CachedRun:
+    """A lint answered wholly from the cache: the same questions a LintRun answers for reporting."""
+
+    entries: list[CachedLint]
+    errors: list[Any] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Return every finding, in file order."""
+        return [finding for entry in self.entries for finding in entry.findings]
+
+    @property
+    def skipped(self) -> list[Skipped]:
+        """Return every skipped rule."""
+        return [skip for entry in self.entries for skip in entry.skipped]
+
+    @property
+    def designs(self) -> list[tuple[str, str]]:
+        """Return each design's file and name."""
+        return [(entry.file, entry.name) for entry in self.entries]
+
+    def at_or_above(self, severity: Severity) -> list[Finding]:
+        """Return the findings at `severity` or worse."""
+        threshold = SEVERITY_RANK[severity]
+        return [finding for finding in self.findings if SEVERITY_RANK[finding.severity] >= threshold]
+
+
+def lint_from_cache(
+    paths: Iterable[Path], settings: Settings, today: datetime.date | None = None
+) -> tuple[CachedRun | None, list[str]]:
+    """Answer a lint from the cache when every spec under `paths` is in it, else None; and the cache's warnings."""
+    from archgen.files import display_path
+
+    cache = LintCache(settings, today)
+    entries = []
+    for path in _specs(paths):
+        try:
+            if path is None or not stat.S_ISREG(path.stat().st_mode):
+                return None, cache.warnings
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None, cache.warnings
+        entry = cache.get(cache.key(display_path(path), digest))
+        if entry is None:
+            return None, cache.warnings
+        entries.append(entry)
+    return (CachedRun(entries) if entries else None), cache.warnings
+
+
+def _specs(paths: Iterable[Path]) -> Iterable[Path | None]:
+    """Yield the YAML specs under `paths` as the loader finds them; None for anything the cache cannot answer."""
+    for path in paths:
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*")):
+                if candidate.name.startswith(("_", ".")) or not candidate.is_file():
+                    continue
+                if candidate.suffix == ".py":
+                    yield None
+                elif candidate.suffix in YAML_SUFFIXES:
+                    yield candidate
+        else:
+            yield path if path.suffix in YAML_SUFFIXES and path.is_file() else None
