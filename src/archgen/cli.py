@@ -6,7 +6,6 @@ loading the spec model. `exit_code` is the one place that turns an outcome into 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -156,6 +155,8 @@ def schema(markdown: bool) -> None:
     if markdown:
         click.echo(api.spec_reference(), nl=False)
         return
+    import json
+
     click.echo(json.dumps(api.json_schema(), indent=2, sort_keys=True))
 
 
@@ -230,6 +231,8 @@ def estimate(paths: tuple[Path, ...], output_format: str, config: Path | None, p
     settings = settings_for(paths, config, python=python)
     run = api.estimate_all(paths or settings.designs, settings)
     if output_format == "json":
+        import json
+
         click.echo(json.dumps([item.as_dict() for item in run.estimates], indent=2, ensure_ascii=False))
     for item in run.estimates if output_format == "text" else ():
         click.echo(f"{item.loaded.design.name} ({item.loaded.file})")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -57,6 +56,8 @@ def write_files(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
     Names may hold subfolders (`slug/design.md`); none may leave `folder`, pass through a
     symbolic link, or replace anything but a regular file.
     """
+    import secrets  # here, not at the top: a lint answered from the cache writes nothing
+
     targets = [inside(folder, name) for name in files]
     pending: list[tuple[str, Path]] = []
     try:

@@ -33,11 +33,16 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 @functools.cache
 def code_digest() -> str:
-    """Hash archgen's own source: a changed checkout is a different archgen."""
+    """Identify archgen's own source by each file's name, size and modification time.
+
+    A changed checkout is a different archgen. Reading the stat of each file instead of its
+    bytes keeps a cache hit quick; an edit changes the time.
+    """
     hasher = hashlib.sha256()
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
-        hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+        info = path.stat()
+        hasher.update(f"{path.relative_to(package).as_posix()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return hasher.hexdigest()
 
 
