@@ -4,8 +4,9 @@
     python bench/lint.py --sizes 1000 --repeat 3
     python bench/lint.py --counts   # findings per rule on the 1,000-component design
 
-Targets: at 10,000 components (~30,000 calls) lint ≤ 1.5× the bare parse; a
-30-component design's `archgen lint` wall time ≤ 1.6× `python -c "import pydantic, click, yaml"`.
+Targets: at 10,000 components (~30,000 calls) lint ≤ 1.2× the bare parse in time and in peak
+memory (each measured in a process of its own); a 30-component design's cold `archgen lint`
+(bench/startup.py has the warm one) ≤ 2.5× `python -c "import pydantic, click, yaml"`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,18 @@ from synthetic import synthetic
 
 from archgen import api
 from archgen.config import Settings
+
+# Each measured in a process of its own, which prints its peak resident size in kB: VmHWM of
+# its own memory (ru_maxrss would carry the parent's peak over fork and exec).
+PEAK = "print(next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM')))"
+PARSE = "import yaml; yaml.load(open({path!r}).read(), Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader)); " + PEAK
+LINT = "from pathlib import Path; from archgen import api; api.lint([Path({path!r})]); " + PEAK
+
+
+def peak(code: str) -> float:
+    """Return the peak memory of a Python process running `code`, in MB."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[-1]) / 1024
 
 
 def best(action: Callable[[], object], repeat: int) -> float:
@@ -54,7 +67,10 @@ def main() -> None:
         return
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with tempfile.TemporaryDirectory() as folder:
-        print(f"{'components':>10} {'calls':>7} {'C-YAML parse':>13} {'archgen lint':>13} {'ratio':>6} {'findings':>9}")
+        print(
+            f"{'components':>10} {'calls':>7} {'C-YAML parse':>13} {'archgen lint':>13} {'ratio':>6} {'findings':>9}"
+            f" {'peak memory: parse':>19} {'lint':>8} {'ratio':>6}"
+        )
         for size in options.sizes:
             path = Path(folder) / f"synthetic-{size}.yaml"
             text = synthetic(size)
@@ -66,17 +82,19 @@ def main() -> None:
             lint = best(
                 partial(lambda file, into: into.append(api.lint([file], Settings())), path, runs), options.repeat
             )
+            parse_peak = peak(PARSE.format(path=str(path)))
+            lint_peak = peak(LINT.format(path=str(path)))
             print(
                 f"{size:>10} {calls:>7} {parse * 1000:>10.1f} ms {lint * 1000:>10.1f} ms {lint / parse:>6.2f}"
-                f" {len(runs[-1].findings):>9}"
+                f" {len(runs[-1].findings):>9} {parse_peak:>16.0f} MB {lint_peak:>5.0f} MB {lint_peak / parse_peak:>6.2f}"
             )
         small = Path(folder) / "small.yaml"
         small.write_text(synthetic(30))
         imports = wall([sys.executable, "-c", "import pydantic, click, yaml"], options.repeat * 2)
-        command = wall([sys.executable, "-m", "archgen", "lint", str(small)], options.repeat * 2)
+        command = wall([sys.executable, "-m", "archgen", "lint", "--no-cache", str(small)], options.repeat * 2)
         print(f"\n30-component `archgen lint`: {command * 1000:.0f} ms wall")
         print(f"`python -c 'import pydantic, click, yaml'`: {imports * 1000:.0f} ms wall")
-        print(f"ratio: {command / imports:.2f} (target ≤ 1.6)")
+        print(f"ratio: {command / imports:.2f} (target ≤ 2.5)")
 
 
 def counts(size: int = 1_000) -> None:

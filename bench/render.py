@@ -1,16 +1,21 @@
 """Time `archgen render` (PNG+SVG) against one `dot` run on its own DOT and a plain `diagrams` script.
 
-    python bench/render.py                   # 10, 50, 200 and 1,000 components
-    python bench/render.py --sizes 200 --repeat 3
+    python bench/render.py                   # 10, 50, 200 and 1,000 components, both generators
+    python bench/render.py --sizes 200 --repeat 3 --generators replicated
 
-Targets at 200 components: archgen ≤ 1.25× one `dot -Tpng -Tsvg` run on archgen's DOT, and
-≤ 0.5× the `diagrams` script (also at 1,000). The script is written the way diagrams' README
-teaches: a `with Diagram(..., outformat=["png", "svg"])` block, Clusters, `>>` edges.
+Two generators (bench/synthetic.py): `layered` (grouped layers, the first benchmark) and
+`replicated` (long service names, databases with 2 to 5 replicas, read replicas read
+through). Each row also gives the PNG pixels of both sides (archgen draws at 72 dpi, the
+script at Graphviz's 96) and the picture check's three counts for archgen. Targets: archgen
+≤ 0.6× the `diagrams` script at 200 components and ≤ 0.5× at 1,000, on both generators, and
+≤ 1.1× one `dot -Tpng -Tsvg` run on archgen's own DOT. The script is written the way diagrams'
+README teaches: a `with Diagram(..., outformat=["png", "svg"])` block, Clusters, `>>` edges.
 """
 
 from __future__ import annotations
 
 import argparse
+import struct
 import subprocess
 import sys
 import tempfile
@@ -18,7 +23,7 @@ import time
 from pathlib import Path
 
 import yaml
-from synthetic import synthetic
+from synthetic import replicated, synthetic
 
 from archgen.api import lint, load_design
 from archgen.icons import ROLE_ICONS
@@ -81,43 +86,50 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200, 1_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--generators", nargs="*", default=list(GENERATORS), choices=list(GENERATORS))
     options = parser.parse_args()
     print(
-        f"{'components':>10} {'archgen':>10} {'dot only':>10} {'diagrams':>10} {'vs dot':>7} {'vs diagrams':>12}"
-        f"  picture check (overlaps, crossings, clipped)"
+        f"{'design':>16} {'archgen':>9} {'dot only':>9} {'diagrams':>9} {'vs dot':>7} {'vs diagrams':>12}"
+        f"  {'PNG pixels: archgen (72 dpi)':>28} {'diagrams (96 dpi)':>18}  check"
     )
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        for size in options.sizes:
-            text = synthetic(size, grouped=True)
-            spec_path = folder / f"synthetic-{size}.yaml"
-            spec_path.write_text(text)
-            archgen_command = [sys.executable, "-m", "archgen", "render", str(spec_path), "-o", str(folder)]
-            subprocess.run([*archgen_command, "--format", "dot"], check=True, capture_output=True)
-            dot_path = folder / f"synthetic-{size}.dot"
-            dot_command = [
-                "dot",
-                f"-Gimagepath={icon_root()}",
-                f"-Gdpi={DEFAULT_DPI}",
-                "-Tpng",
-                "-o",
-                str(folder / "dot.png"),
-                "-Tsvg",
-                "-o",
-                str(folder / "dot.svg"),
-                str(dot_path),
-            ]
-            script = folder / f"plain_{size}.py"
-            script.write_text(diagrams_script(yaml.safe_load(text), f"plain-{size}"))
-            repeat = options.repeat if size <= 200 else 1
-            archgen = wall([*archgen_command, "--format", "png,svg"], repeat, folder)
-            dot = wall(dot_command, repeat, folder)
-            plain = wall([sys.executable, str(script)], repeat, folder)
-            check = check_picture(load_design(spec_path).design, lint([spec_path]).results[0].findings)
-            print(
-                f"{size:>10} {archgen:>9.2f}s {dot:>9.2f}s {plain:>9.2f}s"
-                f" {archgen / dot:>7.2f} {archgen / plain:>12.2f}  {tuple(check.counts.values())}"
-            )
+        for generator in options.generators:
+            for size in options.sizes:
+                measure(folder, generator, size, options.repeat if size <= 200 else 1)
+
+
+def measure(folder: Path, generator: str, size: int, repeat: int) -> None:
+    """Time one design three ways and print a row: archgen, one `dot` run on its DOT, the diagrams script."""
+    text = GENERATORS[generator](size)
+    stem = f"{generator}-{size}"
+    spec_path = folder / f"{stem}.yaml"
+    spec_path.write_text(text)
+    archgen_command = [sys.executable, "-m", "archgen", "render", str(spec_path), "-o", str(folder)]
+    subprocess.run([*archgen_command, "--format", "dot"], check=True, capture_output=True)
+    slug = load_design(spec_path).design.name.lower().replace(" ", "-")
+    dot_command = ["dot", f"-Gimagepath={icon_root()}", f"-Gdpi={DEFAULT_DPI}", "-Tpng", "-o", str(folder / "dot.png")]
+    dot_command += ["-Tsvg", "-o", str(folder / "dot.svg"), str(folder / f"{slug}.dot")]
+    script = folder / f"plain_{stem}.py"
+    script.write_text(diagrams_script(yaml.safe_load(text), f"plain-{stem}"))
+    archgen = wall([*archgen_command, "--format", "png,svg"], repeat, folder)
+    dot = wall(dot_command, repeat, folder)
+    plain = wall([sys.executable, str(script)], repeat, folder)
+    check = check_picture(load_design(spec_path).design, lint([spec_path]).results[0].findings)
+    ours, theirs = pixels(folder / f"{slug}.png"), pixels(folder / f"plain-{stem}.png")
+    print(
+        f"{stem:>16} {archgen:>8.2f}s {dot:>8.2f}s {plain:>8.2f}s {archgen / dot:>7.2f} {archgen / plain:>12.2f}"
+        f"  {ours:>28} {theirs:>18}  {tuple(check.counts.values())}"
+    )
+
+
+def pixels(png: Path) -> str:
+    """Return a PNG's size as `width×height`."""
+    width, height = struct.unpack(">II", png.read_bytes()[16:24])
+    return f"{width}×{height}"
+
+
+GENERATORS = {"layered": lambda size: synthetic(size, grouped=True), "replicated": replicated}
 
 
 if __name__ == "__main__":

@@ -69,3 +69,52 @@ def synthetic(components: int, seed: int = 7, grouped: bool = False) -> str:
                 fields.append(f"calls: [{', '.join(calls)}]")
             lines.append(f"  {component_id}: {{{', '.join(fields)}}}")
     return "\n".join(lines) + "\n"
+
+
+def replicated(components: int, seed: int = 11) -> str:
+    """Write a layered design of the kind real systems draw large: long names, replicated and read-replicated stores.
+
+    Clients call load balancers, which call services with long descriptive names; services call
+    caches and databases with 2 to 5 replicas, some with read replicas read through.
+    """
+    rng = random.Random(seed)
+    layer = max(1, components // 5)
+    lines = [
+        "archgen: 1",
+        f"name: Replicated {components}",
+        f"zones: [{', '.join(ZONES)}]",
+        "components:",
+    ]
+    names = {
+        "lb": [f"lb_{index}" for index in range(max(1, layer // 4))],
+        "service": [f"service_{index}" for index in range(layer * 2)],
+        "cache": [f"cache_{index}" for index in range(layer // 2 or 1)],
+    }
+    names["database"] = [f"db_{index}" for index in range(components - 1 - sum(len(group) for group in names.values()))]
+    lines.append(f"  users: {{kind: client, calls: [{', '.join(names['lb'])}]}}")
+    for lb in names["lb"]:
+        targets = rng.sample(names["service"], min(4, len(names["service"])))
+        lines.append(
+            f"  {lb}: {{kind: load_balancer, replicas: 2, zones: [az-a, az-b], calls: [{', '.join(targets)}]}}"
+        )
+    for index, service in enumerate(names["service"]):
+        title = f"The {WORDS[index % len(WORDS)]} service that answers requests for area {index}"
+        stores = rng.sample(names["database"], min(2, len(names["database"])))
+        reads = [f"{{{store}: {{mode: read}}}}" for store in stores[:1]]
+        cache = [f"{{{rng.choice(names['cache'])}: {{optional: true}}}}"]
+        calls = ", ".join([*reads, *stores[1:], *cache])
+        lines.append(
+            f"  {service}: {{kind: service, name: {title}, replicas: 3, zones: [az-a, az-b], calls: [{calls}]}}"
+        )
+    for cache in names["cache"]:
+        lines.append(f"  {cache}: {{kind: cache, engine: redis, replicas: 2, zones: [az-a, az-b], eviction: lru}}")
+    for index, database in enumerate(names["database"]):
+        read_replicas = ", read_replicas: 3" if index % 3 == 0 else ""
+        lines.append(
+            f"  {database}: {{kind: database, engine: postgresql, replicas: {2 + index % 4},"
+            f" zones: [az-a, az-b, az-c], backup: true{read_replicas}}}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+WORDS = "account billing catalog checkout delivery feed inventory ledger media notification order payment".split()
