@@ -86,7 +86,8 @@ def main() -> None:
             lint_peak = peak(LINT.format(path=str(path)))
             print(
                 f"{size:>10} {calls:>7} {parse * 1000:>10.1f} ms {lint * 1000:>10.1f} ms {lint / parse:>6.2f}"
-                f" {len(runs[-1].findings):>9} {parse_peak:>16.0f} MB {lint_peak:>5.0f} MB {lint_peak / parse_peak:>6.2f}"
+                f" {len(runs[-1].findings):>9} {parse_peak:>16.0f} MB {lint_peak:>5.0f} MB"
+                f" {lint_peak / parse_peak:>6.2f}"
             )
         small = Path(folder) / "small.yaml"
         small.write_text(synthetic(30))
