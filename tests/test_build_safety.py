@@ -257,3 +257,22 @@ def test_an_output_folder_that_cannot_be_made_is_one_clear_error(tmp_path):
     result = run_cli("build", "designs", "-o", "afile/output", cwd=tmp_path)
     assert result.code == 2
     assert result.err.strip() == "cannot use afile/output as the output folder: Not a directory"
+
+
+@needs_dot
+def test_an_unchanged_build_is_decided_before_the_model_or_renderers_load(tmp_path):
+    designs_folder(tmp_path, [FIXTURES / "lint" / "clean.yaml", FIXTURES / "lint" / "spof.yaml"])
+    assert build(tmp_path).code == 0
+    code = (
+        "import sys\nfrom archgen.cli import main\n"
+        "try:\n    main(['build', 'designs', '-o', 'output'])\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    modules = set(done.stdout.split())
+    assert "built 0, unchanged 2" in done.stderr
+    assert not {name for name in modules if name.split(".")[0] in ("pydantic", "jinja2", "diagrams", "yaml")}
+    (tmp_path / "output" / "index.md").write_text("edited by hand\n")
+    again = build(tmp_path)
+    assert again.code == 0 and "built 0, unchanged 2" in again.err
+    assert (tmp_path / "output" / "index.md").read_text().startswith("# Designs"), "a stale index is not a no-op"

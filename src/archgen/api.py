@@ -17,7 +17,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from archgen.commands.build import BuildRun, Progress, build
+    from archgen.build_state import BuildRun, unchanged
+    from archgen.commands.build import Progress, build
     from archgen.commands.docs import docs
     from archgen.commands.estimate import DesignEstimate, EstimateRun, estimate_all
     from archgen.commands.lint import LintRun, ValidateRun, lint, lint_loaded, lint_text, validate
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 _WHERE = {
     "ArchgenError": "archgen.errors",
-    "BuildRun": "archgen.commands.build",
+    "BuildRun": "archgen.build_state",
     "ConfigError": "archgen.errors",
     "Design": "archgen.model",
     "PictureCheck": "archgen.render.check",
@@ -85,6 +86,7 @@ _WHERE = {
     "RulePage": "archgen.commands.rules",
     "spec_reference": "archgen.render.spec_reference",
     "summary": "archgen.report",
+    "unchanged": "archgen.build_state",
     "validate": "archgen.commands.lint",
 }
 
@@ -150,5 +152,6 @@ __all__ = [
     "serve",
     "spec_reference",
     "summary",
+    "unchanged",
     "validate",
 ]

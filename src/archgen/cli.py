@@ -369,13 +369,15 @@ def build(
     from archgen import api
 
     settings = settings_for(paths, config, python=python, output=output, templates=templates)
-    bar = ProgressBar()
-    try:
-        run = api.build(
-            paths or settings.designs, settings.output, settings, jobs=jobs, check=check, force=force, progress=bar
-        )
-    finally:
-        bar.close()
+    targets = paths or settings.designs
+    # Decided from the manifest before the model, the renderers or Jinja2 are imported.
+    run = api.unchanged(targets, settings.output, settings)
+    if run is None:
+        bar = ProgressBar()
+        try:
+            run = api.build(targets, settings.output, settings, jobs=jobs, check=check, force=force, progress=bar)
+        finally:
+            bar.close()
     for warning in run.warnings:
         click.echo(f"warning: {warning}", err=True)
     if check:

@@ -15,19 +15,27 @@ calls stale and the next build repairs.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import hashlib
-import json
 import os
-import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from archgen import __version__
+from archgen.build_state import (
+    INDEX,
+    MANIFEST,
+    BuildRun,
+    Entry,
+    digest_of,
+    index_inputs,
+    inputs_digest,
+    manifest_text,
+    read_manifest,
+    relative,
+)
 from archgen.commands.lint import check_settings
 from archgen.config import Settings
 from archgen.errors import ArchgenError, RenderError, SpecError
@@ -46,61 +54,6 @@ from archgen.render.docs import (
 )
 from archgen.render.scene import view_slug
 from archgen.rules.engine import lint_design
-from archgen.text import plural
-from archgen.vocabulary import SEVERITIES, SEVERITY_RANK
-
-MANIFEST = ".archgen-manifest.json"
-INDEX = "index.md"
-DESIGN_FILES = ("design.md", "diagram.png", "diagram.svg")
-#: The pictures of a design's views: `diagram--flow-read-timeline.svg`.
-_VIEW_FILE = re.compile(r"diagram--[a-z0-9]+(-[a-z0-9]+)*\.(png|svg)")
-
-
-def _is_design_file(name: str) -> bool:
-    """Tell whether a file name is one archgen writes into a design's folder."""
-    return name in DESIGN_FILES or _VIEW_FILE.fullmatch(name) is not None
-
-
-@dataclass
-class BuildRun:
-    """What a build did: designs built, left as they were, stale (with `check`), and failed."""
-
-    built: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    stale: list[str] = field(default_factory=list)
-    errors: list[ArchgenError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    #: The findings per severity of every design published (built now or unchanged), by spec.
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
-
-    def total(self) -> dict[str, int]:
-        """Return the findings per severity across the published designs."""
-        return {severity: sum(counts.get(severity, 0) for counts in self.counts.values()) for severity in SEVERITIES}
-
-    def report(self, output: Path, fail_on: str | None = None) -> list[str]:
-        """Return what a build says when it is done: what it published and where, the findings, what fails."""
-        failed = f", {len(self.errors)} failed" if self.errors else ""
-        published = plural(len(self.counts), "design")
-        total = self.total()
-        lines = [
-            f"built {len(self.built)}, unchanged {len(self.unchanged)}{failed} → {output}: "
-            f"{published} published, index at {output / INDEX}",
-            f"findings in {published}: " + ", ".join(plural(total[severity], severity) for severity in SEVERITIES),
-        ]
-        lines += [f"{source}: findings at {fail_on} or above" for source in self.at_or_above(fail_on)]
-        return lines
-
-    def at_or_above(self, level: str | None) -> list[str]:
-        """Return the specs with findings at `level` or more severe (none when `level` is None)."""
-        if level is None:
-            return []
-        return [
-            source
-            for source, counts in sorted(self.counts.items())
-            if any(
-                counts.get(severity, 0) for severity in SEVERITIES if SEVERITY_RANK[severity] >= SEVERITY_RANK[level]
-            )
-        ]
 
 
 class Progress(Protocol):
@@ -114,43 +67,6 @@ class Progress(Protocol):
 
 
 # A progress may also have `waiting()`, called when another build holds the output folder.
-
-
-@dataclass(frozen=True)
-class Entry:
-    """What the manifest records of one design: the key its outputs were made from, and what the index shows."""
-
-    key: str
-    slug: str
-    name: str
-    description: str
-    counts: dict[str, int]
-    next_expiry: str | None
-    files: dict[str, str]
-
-    def as_json(self) -> dict[str, Any]:
-        """Return the entry as the manifest stores it."""
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_json(cls, value: Any) -> Entry | None:
-        """Read an entry back; None when it is not one this archgen wrote."""
-        if not isinstance(value, dict):
-            return None
-        try:
-            entry = cls(**value)
-            if entry.next_expiry is not None:
-                datetime.date.fromisoformat(entry.next_expiry)
-        except (TypeError, ValueError):
-            return None
-        texts = (entry.key, entry.slug, entry.name, entry.description)
-        if not all(isinstance(text, str) for text in texts) or not isinstance(entry.files, dict):
-            return None
-        if entry.slug != slugify(entry.slug) or not all(_is_design_file(name) for name in entry.files):
-            return None  # a slug such as `../victim`, or files archgen never writes
-        if not isinstance(entry.counts, dict) or not all(isinstance(v, int) for v in entry.counts.values()):
-            return None
-        return entry
 
 
 @dataclass
@@ -256,7 +172,7 @@ def _build_locked(paths: Iterable[Path], output: Path, options: Options, run: Bu
     run.warnings += _remove_orphans(output, old, entries)
     run.counts = {source: entry.counts for source, entry in entries.items()}
     try:
-        _publish_index(output, options.templates, entries, owned, options.force)
+        _publish_index(output, options, entries, owned)
     except ArchgenError as error:
         run.errors.append(error)
 
@@ -316,11 +232,11 @@ def _refuse_foreign(output: Path, files: dict[str, bytes], owned: set[str], forc
 
 def _plan(paths: Iterable[Path], output: Path, options: Options, old: dict[str, Entry], run: BuildRun) -> Plan:
     """Sort the specs into those whose outputs are current and those to build; unreadable specs are errors."""
-    base = _inputs_digest(options.settings, options.templates)
+    base = inputs_digest(options.settings)
     root = options.root.resolve() if options.root else output.resolve().parent
     plan = Plan()
     for path in discover(paths):
-        source = _relative(path, root)
+        source = relative(path, root)
         try:
             data = read_spec(path, source)
         except SpecError as error:
@@ -328,7 +244,7 @@ def _plan(paths: Iterable[Path], output: Path, options: Options, old: dict[str, 
             continue
         job = Job(path, source, hashlib.sha256(base + data).hexdigest())
         entry = old.get(source)
-        if entry and _is_current(entry, job.key, output, options.today):
+        if entry and entry.is_current(job.key, output, options.today):
             plan.current[source] = entry
             run.unchanged.append(source)
         else:
@@ -389,57 +305,17 @@ def _build_one(job: Job, options: Options) -> Built:
     return Built(entry, files, warnings, (position.line, position.column))
 
 
-def _is_current(entry: Entry, key: str, output: Path, today: datetime.date) -> bool:
-    """Tell whether a manifest entry still matches: same key, no waiver expired since, files intact."""
-    if entry.key != key:
-        return False
-    if entry.next_expiry and today > datetime.date.fromisoformat(entry.next_expiry):
-        return False
-    folder = output / entry.slug
-    return all(_digest(folder / name) == digest for name, digest in entry.files.items())
-
-
-def _publish_index(output: Path, templates: Templates, entries: dict[str, Entry], owned: set[str], force: bool) -> None:
-    """Write the gallery index, then the manifest, each only when it changed."""
+def _publish_index(output: Path, options: Options, entries: dict[str, Entry], owned: set[str]) -> None:
+    """Write the gallery index, then the manifest (with what the index was made from), each only when it changed."""
+    templates, force = options.templates, options.force
     index = _index_text(templates, entries).encode()
-    designs = {source: entry.as_json() for source, entry in sorted(entries.items())}
-    manifest = json.dumps({"archgen": __version__, "designs": designs}, indent=2).encode() + b"\n"
+    made_from = {"inputs": index_inputs(inputs_digest(options.settings), entries), "digest": _sha256(index)}
+    manifest = manifest_text(entries, made_from)
     if _read(output / INDEX) != index:
         _refuse_foreign(output, {INDEX: index}, owned, force)
         write_files(output, {INDEX: index})
     if _read(output / MANIFEST) != manifest:
         write_files(output, {MANIFEST: manifest})
-
-
-def _inputs_digest(settings: Settings, templates: Templates) -> bytes:
-    """Hash what every design's outputs depend on besides its spec.
-
-    That includes archgen's own source, not only its version, so a checkout with a changed
-    renderer sees its published outputs as stale.
-    """
-    lint_settings = {
-        "select": settings.select,
-        "ignore": settings.ignore,
-        "severity": settings.severity,
-        "python": settings.python,
-    }
-    text = json.dumps({"archgen": __version__, "settings": lint_settings}, sort_keys=True, default=str)
-    return (text + templates.digest() + _code_digest()).encode()
-
-
-def _code_digest() -> str:
-    """Hash archgen's source files and the version of the icon catalogue."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    hasher = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    try:
-        hasher.update(version("diagrams").encode())
-    except PackageNotFoundError:
-        pass
-    return hasher.hexdigest()
 
 
 def _index_text(templates: Templates, entries: dict[str, Entry]) -> str:
@@ -459,7 +335,7 @@ def _remove_orphans(output: Path, old: dict[str, Entry], entries: dict[str, Entr
             continue
         for name, digest in entry.files.items():
             relative = f"{entry.slug}/{name}"
-            if _digest(output / relative) not in (digest, None):
+            if digest_of(output / relative) not in (digest, None):
                 warnings.append(f"left {output / relative} in place: it changed since archgen wrote it")
                 continue
             try:
@@ -469,26 +345,18 @@ def _remove_orphans(output: Path, old: dict[str, Entry], entries: dict[str, Entr
     return warnings
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def _read_manifest(output: Path, run: BuildRun) -> dict[str, Entry]:
     """Return the last build's entries; a manifest that is not one archgen wrote is ignored, with a warning."""
-    path = output / MANIFEST
-    if path.is_symlink() or not path.is_file():
+    manifest = read_manifest(output)
+    if manifest is None:
+        warning = f"{output / MANIFEST} is not a manifest archgen wrote; ignoring it and rebuilding every design"
+        run.warnings.append(warning)
         return {}
-    try:
-        manifest = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        manifest = None
-    designs = manifest.get("designs") if isinstance(manifest, dict) else None
-    entries = {source: Entry.from_json(entry) for source, entry in designs.items()} if isinstance(designs, dict) else {}
-    if designs is None or None in entries.values():
-        run.warnings.append(f"{path} is not a manifest archgen wrote; ignoring it and rebuilding every design")
-        return {}
-    return {source: entry for source, entry in entries.items() if entry is not None}
-
-
-def _digest(path: Path) -> str | None:
-    data = _read(path)
-    return None if data is None else hashlib.sha256(data).hexdigest()
+    return manifest.entries
 
 
 def _read(path: Path) -> bytes | None:
@@ -496,12 +364,3 @@ def _read(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
-
-
-def _relative(path: Path, root: Path) -> str:
-    """Name a spec relative to the project root (the output folder's parent), whatever the working folder."""
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(root).as_posix()
-    except ValueError:
-        return resolved.as_posix()

@@ -7,7 +7,6 @@ newline in a name cannot break a table. `| safe` opts a value out.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 import traceback
@@ -463,11 +462,9 @@ class Templates:
 
     def digest(self) -> str:
         """Return a hash of the template files in use, so a template change rebuilds the docs."""
-        hasher = hashlib.sha256()
-        for name in (DESIGN_TEMPLATE, INDEX_TEMPLATE):
-            path = next((folder / name for folder in self.folders if (folder / name).is_file()), None)
-            hasher.update(name.encode() + b"\0" + (path.read_bytes() if path else b"") + b"\0")
-        return hasher.hexdigest()
+        from archgen.build_state import templates_digest
+
+        return templates_digest(self.folders)
 
     def design_doc(
         self, loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diagram, failures: Sequence[Outage] = ()
