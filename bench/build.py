@@ -10,12 +10,16 @@ the cold build scales with cores (1 vs 2 jobs).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+# Measure archgen as installed tools run: with Python's bytecode cache (a shell may turn it off).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,6 +12,7 @@ memory (each measured in a process of its own); a 30-component design's cold `ar
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,9 @@ from synthetic import synthetic
 
 from archgen import api
 from archgen.config import Settings
+
+# Measure archgen as installed tools run: with Python's bytecode cache (a shell may turn it off).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # Each measured in a process of its own, which prints its peak resident size in kB: VmHWM of
 # its own memory (ru_maxrss would carry the parent's peak over fork and exec).

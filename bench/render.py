@@ -15,6 +15,7 @@ README teaches: a `with Diagram(..., outformat=["png", "svg"])` block, Clusters,
 from __future__ import annotations
 
 import argparse
+import os
 import struct
 import subprocess
 import sys
@@ -29,6 +30,9 @@ from archgen.api import lint, load_design
 from archgen.icons import ROLE_ICONS
 from archgen.render import check_picture
 from archgen.render.diagram import DEFAULT_DPI, icon_root
+
+# Measure archgen as installed tools run: with Python's bytecode cache (a shell may turn it off).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 PLAIN_DIAGRAMS = """
 from diagrams import Cluster, Diagram, Edge

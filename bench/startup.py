@@ -21,6 +21,9 @@ from pathlib import Path
 
 from synthetic import synthetic
 
+# Measure archgen as installed tools run: with Python's bytecode cache (a shell may turn it off).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 BASELINES = {
     "import click": "import click",
     "import click, yaml": "import click, yaml",
