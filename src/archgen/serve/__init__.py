@@ -37,9 +37,9 @@ def serve(
             raise ConfigError(f"port {port} on {host} is in use; choose another with --port") from None
         raise ConfigError(f"cannot listen on {host}:{port}: {error.strerror}") from None
     shown = f"[{host}]" if ":" in host else host
-    if ready is not None:
-        ready(f"http://{shown}:{server.server_address[1]}/", len(workspace.designs))
-    try:
+    try:  # Ctrl-C may come as soon as the address is printed
+        if ready is not None:
+            ready(f"http://{shown}:{server.server_address[1]}/", len(workspace.designs))
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
