@@ -9,7 +9,7 @@ import pytest
 
 from archgen import api
 from archgen.api import load_design
-from archgen.loader import discover
+from archgen.files import discover
 from tests.conftest import ROOT, needs_dot, run_cli
 
 DESIGNS = ROOT / "designs"

@@ -24,7 +24,7 @@ from typing import Any
 from archgen import __version__
 from archgen.config import Settings
 from archgen.errors import ArchgenError
-from archgen.files import bundled, slugify, temporaries
+from archgen.files import bundled, discover, slugify, temporaries
 from archgen.text import plural
 from archgen.vocabulary import SEVERITIES, SEVERITY_RANK
 
@@ -32,7 +32,6 @@ MANIFEST = ".archgen-manifest.json"
 INDEX = "index.md"
 DESIGN_FILES = ("design.md", "diagram.png", "diagram.svg")
 TEMPLATES = ("design.md.j2", "index.md.j2")
-SPEC_SUFFIXES = (".yaml", ".yml", ".py")
 #: The pictures of a design's views: `diagram--flow-read-timeline.svg`.
 _VIEW_FILE = re.compile(r"diagram--[a-z0-9]+(-[a-z0-9]+)*\.(png|svg)")
 
@@ -217,25 +216,6 @@ def _diagrams_version() -> str:
         for info in sorted(Path(entry or ".").glob("diagrams-*.dist-info")):
             return info.name.removeprefix("diagrams-").removesuffix(".dist-info")
     return ""
-
-
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into the spec files below them (sorted); files are kept as given."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    candidate
-                    for candidate in path.rglob("*")
-                    if candidate.suffix in SPEC_SUFFIXES
-                    and candidate.is_file()
-                    and not candidate.name.startswith(("_", "."))
-                )
-            )
-        else:
-            found.append(path)
-    return found
 
 
 def relative(path: Path, root: Path) -> str:

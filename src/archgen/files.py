@@ -6,12 +6,35 @@ import contextlib
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from archgen.errors import RenderError
 
 SLUG_LENGTH = 64
+
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SPEC_SUFFIXES = (*YAML_SUFFIXES, ".py")
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into the spec files below them (sorted); files are kept as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    candidate
+                    for candidate in path.rglob("*")
+                    if candidate.suffix in SPEC_SUFFIXES
+                    and candidate.is_file()
+                    and not candidate.name.startswith(("_", "."))
+                )
+            )
+        else:
+            found.append(path)
+    return found
 
 
 def bundled(packaged: str, checkout: str) -> Path:

@@ -23,12 +23,12 @@ from typing import Any
 
 from archgen import __version__
 from archgen.config import Settings
+from archgen.files import YAML_SUFFIXES, discover
 from archgen.findings import Finding, Skipped
 from archgen.vocabulary import SEVERITY_RANK, Severity
 
 CACHE_ENV = "ARCHGEN_CACHE_DIR"
 FOLDER = ".archgen_cache"
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 @functools.cache
@@ -211,15 +211,6 @@ def lint_from_cache(
 
 
 def _specs(paths: Iterable[Path]) -> Iterable[Path | None]:
-    """Yield the YAML specs under `paths` as the loader finds them; None for anything the cache cannot answer."""
-    for path in paths:
-        if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
-                if candidate.name.startswith(("_", ".")) or not candidate.is_file():
-                    continue
-                if candidate.suffix == ".py":
-                    yield None
-                elif candidate.suffix in YAML_SUFFIXES:
-                    yield candidate
-        else:
-            yield path if path.suffix in YAML_SUFFIXES and path.is_file() else None
+    """Yield the specs under `paths` as the loader finds them; None for one the cache cannot answer (Python)."""
+    for path in discover(paths):
+        yield path if path.suffix in YAML_SUFFIXES else None

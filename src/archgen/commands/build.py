@@ -39,8 +39,8 @@ from archgen.build_state import (
 from archgen.commands.lint import check_settings
 from archgen.config import Settings
 from archgen.errors import ArchgenError, RenderError, SpecError
-from archgen.files import locked, remove_file, slug_taken, slugify, temporaries, write_files
-from archgen.loader import discover, load_design, read_spec
+from archgen.files import discover, locked, remove_file, slug_taken, slugify, temporaries, write_files
+from archgen.loader import load_design, read_spec
 from archgen.render import render_design
 from archgen.render.docs import (
     INDEX_TEMPLATE,

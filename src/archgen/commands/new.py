@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from archgen.errors import ConfigError
-from archgen.files import bundled, slugify, write_files
-from archgen.loader import SPEC_SUFFIXES, load_design
+from archgen.files import SPEC_SUFFIXES, bundled, slugify, write_files
+from archgen.loader import load_design
 from archgen.text import suggest
 
 SCHEMA_FILE = "archgen.schema.json"

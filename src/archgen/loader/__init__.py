@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archgen.errors import SpecError
-from archgen.files import display_path
+from archgen.files import SPEC_SUFFIXES, discover, display_path
 from archgen.gc_pause import gc_paused
 from archgen.loader.checks import build_design
 from archgen.loader.source import PathSourceMap, SourceMap
@@ -20,9 +20,6 @@ from archgen.positions import Position
 
 if TYPE_CHECKING:
     from archgen import dsl
-
-YAML_SUFFIXES = (".yaml", ".yml")
-SPEC_SUFFIXES = (*YAML_SUFFIXES, ".py")
 
 
 @dataclass(frozen=True)
@@ -112,22 +109,3 @@ def load_all(paths: Iterable[Path], *, allow_python: bool = True) -> Iterator[Lo
             yield load_design(path, allow_python=allow_python, file=display_path(path))
         except SpecError as error:
             yield error
-
-
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into the spec files below them (sorted); files are kept as given."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    candidate
-                    for candidate in path.rglob("*")
-                    if candidate.suffix in SPEC_SUFFIXES
-                    and candidate.is_file()
-                    and not candidate.name.startswith(("_", "."))
-                )
-            )
-        else:
-            found.append(path)
-    return found

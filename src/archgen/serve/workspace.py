@@ -17,8 +17,7 @@ from typing import Any
 from archgen import __version__
 from archgen.config import Settings
 from archgen.errors import ArchgenError
-from archgen.files import display_path, slugify
-from archgen.loader import SPEC_SUFFIXES, discover
+from archgen.files import SPEC_SUFFIXES, discover, display_path, slugify
 
 
 @dataclass
