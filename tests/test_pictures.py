@@ -122,7 +122,7 @@ def test_replicas_are_drawn_in_order(direction):
         pairs = [cid for cid, c in design.components.items() if c.group is None]
         placed = positions(design)
         for component_id in pairs:
-            first, second = placed.get(f"{component_id}__replica1"), placed.get(f"{component_id}__replica2")
+            first, second = placed.get(f"{component_id}#replica1"), placed.get(f"{component_id}#replica2")
             if first and second:
                 checked += 1
                 # Graphviz orders a rank left to right in TB and top to bottom in LR.
@@ -182,8 +182,8 @@ def test_peers_third_parties_and_repeated_names_are_drawn_as_such():
     scene = build_scene(load_design(spec).design)
     boxes = {box.id: box for box in scene.boxes}
     assert boxes["peers"].details == ("cassandra · ×3 peers",), "no primary and replicas"
-    assert "peers__replica1" not in boxes
-    assert boxes["five"].details == ("primary", "mysql") and boxes["five__replica1"].details == ("4 replicas",)
+    assert "peers#replica1" not in boxes
+    assert boxes["five"].details == ("primary", "mysql") and boxes["five#replica1"].details == ("4 replicas",)
     pipeline = {box.id: box for box in build_scene(load_design(FIXTURES / "pictures" / "pipeline.yaml").design).boxes}
     assert pipeline["pay_a"].details == ("third party",)
     design = load_design(SPECS / "valid" / "every-kind.yaml").design

@@ -208,7 +208,7 @@ def test_groups_edge_styles_and_replicas(tmp_path):
     render(RENDER / "groups.yaml", tmp_path, "--format", "dot,mermaid")
     dot = (tmp_path / "two-groups.dot").read_text()
     assert "rankdir=TB" in dot
-    assert "db__replica" not in dot, "a sharded store is one box: its replicas are copies of each shard"
+    assert "db#replica" not in dot, "a sharded store is one box: its replicas are copies of each shard"
     picture = laid_out(tmp_path / "two-groups.dot")
     assert {picture.lines["cluster_title_0"][0], picture.lines["cluster_title_1"][0]} == {"Data", "data"}
     assert picture.lines["db"][-2:] == ["range on user_id", "8 shards × 5 copies"]
@@ -376,10 +376,10 @@ def test_the_words_for_real_systems_are_drawn(tmp_path):
     run = run_cli("render", RENDER / "real-systems.yaml", "-o", tmp_path, "--format", "dot,mermaid")
     assert run.code == 0, run.err
     picture = laid_out(tmp_path / "real-systems.dot")
-    assert picture.lines["orders_db__reads"][-2:] == ["3 read replicas", "SPOF: region us"]
-    replication = picture.edge("orders_db", "orders_db__reads")
+    assert picture.lines["orders_db#reads"][-2:] == ["3 read replicas", "SPOF: region us"]
+    replication = picture.edge("orders_db", "orders_db#reads")
     assert replication["label"] == "replication" and replication["style"] == "dashed"
-    assert {tail for tail, head, _ in picture.edges if head == "orders_db__reads"} == {
+    assert {tail for tail, head, _ in picture.edges if head == "orders_db#reads"} == {
         "orders_db",
         "timeline",
         "ranker",
@@ -389,7 +389,7 @@ def test_the_words_for_real_systems_are_drawn(tmp_path):
     assert "2–40, autoscaled" in picture.lines["timeline"] and "runs hourly" in picture.lines["ranker"]
     assert picture.icons["thumbs"] == "resources/aws/compute/lambda.png"
     mermaid = (tmp_path / "real-systems.mmd").read_text()
-    assert "c_orders_db__reads" in mermaid
+    assert "c_orders_db_reads" in mermaid
 
 
 VIEWS = RENDER / "views.yaml"
@@ -417,12 +417,12 @@ def test_a_view_draws_what_its_flow_or_group_touches_and_its_neighbours(tmp_path
         "feed-with-views--group-write-path.svg",
     ]
     flow = laid_out(tmp_path / "feed-with-views--flow-read-timeline.dot")
-    drawn = {name.split("__")[0] for name in flow.icons}
+    drawn = {name.split("#")[0] for name in flow.icons}
     # The flow's hops, what they call (cdn, post_api, posts_db) and who calls them (fanout_workers).
     assert drawn == {"users", "cdn", "lb", "timeline", "timeline_cache", "post_api", "posts_db", "fanout_workers"}
     assert "Feed with views: flow read_timeline" in svg_text(tmp_path / "feed-with-views--flow-read-timeline.svg")
     group = laid_out(tmp_path / "feed-with-views--group-write-path.dot")
-    assert {name.split("__")[0] for name in group.icons} == {
+    assert {name.split("#")[0] for name in group.icons} == {
         "lb",
         "post_api",
         "fanout",
@@ -431,7 +431,7 @@ def test_a_view_draws_what_its_flow_or_group_touches_and_its_neighbours(tmp_path
         "media",
         "timeline_cache",
     }
-    assert all(tail.split("__")[0] in group.icons or tail in group.icons for tail, _, _ in group.edges)
+    assert all(tail.split("#")[0] in group.icons or tail in group.icons for tail, _, _ in group.edges)
 
 
 def test_an_unknown_view_is_one_error_with_a_suggestion(tmp_path):
@@ -516,3 +516,20 @@ def test_engines_come_from_the_diagrams_catalogue():
     }.items():
         assert icon_of("service", engine) == icon, engine
     assert icon_of("service", "iot_core", "gcp") == "gcp.iot.IotCore", "the icon set's provider wins a shared name"
+
+
+def test_replica_boxes_never_collide_with_a_component_id(tmp_path):
+    from archgen.api import load_text
+
+    design = load_text(
+        "archgen: 1\nname: Names\ncomponents:\n"
+        "  users: {kind: client, calls: [db, db__replica1, db_reads]}\n"
+        "  db: {kind: database, replicas: 2, read_replicas: 2}\n"
+        "  db__replica1: {kind: cache}\n"
+        "  db_reads: {kind: cache}\n"
+    ).design
+    scene = build_scene(design)
+    ids = [box.id for box in scene.boxes]
+    assert len(ids) == len(set(ids)) and {"db#replica1", "db#reads", "db__replica1", "db_reads"} <= set(ids)
+    mermaid = to_mermaid(scene)
+    assert len({line.split("[")[0].strip() for line in mermaid.splitlines() if '["' in line}) == len(ids) == 6

@@ -167,7 +167,7 @@ class _Drawing:
         self.highlight = highlight
         self.cluster_of = {box.id: box.cluster for box in scene.boxes}
         # A primary's replicas are drawn in order (replica 1, then 2): Graphviz keeps its out-edges in order.
-        self.replicated = {link.source for link in scene.links if link.target.startswith(f"{link.source}__replica")}
+        self.replicated = {link.source for link in scene.links if link.target.startswith(f"{link.source}#replica")}
 
     def draw(self) -> None:
         import diagrams

@@ -33,7 +33,11 @@ class Mark:
 
 @dataclass(frozen=True)
 class Box:
-    """One box: a component, or a replica of a replicated store."""
+    """One box: a component, or a replica of a replicated store.
+
+    A replica's id is `<component>#replica1` (read replicas `<component>#reads`): `#` is not
+    allowed in component ids, so it never collides with one.
+    """
 
     id: str
     component: str
@@ -168,9 +172,9 @@ def _links(design: Design, component_id: str, component: Component) -> list[Link
     links: list[Link] = []
     mode = (component.replication if isinstance(component, StoreBase) else None) or "replication"
     for index, _ in enumerate(_replica_boxes(component), start=1):
-        links.append(Link(component_id, f"{component_id}__replica{index}", "replication", mode))
+        links.append(Link(component_id, f"{component_id}#replica{index}", "replication", mode))
     if isinstance(component, StoreBase) and component.read_replicas:
-        links.append(Link(component_id, f"{component_id}__reads", "replication", mode))
+        links.append(Link(component_id, f"{component_id}#reads", "replication", mode))
     if isinstance(component, StoreBase) and component.replica_of:
         links.append(Link(component.replica_of, component_id, "replication", mode))
     for call in component.calls:
@@ -204,21 +208,21 @@ class _Look:
             primary = tuple(line for line in ("primary", *_store_details(component, self.title)) if line)
             boxes = [self.box(component_id, primary)]
             boxes += [
-                self.box(f"{component_id}__replica{index}", (label,))
+                self.box(f"{component_id}#replica{index}", (label,))
                 for index, label in enumerate(replica_boxes, start=1)
             ]
         else:
             boxes = [self.box(component_id, _details(component, self.title))]
         if isinstance(component, StoreBase) and component.read_replicas:
             count = component.read_replicas
-            boxes.append(self.box(f"{component_id}__reads", (f"{count} read replica{'s' if count > 1 else ''}",)))
+            boxes.append(self.box(f"{component_id}#reads", (f"{count} read replica{'s' if count > 1 else ''}",)))
         return boxes
 
 
 def _read_target(design: Design, target: str) -> str:
     """Return where a read call points: a store's read replicas when it has them."""
     store = design.components[target]
-    return f"{target}__reads" if isinstance(store, StoreBase) and store.read_replicas else target
+    return f"{target}#reads" if isinstance(store, StoreBase) and store.read_replicas else target
 
 
 def _peers(component: Component) -> bool:

@@ -87,7 +87,7 @@ function highlight(components) {
   for (const node of document.querySelectorAll("#diagram g.node")) {
     const title = node.querySelector("title");
     const id = title ? title.textContent : "";
-    const hit = components.some((component) => id === component || id.startsWith(`${component}__`));
+    const hit = components.some((component) => id === component || id.startsWith(`${component}#`));
     node.classList.toggle("archgen-highlight", hit);
   }
 }
