@@ -145,3 +145,18 @@ def test_a_rule_whose_input_is_removed_runs_or_says_it_was_skipped(code, case, t
         reported = any(finding.code == code for finding in result.findings)
         skipped = [skip.reason for skip in result.skipped if skip.code == code]
         assert reported or skipped, f"{code} went silent without {what}"
+
+
+def test_str004_knows_diagrams_catalogue_and_suggests_the_closest_name():
+    from archgen.api import lint_text
+
+    spec = (
+        "archgen: 1\nname: Engines\ncomponents:\n"
+        "  users: {kind: client, calls: [a, b, c, d]}\n"
+        "  a: {kind: database, engine: redshfit}\n"
+        "  b: {kind: database, engine: Aurora}\n"
+        "  c: {kind: service, engine: App Engine}\n"
+        "  d: {kind: service, engine: cloud-functions}\n"
+    )
+    messages = [finding.message for finding in lint_text(spec, "engines.yaml").findings if finding.code == "STR004"]
+    assert messages == ["a runs 'redshfit', an engine archgen does not know; did you mean 'redshift'?"]
