@@ -114,14 +114,12 @@ def _lighten(root: yaml.Node) -> None:
     The tree stays for the source map; its marks (name, index, buffer and pointer, at both ends)
     were most of its weight, and with them the peak memory of loading a large spec.
     """
-    seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
         start = node.start_mark
+        if isinstance(start, _Mark):
+            continue  # an alias: the same node again
         node.start_mark = _Mark(start.line, start.column) if start is not None else _Mark(0, 0)
         node.end_mark = None
         if isinstance(node, yaml.MappingNode):
