@@ -148,15 +148,14 @@ class LintCache:
 
     def put(self, key: str, entry: CachedLint) -> None:
         """Store an entry atomically; a cache that cannot be written is skipped quietly."""
-        path = self.folder / key[:2] / f"{key}.json"
+        from archgen.errors import ArchgenError
+        from archgen.files import write_files
+
+        data = json.dumps({"archgen": __version__, "key": key, **entry.as_dict()}, ensure_ascii=False).encode()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(
-                json.dumps({"archgen": __version__, "key": key, **entry.as_dict()}, ensure_ascii=False), "utf-8"
-            )
-            os.replace(temporary, path)
-        except OSError:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_files(self.folder, {f"{key[:2]}/{key}.json": data})
+        except (ArchgenError, OSError):
             return
 
 
