@@ -1,6 +1,6 @@
 """Time `archgen lint` against the bare C-YAML parse of the same file, and its start-up.
 
-    python bench/lint.py            # 100, 1,000 and 10,000 components
+    python bench/lint.py            # 100, 1,000 and 10,000 components, both generators of synthetic.py
     python bench/lint.py --sizes 1000 --repeat 3
     python bench/lint.py --counts   # findings per rule on the 1,000-component design
 
@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 
 import yaml
-from synthetic import synthetic
+from synthetic import replicated, synthetic
 
 from archgen import api
 from archgen.config import Settings
@@ -36,6 +36,9 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 PEAK = "print(next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM')))"
 PARSE = "import yaml; yaml.load(open({path!r}).read(), Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader)); " + PEAK
 LINT = "from pathlib import Path; from archgen import api; api.lint([Path({path!r})]); " + PEAK
+
+
+GENERATORS = {"layered": synthetic, "replicated": replicated}
 
 
 def peak(code: str) -> float:
@@ -64,6 +67,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1_000, 10_000])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--generators", nargs="*", default=list(GENERATORS), choices=list(GENERATORS))
     parser.add_argument("--counts", action="store_true", help="Print findings per rule at 1,000 components instead.")
     options = parser.parse_args()
     if options.counts:
@@ -72,12 +76,13 @@ def main() -> None:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with tempfile.TemporaryDirectory() as folder:
         print(
-            f"{'components':>10} {'calls':>7} {'C-YAML parse':>13} {'archgen lint':>13} {'ratio':>6} {'findings':>9}"
+            f"{'generator':>10} {'components':>10} {'calls':>7} {'C-YAML parse':>13} {'archgen lint':>13}"
+            f" {'ratio':>6} {'findings':>9}"
             f" {'peak memory: parse':>19} {'lint':>8} {'ratio':>6}"
         )
-        for size in options.sizes:
-            path = Path(folder) / f"synthetic-{size}.yaml"
-            text = synthetic(size)
+        for generator, size in [(generator, size) for generator in options.generators for size in options.sizes]:
+            path = Path(folder) / f"{generator}-{size}.yaml"
+            text = GENERATORS[generator](size)
             path.write_text(text)
             spec = yaml.load(text, Loader=loader)
             calls = sum(len(component.get("calls", ())) for component in spec["components"].values())
@@ -89,7 +94,8 @@ def main() -> None:
             parse_peak = peak(PARSE.format(path=str(path)))
             lint_peak = peak(LINT.format(path=str(path)))
             print(
-                f"{size:>10} {calls:>7} {parse * 1000:>10.1f} ms {lint * 1000:>10.1f} ms {lint / parse:>6.2f}"
+                f"{generator:>10} {size:>10} {calls:>7} {parse * 1000:>10.1f} ms {lint * 1000:>10.1f} ms"
+                f" {lint / parse:>6.2f}"
                 f" {len(runs[-1].findings):>9} {parse_peak:>16.0f} MB {lint_peak:>5.0f} MB"
                 f" {lint_peak / parse_peak:>6.2f}"
             )
