@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from archgen.vocabulary import Severity
+from archgen.vocabulary import SEVERITY_RANK, Severity
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,9 @@ class Skipped:
     name: str
     file: str
     reason: str
+
+
+def at_or_above(findings: Iterable[Finding], severity: Severity) -> list[Finding]:
+    """Return the findings at `severity` or worse."""
+    threshold = SEVERITY_RANK[severity]
+    return [finding for finding in findings if SEVERITY_RANK[finding.severity] >= threshold]

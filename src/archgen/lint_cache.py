@@ -24,7 +24,7 @@ from typing import Any
 from archgen import __version__
 from archgen.config import Settings
 from archgen.files import YAML_SUFFIXES, discover
-from archgen.findings import Finding, Skipped
+from archgen.findings import Finding, Skipped, at_or_above
 from archgen.vocabulary import SEVERITY_RANK, Severity
 
 CACHE_ENV = "ARCHGEN_CACHE_DIR"
@@ -183,8 +183,7 @@ class CachedRun:
 
     def at_or_above(self, severity: Severity) -> list[Finding]:
         """Return the findings at `severity` or worse."""
-        threshold = SEVERITY_RANK[severity]
-        return [finding for finding in self.findings if SEVERITY_RANK[finding.severity] >= threshold]
+        return at_or_above(self.findings, severity)
 
 
 def lint_from_cache(

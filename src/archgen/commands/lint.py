@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from archgen.config import Settings
 from archgen.errors import ArchgenError, SpecError
-from archgen.findings import Finding, Skipped
+from archgen.findings import Finding, Skipped, at_or_above
 from archgen.loader import LoadedDesign, load_all, load_model, load_text
 from archgen.model import Design
 from archgen.rules.engine import LintResult, check_codes, check_waiver_rules, lint_design
-from archgen.vocabulary import SEVERITY_RANK, Severity
+from archgen.vocabulary import Severity
 
 if TYPE_CHECKING:
     from archgen import dsl
@@ -52,8 +52,7 @@ class LintRun:
 
     def at_or_above(self, severity: Severity) -> list[Finding]:
         """Return the findings at `severity` or worse."""
-        threshold = SEVERITY_RANK[severity]
-        return [finding for finding in self.findings if SEVERITY_RANK[finding.severity] >= threshold]
+        return at_or_above(self.findings, severity)
 
 
 def validate(paths: Iterable[Path], settings: Settings | None = None) -> ValidateRun:
