@@ -72,9 +72,10 @@ def wait(driver: object, condition: object, seconds: float = 5.0) -> object:
 
 
 def findings(driver: object) -> list[str]:
-    from selenium.webdriver.common.by import By
-
-    return [item.get_attribute("data-code") for item in driver.find_elements(By.CSS_SELECTOR, "#findings li")]
+    """Return the codes the findings list shows, read in one script (the page may swap the list meanwhile)."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll('#findings li')].map((item) => item.dataset.code || '')"
+    )
 
 
 def spof_marks(driver: object) -> list[str]:
