@@ -211,3 +211,17 @@ def test_the_readme_example_spec_lints_clean(tmp_path):
     path.write_text(spec.group(1))
     result = run_cli("lint", path, "--fail-on", "info")
     assert result.code == 0, result.out + result.err
+
+
+def test_a_command_run_in_process_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    assert gc.isenabled()
+    assert run_cli("lint", FIXTURES / "lint" / "clean.yaml").code == 0
+    assert gc.isenabled(), "the CLI pauses the cyclic collector for its command only"
+    gc.disable()
+    try:
+        run_cli("lint", FIXTURES / "lint" / "clean.yaml")
+        assert not gc.isenabled(), "and does not turn on a collector its caller turned off"
+    finally:
+        gc.enable()

@@ -1,5 +1,5 @@
 """Run archgen as `python -m archgen`."""
 
-from archgen.cli import main
+from archgen.cli import run
 
-main()
+run()

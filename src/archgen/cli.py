@@ -6,6 +6,7 @@ loading the spec model. `exit_code` is the one place that turns an outcome into 
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -121,8 +122,18 @@ def output_option(what: str) -> Callable[[F], F]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="archgen")
-def main() -> None:
+@click.pass_context
+def main(context: click.Context) -> None:
     """System designs as code: validate, lint for single points of failure, render, document."""
+    # A command runs once: its garbage is freed by reference counting, and the cyclic collector
+    # would only walk the long-lived objects its imports build (the spec model's classes) again
+    # and again. It is back on when the command ends (tests run many in one process) and in `serve`.
+    if gc.isenabled():
+        gc.disable()
+        context.call_on_close(gc.enable)
+    # archgen validates only its own spec models, which no pydantic plugin needs to see: skip the
+    # plugin discovery that reads every installed distribution's entry points (unless set otherwise).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 @main.command()
@@ -404,6 +415,7 @@ def serve(
     """Serve a page per design that redraws and re-lints on every save (Ctrl-C to stop)."""
     from archgen import api
 
+    gc.enable()  # a server runs on: collect its cycles
     settings = settings_for(paths, config, python=python)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: serving on {host}: anyone who can reach it can read your designs", err=True)
@@ -460,3 +472,15 @@ def explain(code: str) -> None:
     from archgen import api
 
     click.echo(api.explain(code).page, nl=False)
+
+
+def run() -> None:
+    """Run the `archgen` program: one command, then exit.
+
+    Python's shutdown walks every object left for a last collection; `gc.freeze()` moves them
+    all out of its reach first (the process is ending: nothing is left to free).
+    """
+    try:
+        main()
+    finally:
+        gc.freeze()
