@@ -52,6 +52,7 @@ fix: $(TOOLS)
 # Everything generated from the code: the rule catalogue, the schema beside the gallery, output/.
 regen: $(RUNTIME) graphviz
 	$(BIN)/python -m archgen.icons
+	$(BIN)/python -m archgen.rules.catalogue
 	$(BIN)/python tests/fixtures/generate_pictures.py
 	$(BIN)/archgen rules --markdown > docs/rules.md
 	$(BIN)/archgen schema > designs/archgen.schema.json

@@ -156,7 +156,13 @@ def test_small_commands_load_no_spec_model_and_no_rule_engine():
         assert not heavy, (argv, heavy)
 
 
-def test_the_catalogue_read_from_source_agrees_with_the_registry():
+def test_the_written_catalogue_is_what_the_rule_modules_say():
+    from archgen.rules.catalogue import catalogue, catalogue_from_source
+
+    assert catalogue() == catalogue_from_source(), "src/archgen/rules/pages.py is stale: run `make regen`"
+
+
+def test_the_catalogue_agrees_with_the_registry():
     from archgen.rules.catalogue import catalogue
 
     registry = base.all_rules()

@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -21,6 +20,8 @@ from archgen.errors import ArchgenError
 from archgen.vocabulary import ESTIMATE_FORMATS, PICTURE_FORMATS, REPORT_FORMATS, SEVERITIES, ExitCode
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from archgen.api import Settings, WriteRun
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -57,8 +58,24 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class PathParam(click.Path):
+    """A path option or argument given to the command as a `pathlib.Path`.
+
+    `click.Path(path_type=Path)` needs pathlib to build the options; this imports it only when
+    a command runs with a path, so `--version` and `--help` start without it.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """Check the path as click.Path does, then return it as a Path."""
+        from pathlib import Path
+
+        return Path(os.fsdecode(super().convert(value, param, ctx)))
+
+
 def settings_for(paths: tuple[Path, ...], config: Path | None, **flags: Any) -> Settings:
     """Read the config that applies to the first path, then apply the flags that were given."""
+    from pathlib import Path
+
     from archgen import api
 
     start = paths[0] if paths else Path.cwd()
@@ -93,16 +110,14 @@ def echo_written(run: WriteRun) -> NoReturn:
     finish(run.errors)
 
 
-paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-config_option = click.option(
-    "--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Config file to use."
-)
+paths_argument = click.argument("paths", nargs=-1, type=PathParam())
+config_option = click.option("--config", type=PathParam(exists=True, dir_okay=False), help="Config file to use.")
 python_option = click.option(
     "--python/--no-python", "python", default=None, help="Allow Python specs (they run as code)."
 )
 templates_option = click.option(
     "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=PathParam(exists=True, file_okay=False),
     default=None,
     help="Folder of Jinja2 templates overriding the defaults (run sandboxed).",
 )
@@ -113,7 +128,7 @@ def output_option(what: str) -> Callable[[F], F]:
     return click.option(
         "-o",
         "--output",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=PathParam(file_okay=False),
         default=".",
         show_default=True,
         help=f"Folder for {what}, named after each design's slug.",
@@ -348,7 +363,7 @@ class ProgressBar:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathParam(file_okay=False),
     default=None,
     help="Folder to publish into (default output/).",
 )
@@ -436,7 +451,7 @@ def serve(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathParam(file_okay=False),
     default=None,
     help="Folder for the new spec (default: the first designs folder).",
 )

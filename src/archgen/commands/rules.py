@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from archgen.errors import ArchgenError
 from archgen.rules.catalogue import RulePage, catalogue, catalogue_markdown, page_of
-from archgen.text import suggest
 
 __all__ = ["RulePage", "catalogue_markdown", "explain", "rules"]
 
@@ -22,5 +21,7 @@ def explain(code: str) -> RulePage:
     """Return the rule of a code (any case); an unknown code is an error with a did-you-mean."""
     found = page_of(code.upper())
     if found is None:
+        from archgen.text import suggest
+
         raise ArchgenError(f"no rule {code!r}{suggest(code.upper(), catalogue())}")
     return found

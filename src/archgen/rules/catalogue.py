@@ -1,25 +1,28 @@
-"""The rule catalogue, read from the rule modules' source without importing them.
+"""The rule catalogue: each rule's code, name, severity, summary and page, without importing the rules.
 
 `archgen rules` and `archgen explain` only show names, severities and pages: reading them
-from the source (each module's docstring and its `@rule(...)` keywords) keeps those
-commands free of the spec model and the analyses, so they start like small tools. A test
-checks that this catalogue and the registry of imported rules agree.
+from `archgen.rules.pages`, a module of plain strings written from the rule modules' source
+(each module's docstring and its `@rule(...)` keywords) by `python -m archgen.rules.catalogue`
+(in `make regen`), keeps those commands free of the spec model and the analyses, so they start
+like small tools. Tests check that the written catalogue is what the source says and that it
+agrees with the registry of imported rules.
 """
 
 from __future__ import annotations
 
 import ast
-import functools
 import re
-from dataclasses import dataclass
-from pathlib import Path
+import sys
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 RULE_FILE = re.compile(r"^[a-z]{3}[0-9]{3}_.*\.py$")
 FIELDS = ("code", "name", "severity", "summary", "section")
 
 
-@dataclass(frozen=True)
-class RulePage:
+class RulePage(NamedTuple):
     """What the catalogue shows of a rule: code, name, default severity, summary, section, page."""
 
     code: str
@@ -42,19 +45,24 @@ def page_text(code: str, name: str, severity: str, summary: str, section: str, d
     return header + "\n" + doc.strip() + "\n"
 
 
-@functools.cache
 def catalogue() -> dict[str, RulePage]:
-    """Return every rule's page by code, sorted, read from the source of the rule modules."""
-    pages = [_read(path) for path in sorted(Path(__file__).parent.iterdir()) if RULE_FILE.match(path.name)]
-    return {page.code: page for page in sorted(pages, key=lambda page: page.code)}
+    """Return every rule's page by code, sorted, as the written catalogue holds them."""
+    from archgen.rules.pages import PAGES
+
+    return {page[0]: RulePage(*page) for page in PAGES}
 
 
 def page_of(code: str) -> RulePage | None:
-    """Return one rule's page, reading only its own module (None for an unknown code)."""
-    if not re.fullmatch(r"[A-Z]{3}[0-9]{3}", code):
-        return None
-    found = sorted(Path(__file__).parent.glob(f"{code.lower()}_*.py"))
-    return _read(found[0]) if found else None
+    """Return one rule's page (None for an unknown code)."""
+    return catalogue().get(code)
+
+
+def catalogue_from_source() -> dict[str, RulePage]:
+    """Read every rule's page from the source of the rule modules, sorted by code."""
+    from pathlib import Path
+
+    pages = [_read(path) for path in sorted(Path(__file__).parent.iterdir()) if RULE_FILE.match(path.name)]
+    return {page.code: page for page in sorted(pages, key=lambda page: page.code)}
 
 
 def _read(path: Path) -> RulePage:
@@ -67,6 +75,19 @@ def _read(path: Path) -> RulePage:
                 values = {k.arg: ast.literal_eval(k.value) for k in decorator.keywords if k.arg in FIELDS}
                 return RulePage(**values, doc=ast.get_docstring(tree, clean=False) or "")
     raise ValueError(f"{path.name} registers no rule")
+
+
+def write_pages(path: Path) -> None:
+    """Write the catalogue module `catalogue` reads, from the rule modules' source."""
+    lines = [
+        '"""Every rule\'s code, name, severity, summary, section and page; written by `make regen`."""',
+        "",
+        "PAGES: tuple[tuple[str, str, str, str, str, str], ...] = (",
+        *(f"    {tuple(page)!r}," for page in catalogue_from_source().values()),
+        ")",
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def catalogue_markdown() -> str:
@@ -88,3 +109,9 @@ def catalogue_markdown() -> str:
     for page in pages.values():
         lines.append("#" + page.page)
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    write_pages(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("pages.py"))
