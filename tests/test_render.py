@@ -378,7 +378,7 @@ def test_the_words_for_real_systems_are_drawn(tmp_path):
     picture = laid_out(tmp_path / "real-systems.dot")
     assert picture.lines["orders_db#reads"][-2:] == ["3 read replicas", "SPOF: region us"]
     replication = picture.edge("orders_db", "orders_db#reads")
-    assert replication["label"] == "replication" and replication["style"] == "dashed"
+    assert "label" not in replication and replication["style"] == "dashed", "the legend names the dashed arrow"
     assert {tail for tail, head, _ in picture.edges if head == "orders_db#reads"} == {
         "orders_db",
         "timeline",
@@ -533,3 +533,18 @@ def test_replica_boxes_never_collide_with_a_component_id(tmp_path):
     assert len(ids) == len(set(ids)) and {"db#replica1", "db#reads", "db__replica1", "db_reads"} <= set(ids)
     mermaid = to_mermaid(scene)
     assert len({line.split("[")[0].strip() for line in mermaid.splitlines() if '["' in line}) == len(ids) == 6
+
+
+@needs_dot
+def test_a_replica_box_says_how_it_is_replicated_and_its_arrow_carries_no_label(tmp_path):
+    spec = tmp_path / "replicated.yaml"
+    spec.write_text(
+        "archgen: 1\nname: Replicated\ncomponents:\n"
+        "  api: {kind: service, replicas: 2, calls: [db]}\n"
+        "  db: {kind: database, replicas: 2, read_replicas: 2, replication: sync, failover: automatic}\n"
+    )
+    assert run_cli("render", spec, "-o", tmp_path, "--format", "dot").code == 0
+    picture = laid_out(tmp_path / "replicated.dot")
+    assert picture.lines["db#replica1"][-2:] == ["replica 1", "sync replication"]
+    assert picture.lines["db#reads"][-2:] == ["2 read replicas", "sync replication"]
+    assert "label" not in picture.edge("db", "db#replica1") and "label" not in picture.edge("db", "db#reads")

@@ -169,14 +169,14 @@ def _cluster_title(layout: Layout, component: Component) -> str | None:
 
 def _links(design: Design, component_id: str, component: Component) -> list[Link]:
     """Return the arrows a component starts: its calls, and the replication of its copies and replicas."""
+    # A replica box says its replication mode itself: a labelled arrow would add a rank of labels.
     links: list[Link] = []
-    mode = (component.replication if isinstance(component, StoreBase) else None) or "replication"
     for index, _ in enumerate(_replica_boxes(component), start=1):
-        links.append(Link(component_id, f"{component_id}#replica{index}", "replication", mode))
+        links.append(Link(component_id, f"{component_id}#replica{index}", "replication", None))
     if isinstance(component, StoreBase) and component.read_replicas:
-        links.append(Link(component_id, f"{component_id}#reads", "replication", mode))
+        links.append(Link(component_id, f"{component_id}#reads", "replication", None))
     if isinstance(component, StoreBase) and component.replica_of:
-        links.append(Link(component.replica_of, component_id, "replication", mode))
+        links.append(Link(component.replica_of, component_id, "replication", component.replication))
     for call in component.calls:
         style = "async" if call.is_async else "optional" if call.optional else "sync"
         for target in call.targets:
@@ -208,15 +208,22 @@ class _Look:
             primary = tuple(line for line in ("primary", *_store_details(component, self.title)) if line)
             boxes = [self.box(component_id, primary)]
             boxes += [
-                self.box(f"{component_id}#replica{index}", (label,))
+                self.box(f"{component_id}#replica{index}", _replica_details(component, label))
                 for index, label in enumerate(replica_boxes, start=1)
             ]
         else:
             boxes = [self.box(component_id, _details(component, self.title))]
         if isinstance(component, StoreBase) and component.read_replicas:
             count = component.read_replicas
-            boxes.append(self.box(f"{component_id}#reads", (f"{count} read replica{'s' if count > 1 else ''}",)))
+            label = f"{count} read replica{'s' if count > 1 else ''}"
+            boxes.append(self.box(f"{component_id}#reads", _replica_details(component, label)))
         return boxes
+
+
+def _replica_details(component: Component, label: str) -> tuple[str, ...]:
+    """Return a replica box's lines: what it is, and how it is replicated when the spec says."""
+    mode = component.replication if isinstance(component, StoreBase) else None
+    return (label, f"{mode} replication") if mode else (label,)
 
 
 def _read_target(design: Design, target: str) -> str:
