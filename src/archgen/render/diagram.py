@@ -77,7 +77,7 @@ LEGEND_SIZE = 10
 EDGE_LABEL_SIZE = "11"
 EDGE_ATTRS = {"arrowsize": "0.8", "fontname": FONT}
 EDGE_STYLES = {
-    "sync": {"style": "solid"},
+    "sync": {},
     "async": {"style": "dashed"},
     "optional": {"style": "dotted", "penwidth": "1.5"},
     "replication": {"style": "dashed", "color": "#8E6CBF", "fontcolor": "#8E6CBF", "arrowhead": "none"},
@@ -201,7 +201,7 @@ class _Drawing:
         Graphviz routes edges around nodes, but not reliably around the labels it places itself. The
         label lives in the cluster of its two ends when they share one.
         """
-        attrs: dict[str, Any] = {**EDGE_ATTRS, **EDGE_STYLES[link.style]}
+        attrs: dict[str, Any] = dict(EDGE_STYLES[link.style])  # the graph's edge defaults are EDGE_ATTRS
         if link.alternative:
             attrs["arrowhead"] = "empty"
         if not link.label:
