@@ -183,7 +183,7 @@ def test_peers_third_parties_and_repeated_names_are_drawn_as_such():
     boxes = {box.id: box for box in scene.boxes}
     assert boxes["peers"].details == ("cassandra · ×3 peers",), "no primary and replicas"
     assert "peers#replica1" not in boxes
-    assert boxes["five"].details == ("primary", "mysql") and boxes["five#replica1"].details == ("4 replicas",)
+    assert boxes["five"].details == ("mysql · primary",) and boxes["five#replica1"].details == ("4 replicas",)
     pipeline = {box.id: box for box in build_scene(load_design(FIXTURES / "pictures" / "pipeline.yaml").design).boxes}
     assert pipeline["pay_a"].details == ("third party",)
     design = load_design(SPECS / "valid" / "every-kind.yaml").design

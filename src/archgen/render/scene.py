@@ -205,7 +205,8 @@ class _Look:
         component, component_id = self.component, self.component_id
         replica_boxes = _replica_boxes(component)
         if replica_boxes:
-            primary = tuple(line for line in ("primary", *_store_details(component, self.title)) if line)
+            engine, *details = _store_details(component, self.title)
+            primary = (" · ".join(part for part in (engine, "primary") if part), *details)
             boxes = [self.box(component_id, primary)]
             boxes += [
                 self.box(f"{component_id}#replica{index}", _replica_details(component, label))
