@@ -548,3 +548,18 @@ def test_a_replica_box_says_how_it_is_replicated_and_its_arrow_carries_no_label(
     assert picture.lines["db#replica1"][-2:] == ["replica 1", "sync replication"]
     assert picture.lines["db#reads"][-2:] == ["2 read replicas", "sync replication"]
     assert "label" not in picture.edge("db", "db#replica1") and "label" not in picture.edge("db", "db#reads")
+
+
+def test_crossing_reduction_takes_one_round_on_pictures_too_large_to_follow_an_edge_in(tmp_path):
+    from archgen.render.diagram import LARGE
+
+    for count, rounds in ((LARGE, "4"), (LARGE + 1, "1")):
+        lines = [f"  s{index}: {{kind: service, calls: [s{index + 1}]}}" for index in range(count - 1)]
+        spec = tmp_path / f"chain-{count}.yaml"
+        spec.write_text(
+            f"archgen: 1\nname: Chain {count}\ncomponents:\n"
+            + "\n".join(lines)
+            + f"\n  s{count - 1}: {{kind: service}}\n"
+        )
+        assert run_cli("render", spec, "-o", tmp_path, "--format", "dot").code == 0
+        assert f"mclimit={rounds}" in (tmp_path / f"chain-{count}.dot").read_text()
