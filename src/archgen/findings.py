@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from archgen.vocabulary import SEVERITY_RANK, Severity
 
@@ -45,8 +45,7 @@ class Finding:
         return core | {key: value for key, value in self.details.items() if key not in core}
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(NamedTuple):
     """A rule that did not run on a design, and why."""
 
     code: str

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from archgen.model import Call, ComputeBase, Design, StoreBase
 
@@ -14,8 +14,7 @@ NEVER_FAIL_KINDS = frozenset({"client", "external"})
 OBSERVER_KINDS = frozenset({"monitoring"})
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     """One caller-to-callee edge of a call (an any_of call gives one edge per alternative)."""
 
     source: str

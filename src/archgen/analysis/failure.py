@@ -18,16 +18,15 @@ ints as bit sets keep the whole analysis near-linear in practice.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from archgen.graph import DesignGraph, find_path, strongly_connected
 
 READS = "#reads"  # `#` never appears in a component id
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """A failure event: a component's loss, a zone's or a region's."""
 
     component: str | None = None
@@ -40,8 +39,7 @@ class Event:
         return self.component or self.zone or self.region or ""
 
 
-@dataclass(frozen=True)
-class Outage:
+class Outage(NamedTuple):
     """A failure event, what it loses, the entry points and flows it fails (maybe none), and one path."""
 
     event: Event

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Protocol
 
 import yaml
@@ -25,12 +24,12 @@ def _mark(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-@dataclass
 class YamlSourceMap:
     """A source map over a composed YAML node tree; lookups are lazy and cached."""
 
-    root: yaml.Node | None
-    _indexes: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict)
+    def __init__(self, root: yaml.Node | None) -> None:
+        self.root = root
+        self._indexes: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
 
     def position(self, path: Path, *, key: bool = False) -> Position:
         """Return the position of the value at `path` (of its key when `key`), or of its nearest ancestor."""
@@ -64,11 +63,11 @@ class YamlSourceMap:
         return index
 
 
-@dataclass
 class PathSourceMap:
     """A source map of known paths; any other path takes its nearest known ancestor's position."""
 
-    positions: dict[tuple[str | int, ...], Position] = field(default_factory=dict)
+    def __init__(self, positions: dict[tuple[str | int, ...], Position] | None = None) -> None:
+        self.positions = positions if positions is not None else {}
 
     def position(self, path: Path, *, key: bool = False) -> Position:
         """Return the position of the longest known prefix of `path`."""

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from archgen.analysis.capacity import Estimate, estimate
 from archgen.analysis.failure import FailureAnalysis, Outage
@@ -44,8 +44,7 @@ class Issue:
     marks: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class WaiverReview:
+class WaiverReview(NamedTuple):
     """How a design's waivers fared: which silenced a finding, which expired, which rules ran."""
 
     waivers: tuple[Waiver, ...]
