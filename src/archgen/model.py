@@ -102,7 +102,9 @@ View = Annotated[
 class Frozen(BaseModel):
     """Base of every spec model: immutable, and unknown keys are errors."""
 
-    # Numbers are finite, and a count is never written as true/false (`replicas: yes`).
+    # Numbers are finite, and a count is never written as true/false (`replicas: yes`). The
+    # validator is built when a spec is first validated, once for the whole Design, rather than
+    # class by class at import.
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False, defer_build=True)
 
 
