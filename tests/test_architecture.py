@@ -186,7 +186,7 @@ def test_the_registry_refuses_a_second_rule_of_one_code_and_a_misnamed_module():
     with pytest.raises(ValueError, match="registered twice"):
         base.register(existing, "archgen.rules.rel001_copy")
     with pytest.raises(ValueError, match="must be named scl001_"):
-        base.register(rules["SCL001"].__class__(**{**vars(rules["SCL001"])}), "archgen.rules.rel009_wrong")
+        base.register(rules["SCL001"]._replace(), "archgen.rules.rel009_wrong")
     assert base.all_rules() == rules
 
 

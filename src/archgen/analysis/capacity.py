@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archgen.model import Capacity
 
@@ -11,8 +11,7 @@ SECONDS_PER_DAY = 86_400
 DAYS_PER_YEAR = 365
 
 
-@dataclass(frozen=True)
-class Estimate:
+class Estimate(NamedTuple):
     """What a design's capacity inputs imply; sizes in bytes, rates per second."""
 
     write_qps: float

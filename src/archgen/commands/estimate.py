@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,7 @@ class DesignEstimate:
             "design": self.loaded.design.name,
             "file": self.loaded.file,
             "inputs": capacity.model_dump(mode="json") if capacity else None,
-            "estimate": dataclasses.asdict(self.estimate) if self.estimate else None,
+            "estimate": self.estimate._asdict() if self.estimate else None,
         }
 
 

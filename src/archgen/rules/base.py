@@ -127,8 +127,7 @@ def has_entry_point(context: Context) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A rule: its public code and name, default severity, summary, checklist section and docs page."""
 
     code: str
