@@ -53,7 +53,9 @@ GRAPH_ATTRS = {
 # boxes. Crossing reduction is most of a layout's time, and past LARGE boxes four rounds cost
 # seconds (at 1,000 components, 6.2 s against 3.9 s for the whole run) on a picture too large
 # to follow an edge in: one round there.
-MCLIMIT, MCLIMIT_LARGE, LARGE = "4", "1", 500
+MCLIMIT = "4"
+MCLIMIT_LARGE = "1"
+LARGE = 500
 # Labels may be wider than their icon, so the gap across a rank's direction is the roomier one:
 # between ranks in LR (labels side by side), between nodes of a rank in TB.
 SPACING = {"LR": (0.4, 0.9), "TB": (0.6, 0.5)}
