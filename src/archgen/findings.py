@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from archgen.vocabulary import SEVERITY_RANK, Severity
+
+if TYPE_CHECKING:  # a type for the checker only: defining a Protocol costs every start
+
+    class DesignLint(Protocol):
+        """What a lint found on one design: a full result, or one answered from the cache."""
+
+        @property
+        def file(self) -> str: ...  # noqa: D102
+        @property
+        def name(self) -> str: ...  # noqa: D102
+        @property
+        def findings(self) -> list[Finding]: ...  # noqa: D102
+        @property
+        def skipped(self) -> list[Skipped]: ...  # noqa: D102
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,33 @@ class Skipped(NamedTuple):
     name: str
     file: str
     reason: str
+
+
+class LintOutcome:
+    """What reports ask of a lint over several designs, answered from what each design found."""
+
+    def per_design(self) -> Sequence[DesignLint]:
+        """Return what the lint found on each design, in file order."""
+        raise NotImplementedError
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Return every finding, in file order."""
+        return [finding for design in self.per_design() for finding in design.findings]
+
+    @property
+    def skipped(self) -> list[Skipped]:
+        """Return every skipped rule."""
+        return [skip for design in self.per_design() for skip in design.skipped]
+
+    @property
+    def designs(self) -> list[tuple[str, str]]:
+        """Return each design's file and name."""
+        return [(design.file, design.name) for design in self.per_design()]
+
+    def at_or_above(self, severity: Severity) -> list[Finding]:
+        """Return the findings at `severity` or worse."""
+        return at_or_above(self.findings, severity)
 
 
 def at_or_above(findings: Iterable[Finding], severity: Severity) -> list[Finding]:

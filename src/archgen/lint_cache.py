@@ -24,7 +24,7 @@ from typing import Any
 from archgen import __version__
 from archgen.config import Settings
 from archgen.files import YAML_SUFFIXES, discover
-from archgen.findings import Finding, Skipped, at_or_above
+from archgen.findings import Finding, LintOutcome, Skipped
 from archgen.vocabulary import SEVERITY_RANK, Severity
 
 CACHE_ENV = "ARCHGEN_CACHE_DIR"
@@ -160,30 +160,15 @@ class LintCache:
 
 
 @dataclass
-class CachedRun:
+class CachedRun(LintOutcome):
     """A lint answered wholly from the cache: the same questions a LintRun answers for reporting."""
 
     entries: list[CachedLint]
     errors: list[Any] = field(default_factory=list)
 
-    @property
-    def findings(self) -> list[Finding]:
-        """Return every finding, in file order."""
-        return [finding for entry in self.entries for finding in entry.findings]
-
-    @property
-    def skipped(self) -> list[Skipped]:
-        """Return every skipped rule."""
-        return [skip for entry in self.entries for skip in entry.skipped]
-
-    @property
-    def designs(self) -> list[tuple[str, str]]:
-        """Return each design's file and name."""
-        return [(entry.file, entry.name) for entry in self.entries]
-
-    def at_or_above(self, severity: Severity) -> list[Finding]:
-        """Return the findings at `severity` or worse."""
-        return at_or_above(self.findings, severity)
+    def per_design(self) -> list[CachedLint]:
+        """Return each design's cached lint, in file order."""
+        return self.entries
 
 
 def lint_from_cache(

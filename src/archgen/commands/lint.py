@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 
 from archgen.config import Settings
 from archgen.errors import ArchgenError, SpecError
-from archgen.findings import Finding, Skipped, at_or_above
+from archgen.findings import LintOutcome
 from archgen.loader import LoadedDesign, load_all, load_model, load_text
 from archgen.model import Design
 from archgen.rules.engine import LintResult, check_codes, check_waiver_rules, lint_design
-from archgen.vocabulary import Severity
 
 if TYPE_CHECKING:
     from archgen import dsl
@@ -29,30 +28,15 @@ class ValidateRun:
 
 
 @dataclass
-class LintRun:
+class LintRun(LintOutcome):
     """The outcome of linting several specs: results per design and the specs that failed to load."""
 
     results: list[LintResult] = field(default_factory=list)
     errors: list[ArchgenError] = field(default_factory=list)
 
-    @property
-    def findings(self) -> list[Finding]:
-        """Return every finding, in file order."""
-        return [finding for result in self.results for finding in result.findings]
-
-    @property
-    def skipped(self) -> list[Skipped]:
-        """Return every skipped rule."""
-        return [skip for result in self.results for skip in result.skipped]
-
-    @property
-    def designs(self) -> list[tuple[str, str]]:
-        """Return each design's file and name."""
-        return [(result.loaded.file, result.loaded.design.name) for result in self.results]
-
-    def at_or_above(self, severity: Severity) -> list[Finding]:
-        """Return the findings at `severity` or worse."""
-        return at_or_above(self.findings, severity)
+    def per_design(self) -> list[LintResult]:
+        """Return each design's result, in file order."""
+        return self.results
 
 
 def validate(paths: Iterable[Path], settings: Settings | None = None) -> ValidateRun:

@@ -28,6 +28,16 @@ class LintResult:
     #: Findings an unexpired waiver silences: not reported, drawn muted in the picture.
     waived: list[Finding] = field(default_factory=list, compare=False)
 
+    @property
+    def file(self) -> str:
+        """Return the file the design is shown by."""
+        return self.loaded.file
+
+    @property
+    def name(self) -> str:
+        """Return the design's name."""
+        return self.loaded.design.name
+
     def _repr_svg_(self) -> str:
         """Draw the design in a notebook, its findings marked."""
         from archgen.script import svg_of_result
