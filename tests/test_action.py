@@ -88,3 +88,40 @@ def test_the_sarif_step_writes_a_log_and_fails_only_on_bad_input(workspace):
     assert done.returncode == 0, done.stderr
     log = json.loads((workspace / "archgen.sarif").read_text())
     assert {result["ruleId"] for result in log["runs"][0]["results"]} == {"REL001", "REL002"}
+
+
+def test_no_flag_arrives_through_paths(workspace):
+    (workspace / "designs" / "hook.py").write_text("import pathlib\npathlib.Path('ran').write_text('code ran')\n")
+    for paths in ("designs --python", "--python designs", "designs --config=evil.toml"):
+        done, summary = run_step("Job summary", workspace, paths=paths)
+        assert done.returncode == 2, (paths, done.stderr)
+        assert not (workspace / "ran").exists(), paths
+        assert "Python specs run code and are disabled here" in done.stderr or "does not exist" in done.stderr
+    done, _ = run_step("Lint (SARIF)", workspace, paths="designs --python")
+    assert done.returncode != 0 and not (workspace / "ran").exists()
+
+
+def test_paths_may_be_shell_patterns(workspace):
+    done, summary = run_step("Job summary", workspace, paths="designs/c*.yaml")
+    assert done.returncode == 0, done.stderr
+    assert "## archgen: 1 design, 0 errors" in summary.read_text()
+
+
+@pytest.mark.parametrize(("step", "report"), [("Job summary", "archgen-summary.md"), ("Lint (SARIF)", "archgen.sarif")])
+def test_a_report_committed_as_a_link_is_replaced_not_written_through(workspace, step, report):
+    target = workspace / "precious.txt"
+    target.write_text("keep me\n")
+    (workspace / report).symlink_to(target)
+    done, _ = run_step(step, workspace)
+    assert done.returncode in (0, 1), done.stderr
+    assert target.read_text() == "keep me\n"
+    assert not (workspace / report).is_symlink() and "archgen" in (workspace / report).read_text()
+
+
+def test_names_reach_the_job_summary_as_text(workspace):
+    spec = (FIXTURES / "lint" / "clean.yaml").read_text().replace("name: Clean", 'name: "<img src=x onerror=alert(1)> [x](javascript:y)"')
+    (workspace / "designs" / "clean.yaml").write_text(spec)
+    done, summary = run_step("Job summary", workspace)
+    text = summary.read_text()
+    assert "| &lt;img src=x onerror=alert(1)&gt; \\[x\\](javascript:y) | `designs/clean.yaml` |" in text, text
+    assert "<img" not in text

@@ -138,3 +138,62 @@ def test_serve_watches_the_designs(tmp_path):
 
     server = plugin.on_serve(Server(), config=config, builder=None)
     assert server.watched == [str(project / "designs")]
+
+
+HOSTILE = """archgen: 1
+name: "Shop](javascript:alert(1))"
+components:
+  users: {kind: client, calls: [app]}
+  app: {kind: service, replicas: 2, calls: [db]}
+  db: {kind: database, engine: "x](javascript:alert(2)) <img src=x onerror=alert(3)>"}
+"""
+
+
+@needs_dot
+def test_names_and_messages_cannot_become_links_or_tags_on_the_site(tmp_path):
+    project = site(tmp_path, index=f"# Home\n\n```archgen\n{HOSTILE}```\n")
+    (project / "designs" / "hostile.yaml").write_text(HOSTILE)
+    done = mkdocs_build(project)
+    assert done.returncode == 0, done.stderr
+    pages = [path.read_text() for path in (project / "site").rglob("*.html")]
+    assert len(pages) > 4
+    for page in pages:
+        assert "javascript:" not in re.sub(r"<svg.*?</svg>", "", page, flags=re.S).replace("(javascript:", ""), page
+        assert not re.search(r"""href=["']?javascript""", page)
+        assert "<img src=x" not in page
+    section = (project / "site" / "architecture" / "index.html").read_text()
+    assert "Shop](javascript:alert(1))</a>" in section, "the name is shown as it was written"
+    home = (project / "site" / "index.html").read_text()
+    assert "x](javascript:alert(2)) &lt;img src=x onerror=alert(3)&gt;" in home, "the engine is quoted as text"
+
+
+@needs_dot
+def test_a_block_names_specs_inside_the_project_only(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text((FIXTURES / "lint" / "clean.yaml").read_text())
+    project = tmp_path / "project"
+    project.mkdir()
+    index = f"# Home\n\n```archgen\n../outside/secret.yaml\n```\n\n```archgen\n{outside / 'secret.yaml'}\n```\n"
+    site(project, index=index)
+    (project / "designs" / "link.yaml").symlink_to(outside / "secret.yaml")
+    (project / "link.yaml").symlink_to(outside / "secret.yaml")
+    (project / "docs" / "more.md").write_text("# More\n\n```archgen\nlink.yaml\n```\n")
+    done = mkdocs_build(project)
+    assert done.returncode == 0, done.stderr
+    for shown in ("docs/index.md:4:1: ../outside/secret.yaml", f"docs/index.md:8:1: {outside / 'secret.yaml'}"):
+        assert f"{shown}: a block names specs inside the MkDocs project only" in done.stderr
+    assert "docs/more.md:4:1: link.yaml: a block names specs inside the MkDocs project only" in done.stderr
+    assert "<svg" not in (project / "site" / "index.html").read_text()
+
+
+@needs_dot
+def test_a_design_named_index_gets_its_own_page_beside_the_section_index(tmp_path):
+    project = site(tmp_path)
+    (project / "designs" / "index.yaml").write_text((FIXTURES / "lint" / "clean.yaml").read_text().replace("Clean", "Index"))
+    done = mkdocs_build(project, "--strict")
+    assert done.returncode == 0, done.stderr
+    section = (project / "site" / "architecture" / "index.html").read_text()
+    assert '<a href="index-design/">Index</a>' in section and '<a href="clean/">Clean</a>' in section
+    page = (project / "site" / "architecture" / "index-design" / "index.html").read_text()
+    assert page.count("<svg") == 1 and "<h1 id=\"index\">Index</h1>" in page

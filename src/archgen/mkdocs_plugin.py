@@ -14,12 +14,12 @@ page and the spec's line:col, which fails `mkdocs build --strict`.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import logging
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +31,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from archgen import __version__
-from archgen.errors import ArchgenError
+from archgen.errors import ArchgenError, SpecError
 from archgen.files import slugify
 from archgen.findings import Finding
 from archgen.report import summary
+from archgen.text import markdown_text
 
 log = logging.getLogger("mkdocs.plugins.archgen")
 
@@ -52,7 +53,7 @@ class ArchgenConfig(Config):
     python = config_options.Type(bool, default=False)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class _Design:
     """One published design: where its page goes and what the rules found."""
 
@@ -60,6 +61,8 @@ class _Design:
     slug: str
     name: str
     findings: tuple[Finding, ...]
+    #: The page's name in the section: the slug, except that `index` is the section's own page.
+    page: str = ""
 
 
 class ArchgenPlugin(BasePlugin[ArchgenConfig]):
@@ -109,8 +112,9 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
             ),
             key=lambda design: design.name.lower(),
         )
+        self.designs = _named_pages(self.designs)
         if config.nav is not None:
-            pages = [f"{self.folder}/index.md", *(f"{self.folder}/{design.slug}.md" for design in self.designs)]
+            pages = [f"{self.folder}/index.md", *(f"{self.folder}/{design.page}.md" for design in self.designs)]
             config.nav.append({self.config.section: pages})
         return config
 
@@ -119,7 +123,7 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
         files.append(File.generated(config, f"{self.folder}/index.md", content=self._index()))
         for design in self.designs:
             folder = self.cache / "site" / design.slug
-            page = f"{self.folder}/{design.slug}.md"
+            page = f"{self.folder}/{design.page}.md"
             files.append(File.generated(config, page, content=self._page(design, folder)))
             for picture in sorted(folder.glob("diagram*.*")):
                 if picture.suffix in (".png", ".svg"):
@@ -145,7 +149,7 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
     def _index(self) -> str:
         lines = [f"# {self.config.section}", ""]
         for design in self.designs:
-            lines.append(f"- [{_text(design.name)}]({design.slug}.md) — {summary(design.findings)}")
+            lines.append(f"- [{_text(design.name)}]({design.page}.md) — {summary(design.findings)}")
         return "\n".join(lines) + "\n"
 
     def _page(self, design: _Design, folder: Path) -> str:
@@ -178,21 +182,42 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
         from archgen.render import render_design
 
         named = body.strip()
+        page_path = self.docs / page.file.src_uri
+        shown = (page_path.relative_to(self.root) if page_path.is_relative_to(self.root) else page_path).as_posix()
         if "\n" not in named and re.fullmatch(r"\S+\.(ya?ml|py)", named):
-            loaded = api.load_design(self.root / named, allow_python=self.config.python, file=named)
+            loaded = api.load_design(self._confined(named, shown, line), allow_python=self.config.python, file=named)
         else:
-            page_path = self.docs / page.file.src_uri
-            shown = page_path.relative_to(self.root) if page_path.is_relative_to(self.root) else page_path
-            loaded = api.load_text("\n" * (line - 1) + body, file=shown.as_posix())
+            loaded = api.load_text("\n" * (line - 1) + body, file=shown)
         result = api.lint_loaded(loaded)
         svg = render_design(loaded.design, result.findings, ["svg"], waived=result.waived).files["svg"].decode()
         return f"{self._picture(svg)}\n\n{_admonitions(tuple(result.findings), short=True)}"
+
+    def _confined(self, named: str, page: str, line: int) -> Path:
+        """Return the spec a block names, refusing one outside the MkDocs project (absolute, `..`, a link out)."""
+        path = (self.root / named).resolve()
+        if Path(named).is_absolute() or not path.is_relative_to(self.root):
+            raise SpecError.at(page, line, 1, f"{named}: a block names specs inside the MkDocs project only")
+        return path
 
     def _picture(self, svg: str) -> str:
         """Keep an SVG for `on_page_content`; return the placeholder the Markdown carries instead."""
         key = hashlib.sha256(svg.encode()).hexdigest()[:16]
         self.pictures[key] = _inline_svg(svg)
         return f'<div class="archgen-diagram" data-archgen="{key}"></div>\n'
+
+
+def _named_pages(designs: list[_Design]) -> list[_Design]:
+    """Give each design its page name: its slug, but never `index`, the section's own page."""
+    taken = {design.slug for design in designs}
+    named = []
+    for design in designs:
+        page, number = design.slug, 1
+        while page == "index" or (page != design.slug and page in taken):
+            number += 1
+            page = "index-design" if number == 2 else f"index-design-{number - 1}"
+        taken.add(page)
+        named.append(dataclasses.replace(design, page=page))
+    return named
 
 
 def _inline_svg(svg: str) -> str:
@@ -211,11 +236,16 @@ def _admonitions(findings: tuple[Finding, ...], short: bool = False) -> str:
         title = f"{finding.code} {finding.name}"
         where = f"{finding.file}:{finding.line}:{finding.column}"
         parts.append(
-            f'!!! {ADMONITIONS[finding.severity]} "{_text(title)}"\n    {_text(finding.message)} (`{_text(where)}`)\n'
+            f'!!! {ADMONITIONS[finding.severity]} "{_text(title)}"\n    {_text(finding.message)} (`{_code(where)}`)\n'
         )
     return "\n".join(parts) + "\n"
 
 
 def _text(text: str) -> str:
-    """Escape text for Markdown and HTML inside an admonition."""
-    return html.escape(text.replace("\n", " "), quote=True).replace("`", "'")
+    """Escape text for Markdown and HTML on one line: no markup, link, tag or entity can come through."""
+    return markdown_text(text.replace("\n", " ").replace("\r", " "))
+
+
+def _code(text: str) -> str:
+    """Keep text inside one code span, which shows it as it is: no backtick can close the span."""
+    return text.replace("`", "'").replace("\n", " ").replace("\r", " ")

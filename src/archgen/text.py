@@ -1,8 +1,11 @@
-"""Text helpers for messages: did-you-mean suggestions, shortened user values, plurals."""
+"""Text helpers for messages: did-you-mean suggestions, shortened user values, plurals, Markdown escapes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]|#~!])")
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -21,3 +24,15 @@ def shorten(text: str, limit: int = 40) -> str:
 def plural(count: int, noun: str) -> str:
     """Return `1 error`, `2 errors`."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def markdown_text(value: object) -> str:
+    """Escape a value as Markdown text: markup characters backslashed, HTML as entities, newlines as breaks.
+
+    A backslashed `[` or `]` cannot open or close a link and `&lt;` cannot open a tag or an
+    autolink, so a name like `Shop](javascript:…)` stays text on any Markdown site.
+    """
+    import html
+
+    text = _MARKDOWN.sub(r"\\\1", html.escape(str(value), quote=False))
+    return "<br>".join(text.splitlines()) if "\n" in text or "\r" in text else text

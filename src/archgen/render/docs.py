@@ -24,7 +24,7 @@ from archgen.findings import Finding
 from archgen.loader import LoadedDesign
 from archgen.model import Cache, Call, Component, Endpoint, Entity, Store, StoreBase, Waiver
 from archgen.render.capacity import Row, table
-from archgen.text import plural
+from archgen.text import markdown_text, plural
 from archgen.units import format_count, format_duration, format_rate, format_size
 from archgen.vocabulary import SEVERITIES, SEVERITY_RANK
 
@@ -33,19 +33,11 @@ TEMPLATE_SECONDS = 10.0
 TEMPLATE_MAX_BYTES = 10_000_000
 DESIGN_TEMPLATE = "design.md.j2"
 INDEX_TEMPLATE = "index.md.j2"
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]|#~!])")
 
 
 def default_templates() -> Path:
     """Return the folder of the default templates: inside the wheel, or the checkout's templates/."""
     return bundled("templates", "templates")
-
-
-def markdown_text(value: object) -> str:
-    """Escape a value as Markdown text: markup characters backslashed, HTML as entities, newlines as breaks."""
-    text = html.escape(str(value), quote=False)
-    text = _MARKDOWN.sub(r"\\\1", text)
-    return "<br>".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from archgen import __version__
 from archgen.findings import Finding, Skipped
-from archgen.text import plural
+from archgen.text import markdown_text, plural
 from archgen.vocabulary import SEVERITIES, ReportFormat
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def as_markdown(findings: Sequence[Finding], designs: Sequence[tuple[str, str]],
     ]
     for file, name in designs:
         row = " | ".join(str(counts[file][severity]) for severity in SEVERITIES)
-        lines.append(f"| {_cell(name)} | `{_cell(file)}` | {row} |")
+        lines.append(f"| {markdown_text(name)} | `{_cell(file)}` | {row} |")
     errors = [finding for finding in findings if finding.severity == "error"]
     if errors:
         lines += ["", "### Errors", "", "| Where | Rule | Message |", "|---|---|---|"]
@@ -99,14 +99,14 @@ def as_markdown(findings: Sequence[Finding], designs: Sequence[tuple[str, str]],
             anchor = f"{finding.code}-{finding.name}".lower()
             link = f"[{finding.code}]({RULES_URL}#{anchor}) {finding.name}"
             where = f"{finding.file}:{finding.line}:{finding.column}"
-            lines.append(f"| `{_cell(where)}` | {link} | {_cell(finding.message)} |")
+            lines.append(f"| `{_cell(where)}` | {link} | {markdown_text(finding.message)} |")
     if problems:
         lines += ["", "### Specs that did not load", "", *(f"- `{_cell(problem)}`" for problem in problems)]
     return "\n".join(lines) + "\n"
 
 
 def _cell(text: str) -> str:
-    """Keep text inside one Markdown table cell: pipes escaped, line breaks as spaces, backticks softened."""
+    """Keep text inside a code span in one table cell: pipes escaped, line breaks as spaces, backticks softened."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "'")
 
 
