@@ -93,7 +93,7 @@ def test_the_sarif_step_writes_a_log_and_fails_only_on_bad_input(workspace):
 def test_no_flag_arrives_through_paths(workspace):
     (workspace / "designs" / "hook.py").write_text("import pathlib\npathlib.Path('ran').write_text('code ran')\n")
     for paths in ("designs --python", "--python designs", "designs --config=evil.toml"):
-        done, summary = run_step("Job summary", workspace, paths=paths)
+        done, _ = run_step("Job summary", workspace, paths=paths)
         assert done.returncode == 2, (paths, done.stderr)
         assert not (workspace / "ran").exists(), paths
         assert "Python specs run code and are disabled here" in done.stderr or "does not exist" in done.stderr
@@ -119,9 +119,10 @@ def test_a_report_committed_as_a_link_is_replaced_not_written_through(workspace,
 
 
 def test_names_reach_the_job_summary_as_text(workspace):
-    spec = (FIXTURES / "lint" / "clean.yaml").read_text().replace("name: Clean", 'name: "<img src=x onerror=alert(1)> [x](javascript:y)"')
+    hostile = 'name: "<img src=x onerror=alert(1)> [x](javascript:y)"'
+    spec = (FIXTURES / "lint" / "clean.yaml").read_text().replace("name: Clean", hostile)
     (workspace / "designs" / "clean.yaml").write_text(spec)
-    done, summary = run_step("Job summary", workspace)
+    _, summary = run_step("Job summary", workspace)
     text = summary.read_text()
     assert "| &lt;img src=x onerror=alert(1)&gt; \\[x\\](javascript:y) | `designs/clean.yaml` |" in text, text
     assert "<img" not in text

@@ -190,10 +190,11 @@ def test_a_block_names_specs_inside_the_project_only(tmp_path):
 @needs_dot
 def test_a_design_named_index_gets_its_own_page_beside_the_section_index(tmp_path):
     project = site(tmp_path)
-    (project / "designs" / "index.yaml").write_text((FIXTURES / "lint" / "clean.yaml").read_text().replace("Clean", "Index"))
+    spec = (FIXTURES / "lint" / "clean.yaml").read_text().replace("Clean", "Index")
+    (project / "designs" / "index.yaml").write_text(spec)
     done = mkdocs_build(project, "--strict")
     assert done.returncode == 0, done.stderr
     section = (project / "site" / "architecture" / "index.html").read_text()
     assert '<a href="index-design/">Index</a>' in section and '<a href="clean/">Clean</a>' in section
     page = (project / "site" / "architecture" / "index-design" / "index.html").read_text()
-    assert page.count("<svg") == 1 and "<h1 id=\"index\">Index</h1>" in page
+    assert page.count("<svg") == 1 and '<h1 id="index">Index</h1>' in page

@@ -8,7 +8,6 @@ newline in a name cannot break a table. `| safe` opts a value out.
 from __future__ import annotations
 
 import html
-import re
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
