@@ -276,3 +276,60 @@ def test_an_unchanged_build_is_decided_before_the_model_or_renderers_load(tmp_pa
     again = build(tmp_path)
     assert again.code == 0 and "built 0, unchanged 2" in again.err
     assert (tmp_path / "output" / "index.md").read_text().startswith("# Designs"), "a stale index is not a no-op"
+
+
+def test_a_design_whose_new_files_cannot_be_written_keeps_what_it_published(tmp_path):
+    designs = project(tmp_path)
+    assert build(tmp_path).code == 0
+    before = snapshot(tmp_path / "output")
+    index = (tmp_path / "output" / "index.md").read_text()
+    spec = designs / "spof.yaml"
+    spec.write_text(spec.read_text().replace("name: Single database", "name: Single database\nviews: [flow:order]"))
+    spec.write_text(spec.read_text() + "flows:\n  order: {path: [users, lb, app, db]}\n")
+    in_the_way = tmp_path / "output" / "single-database" / "diagram--flow-order.svg"
+    in_the_way.write_text("the owner's own file")
+    result = build(tmp_path)
+    assert result.code == 2
+    assert (
+        f"designs/spof.yaml:2:7: {in_the_way.relative_to(tmp_path)} exists and archgen did not write it" in result.err
+    )
+    after = snapshot(tmp_path / "output")
+    for name, data in before.items():
+        if name.startswith("single-database/"):
+            assert after[name] == data, f"{name} is what the last build published"
+    assert (tmp_path / "output" / "index.md").read_text() == index, "the index still lists the design"
+    assert in_the_way.read_text() == "the owner's own file"
+    assert build(tmp_path, "--check").code == 1, "the design is stale until it is built"
+
+
+def test_an_index_the_last_build_wrote_is_archgens_even_when_every_design_failed(tmp_path):
+    designs = project(tmp_path, GOOD[:1])
+    spec = designs / "spof.yaml"
+    good = spec.read_text()
+    spec.write_text(good.replace("kind: client", "kind: clint"))
+    assert build(tmp_path).code == 2
+    assert (tmp_path / "output" / "index.md").is_file()
+    spec.write_text(good)
+    result = build(tmp_path)
+    assert result.code == 0, result.err
+    assert "Single database" in (tmp_path / "output" / "index.md").read_text()
+
+
+def test_a_read_only_output_folder_names_each_spec_and_the_index(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(output)], capture_output=True
+    ).returncode:
+        pytest.skip("a read-only folder needs a read-only mount here (the tests run as root)")
+    try:
+        project(tmp_path)
+        result = build(tmp_path)
+    finally:
+        subprocess.run(["umount", str(output)], check=True)
+    assert result.code == 2
+    lines = result.err.splitlines()
+    assert lines[0].endswith("→ output: 0 designs published, the index could not be written"), lines[0]
+    assert f"designs/spof.yaml:2:7: cannot write {output}/single-database: Read-only file system" in lines
+    assert f"designs/groups.yaml:2:7: cannot write {output}/two-groups: Read-only file system" in lines
+    assert f"cannot write {output}/index.md: Read-only file system" in lines

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from archgen import api
-from tests.conftest import run_cli
+from tests.conftest import FIXTURES, needs_dot, run_cli
 
 
 def test_a_fifo_or_a_device_is_refused_without_reading_it(tmp_path):
@@ -41,3 +44,49 @@ def test_archgen_refuses_the_pure_python_yaml_parser(monkeypatch):
     monkeypatch.setattr(yaml_spec, "_CLoader", None)
     with pytest.raises(api.ArchgenError, match="archgen needs PyYAML built with libyaml"):
         api.load_text("archgen: 1\nname: X\ncomponents: {}\n")
+
+
+PEAK = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)\n"
+    "print(done.stderr, file=sys.stderr)\n"
+)
+
+
+def peak(*command: object, cwd: Path) -> tuple[int, int, str]:
+    """Run a command; return its exit code, its peak memory in MB, and its stderr."""
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, *map(str, command)], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    code, megabytes = map(int, done.stdout.split())
+    return code, megabytes, done.stderr
+
+
+@needs_dot
+def test_the_size_cap_holds_on_every_path_that_reads_a_spec(tmp_path):
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    spec = designs / "spof.yaml"
+    spec.write_text((FIXTURES / "lint" / "spof.yaml").read_text())
+    archgen = [sys.executable, "-m", "archgen"]
+    assert run_cli("build", "designs", "-o", "output", cwd=tmp_path).code == 0
+    with spec.open("wb") as stream:
+        stream.truncate(256 * 1024**2)  # sparse: no disk, but 256 MB to anything that reads it whole
+    limit = "file is 268,435,456 bytes; specs are limited to 16,777,216 bytes"
+    env_cache = f"ARCHGEN_CACHE_DIR={tmp_path / 'cache'}"
+    for command in (
+        ["env", env_cache, *archgen, "lint", "designs"],  # the cache's hash
+        [*archgen, "build", "designs", "-o", "output"],  # the quick "unchanged" path, then the build
+        [*archgen, "build", "designs", "-o", "output", "--check"],
+    ):
+        code, megabytes, err = peak(*command, cwd=tmp_path)
+        assert code in (1, 2) and megabytes < 150, (command, megabytes, err)
+        assert limit in err or "stale" in err, (command, err)
+    serve = (
+        "from pathlib import Path\nfrom archgen.config import Settings\nfrom archgen.serve.workspace import Workspace\n"
+        "workspace = Workspace([Path('designs')], Settings())\nworkspace.load_all()\n"
+        "import sys\nprint(workspace.design('spof')['errors'], file=sys.stderr)\n"
+    )
+    code, megabytes, err = peak(sys.executable, "-c", serve, cwd=tmp_path)
+    assert code == 0 and megabytes < 150 and limit in err, (megabytes, err)

@@ -51,7 +51,7 @@ def test_each_design_is_answered_from_the_cache_alone(cache, tmp_path):
         data = json.loads(entry.read_text())
         data["findings"] = [
             {
-                "code": "XXX999",
+                "code": "REL001",
                 "name": "planted",
                 "severity": "error",
                 "message": "from the cache",
@@ -77,16 +77,37 @@ def test_each_design_is_answered_from_the_cache_alone(cache, tmp_path):
         lambda text: json.dumps({**json.loads(text), "key": "0" * 64}),
         lambda text: json.dumps({**json.loads(text), "findings": [{"code": "REL001"}]}),
         lambda text: json.dumps({**json.loads(text), "archgen": "0.0.0"}),
+        lambda text: text.encode().replace(b"single", b"\xff\xfe single"),
+        lambda text: text.replace('"line": 5', '"line": Infinity', 1),
+        lambda text: text.replace('"line": 5', '"line": 1e999', 1),
+        lambda text: text[:-1] + ', "deep": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        lambda text: text.replace('"REL001"', '"XXX999"'),
+        lambda text: json.dumps([json.loads(text)]),
     ],
-    ids=["truncated", "corrupt", "foreign", "malformed", "other version"],
+    ids=[
+        "truncated",
+        "corrupt",
+        "foreign",
+        "malformed",
+        "other version",
+        "not UTF-8",
+        "Infinity",
+        "huge",
+        "deep",
+        "unknown rule",
+        "not an object",
+    ],
 )
-def test_a_bad_entry_is_ignored_with_a_warning(cache, damage):
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_a_bad_entry_is_ignored_with_a_warning(cache, damage, fmt):
     spec = FIXTURES / "lint" / "spof.yaml"
-    cold = run_cli("lint", spec, "--format", "json")
+    cold = run_cli("lint", spec, "--format", fmt)
     (entry,) = entries(cache)
-    entry.write_text(damage(entry.read_text()))
-    warm = run_cli("lint", spec, "--format", "json")
-    assert warm.out == cold.out and warm.code == cold.code
+    damaged = damage(entry.read_text())
+    assert damaged != entry.read_text()
+    entry.write_bytes(damaged if isinstance(damaged, bytes) else damaged.encode())
+    warm = run_cli("lint", spec, "--format", fmt)
+    assert warm.out == cold.out and warm.code == cold.code, warm.err
     assert f"warning: ignoring the cache entry {entry}:" in warm.err
     assert json.loads(entry.read_text())["findings"], "the full lint wrote the entry again"
 
@@ -137,3 +158,39 @@ def test_a_warm_hit_imports_neither_pydantic_nor_yaml(cache):
     assert "archgen.lint_cache" in warm
     assert not {name for name in warm if name.split(".")[0] in ("pydantic", "yaml", "jinja2", "diagrams")}
     assert "archgen.model" not in warm
+
+
+def test_a_linked_cache_folder_is_not_written_through(tmp_path):
+    shutil.copy(FIXTURES / "lint" / "clean.yaml", tmp_path / "clean.yaml")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / ".archgen_cache").symlink_to(elsewhere)
+    env = {key: value for key, value in os.environ.items() if key != "ARCHGEN_CACHE_DIR"}
+    done = run_cli("lint", "clean.yaml", cwd=tmp_path, env=env)
+    assert done.code == 0, done.err
+    assert f"warning: not writing the lint cache through the symbolic link {tmp_path / '.archgen_cache'}" in done.err
+    assert not any(elsewhere.rglob("*")), "nothing was written through the link"
+
+
+def test_archgen_is_known_by_its_source_not_its_file_times(tmp_path):
+    """A same-size edit that keeps the file times is another archgen: its results are not the old ones."""
+    package = tmp_path / "archgen"
+    shutil.copytree(ROOT / "src" / "archgen", package, ignore=shutil.ignore_patterns("__pycache__"))
+    rule = package / "rules" / "rel001_single_point_of_failure.py"
+    code = (
+        "import sys\nsys.path.insert(0, sys.argv[1])\nfrom archgen.files import source_digest\nprint(source_digest())"
+    )
+
+    def digest() -> str:
+        done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+
+    before = digest()
+    info = rule.stat()
+    text = rule.read_text()
+    edited = text.replace("single point of failure", "single point of fai1ure", 1)
+    assert edited != text and len(edited) == len(text)
+    rule.write_text(edited)
+    os.utime(rule, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert rule.stat().st_size == info.st_size and rule.stat().st_mtime_ns == info.st_mtime_ns
+    assert digest() != before

@@ -563,3 +563,17 @@ def test_crossing_reduction_takes_one_round_on_pictures_too_large_to_follow_an_e
         )
         assert run_cli("render", spec, "-o", tmp_path, "--format", "dot").code == 0
         assert f"mclimit={rounds}" in (tmp_path / f"chain-{count}.dot").read_text()
+
+
+@needs_dot
+def test_names_graphviz_reads_as_syntax_are_drawn_as_text(tmp_path):
+    spec = tmp_path / "brackets.yaml"
+    spec.write_text(
+        'archgen: 1\nname: "]"\ncomponents:\n'
+        '  users: {kind: client, calls: [app], group: "]]"}\n'
+        '  app: {kind: service, replicas: 2, group: "]]>", name: "]"}\n'
+    )
+    done = run_cli("render", spec, "-o", tmp_path, "--format", "svg")
+    assert done.code == 0, done.err
+    svg = (tmp_path / "design.svg").read_text()
+    assert ">]</text>" in svg and ">]]</text>" in svg and ">]]&gt;</text>" in svg

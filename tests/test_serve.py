@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from archgen.config import Settings
+from archgen.config import Settings, load_settings
 from archgen.serve.workspace import Workspace
 from tests.conftest import FIXTURES, ROOT, needs_dot
 
@@ -179,3 +181,126 @@ def test_a_template_change_redoes_every_design(designs, tmp_path):
     for slug in ("tinyurl", "single-database"):
         design = workspace.design(slug)
         assert "second version" in design["doc"] and design["version"] == 2, slug
+
+
+def watching(workspace: Workspace) -> threading.Thread:
+    watcher = threading.Thread(target=workspace.watch, daemon=True)
+    watcher.start()
+    return watcher
+
+
+def until(condition, seconds: float = 20.0, touch=None) -> bool:
+    """Wait for `condition`, calling `touch` now and then (the watcher may not be watching yet)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        if touch:
+            touch()
+        time.sleep(0.25)
+    return condition()
+
+
+@needs_dot
+def test_a_config_change_applies_the_new_settings(designs):
+    config = designs.parent / "archgen.toml"
+    config.write_text("python = true\n")
+    (designs / "sketch.py").write_text(
+        "from archgen.dsl import Client, Design, Service\n"
+        "with Design('Sketch') as design:\n    Client('users') >> Service('app', replicas=2)\n"
+    )
+    reload = lambda: load_settings(designs, None)  # noqa: E731 - what the CLI's reload does
+    workspace = Workspace([designs], reload(), reload)
+    workspace.load_all()
+    assert workspace.design("sketch") is not None
+    assert {f["code"] for f in workspace.design("single-database")["findings"]} >= {"REL001"}
+    watcher = watching(workspace)
+    config.write_text('python = false\nignore = ["REL001"]\n')
+    assert until(lambda: workspace.design("sketch") is None), "python = false stops Python specs"
+    assert "REL001" not in {f["code"] for f in workspace.design("single-database")["findings"]}
+    workspace.stop.set()
+    watcher.join(timeout=5)
+
+
+@needs_dot
+def test_serving_one_file_follows_saves_by_rename(designs):
+    spec = designs / "spof.yaml"
+    workspace = Workspace([spec], Settings())
+    workspace.load_all()
+    watcher = watching(workspace)
+    text = spec.read_text()
+
+    def save(name: str) -> None:  # as vim, Emacs and JetBrains save: a new file renamed over the old one
+        fresh = designs / ".spof.yaml.swp"
+        fresh.write_text(text.replace("name: Single database", f"name: {name}"))
+        os.replace(fresh, spec)
+
+    for name in ("First save", "Second save", "Third save"):
+        slug = name.lower().replace(" ", "-")
+        assert until(lambda slug=slug: workspace.design(slug) is not None, touch=lambda name=name: save(name)), name
+    workspace.stop.set()
+    watcher.join(timeout=5)
+
+
+def test_a_fifo_named_like_a_spec_is_skipped_without_reading(designs):
+    fifo = designs / "pipe.yaml"
+    os.mkfifo(fifo)
+    workspace = Workspace([designs], Settings())
+    loading = threading.Thread(target=lambda: (workspace.load_all(), workspace.apply({fifo.resolve()})), daemon=True)
+    loading.start()
+    loading.join(timeout=60)
+    assert not loading.is_alive(), "reading the FIFO would block for good"
+    assert fifo.resolve() not in workspace.designs
+
+
+@needs_dot
+def test_a_removed_and_recreated_folder_is_watched_again(designs):
+    workspace = Workspace([designs], Settings())
+    workspace.load_all()
+    watcher = watching(workspace)
+    time.sleep(0.5)
+    shutil.rmtree(designs)
+    assert until(lambda: workspace.design("single-database") is None)
+    designs.mkdir()
+    shutil.copy(SPOF, designs / "spof.yaml")
+    assert until(lambda: workspace.design("single-database") is not None), "the new folder's spec is loaded"
+    text = (designs / "spof.yaml").read_text()
+    (designs / "spof.yaml").write_text(text.replace("name: Single database", "name: Saved later"))
+    assert until(lambda: workspace.design("saved-later") is not None), "saves in the new folder are seen"
+    assert watcher.is_alive()
+    workspace.stop.set()
+    watcher.join(timeout=5)
+
+
+def test_the_host_is_checked_on_every_loopback_address(designs):
+    from archgen.serve.server import ArchgenServer
+
+    workspace = Workspace([designs], Settings())
+    server = ArchgenServer(("127.0.0.2", 0), workspace)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.2:{server.server_address[1]}/api/index"
+        assert get(url, host="attacker.example")[0] == 403
+        assert get(url, host=f"attacker.example:{server.server_address[1]}")[0] == 403
+        assert get(url)[0] == 200
+        assert get(url, host=f"localhost:{server.server_address[1]}")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@needs_dot
+def test_a_file_name_that_is_not_utf8_is_served_and_does_not_stop_the_watcher(designs):
+    workspace = Workspace([designs], Settings())
+    workspace.load_all()
+    watcher = watching(workspace)
+    odd = Path(os.fsdecode(bytes(designs) + b"/caf\xe9.yaml"))
+    odd.write_text(SPOF.read_text().replace("name: Single database", "name: Odd name"))
+    assert until(lambda: workspace.design("odd-name") is not None)
+    assert workspace.design("odd-name")["source"].endswith("caf\ufffd.yaml")
+    json.dumps(workspace.index())
+    (designs / "later.yaml").write_text(SPOF.read_text().replace("name: Single database", "name: Later"))
+    assert until(lambda: workspace.design("later") is not None), "the watcher lives on"
+    workspace.stop.set()
+    watcher.join(timeout=5)

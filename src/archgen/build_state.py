@@ -23,8 +23,8 @@ from typing import Any
 
 from archgen import __version__
 from archgen.config import Settings
-from archgen.errors import ArchgenError
-from archgen.files import bundled, discover, slugify, temporaries
+from archgen.errors import ArchgenError, SpecError
+from archgen.files import bundled, discover, printable, read_spec, slugify, source_digest, temporaries
 from archgen.text import plural
 from archgen.vocabulary import SEVERITIES, SEVERITY_RANK
 
@@ -52,6 +52,8 @@ class BuildRun:
     warnings: list[str] = field(default_factory=list)
     #: The findings per severity of every design published (built now or unchanged), by spec.
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: False when the index (or the manifest) could not be written; the error says why.
+    indexed: bool = True
 
     def total(self) -> dict[str, int]:
         """Return the findings per severity across the published designs."""
@@ -59,12 +61,14 @@ class BuildRun:
 
     def report(self, output: Path, fail_on: str | None = None) -> list[str]:
         """Return what a build says when it is done: what it published and where, the findings, what fails."""
-        failed = f", {len(self.errors)} failed" if self.errors else ""
+        failures = len(self.errors) - (not self.indexed)
+        failed = f", {failures} failed" if failures else ""
         published = plural(len(self.counts), "design")
+        index = f"index at {output / INDEX}" if self.indexed else "the index could not be written"
         total = self.total()
         lines = [
             f"built {len(self.built)}, unchanged {len(self.unchanged)}{failed} → {output}: "
-            f"{published} published, index at {output / INDEX}",
+            f"{published} published, {index}",
             f"findings in {published}: " + ", ".join(plural(total[severity], severity) for severity in SEVERITIES),
         ]
         lines += [f"{source}: findings at {fail_on} or above" for source in self.at_or_above(fail_on)]
@@ -143,8 +147,8 @@ def read_manifest(output: Path) -> Manifest | None:
     if path.is_symlink() or not path.is_file():
         return Manifest({}, {})
     try:
-        manifest = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        manifest = json.loads(read_spec(path, MANIFEST))  # at most a spec's size, read as data
+    except (OSError, ValueError, RecursionError, SpecError):
         manifest = None
     designs = manifest.get("designs") if isinstance(manifest, dict) else None
     entries = {source: Entry.from_json(entry) for source, entry in designs.items()} if isinstance(designs, dict) else {}
@@ -202,12 +206,7 @@ def inputs_digest(settings: Settings) -> bytes:
 @functools.cache
 def code_digest() -> str:
     """Hash archgen's source files and the version of diagrams, whose icons the pictures use."""
-    hasher = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    hasher.update(_diagrams_version().encode())
-    return hasher.hexdigest()
+    return source_digest() + _diagrams_version()
 
 
 def _diagrams_version() -> str:
@@ -222,23 +221,18 @@ def relative(path: Path, root: Path) -> str:
     """Name a spec relative to the project root (the output folder's parent), whatever the working folder."""
     resolved = path.resolve()
     try:
-        return resolved.relative_to(root).as_posix()
+        return printable(resolved.relative_to(root).as_posix())
     except ValueError:
-        return resolved.as_posix()
+        return printable(resolved.as_posix())
 
 
 def digest_of(path: Path) -> str | None:
-    """Return the SHA-256 of a regular file (not through a link), or None."""
-    data = read_bytes(path)
-    return None if data is None else hashlib.sha256(data).hexdigest()
-
-
-def read_bytes(path: Path) -> bytes | None:
-    """Return a regular file's bytes, or None (missing, a link, unreadable)."""
+    """Return the SHA-256 of a regular file (not through a link), or None; read in blocks, whatever its size."""
     if path.is_symlink() or not path.is_file():
         return None
     try:
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError:
         return None
 
@@ -262,9 +256,11 @@ def unchanged(
         if path.suffix == ".py" and not settings.python:
             return None
         source = relative(path, root)
-        data = read_bytes(path)
         entry = manifest.entries.get(source)
-        key = hashlib.sha256(base + data).hexdigest() if data is not None else ""
+        try:
+            key = hashlib.sha256(base + read_spec(path, source)).hexdigest()
+        except SpecError:
+            return None  # the build says why
         if entry is None or not entry.is_current(key, output, today):
             return None
         sources.append(source)

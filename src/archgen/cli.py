@@ -82,6 +82,15 @@ def settings_for(paths: tuple[Path, ...], config: Path | None, **flags: Any) -> 
     return api.load_settings(start, config).merged(**flags)
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def split_codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
     """Turn repeated and comma-separated code options into one tuple; None when not given."""
     codes = tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
@@ -224,6 +233,8 @@ def lint(
             click.echo(f"warning: {warning}", err=True)
     if run is None:
         run = api.lint(targets, settings, cache=use_cache)
+        for warning in dict.fromkeys(run.warnings):
+            click.echo(f"warning: {warning}", err=True)
     tables = [(result.loaded.file, result.failure_table) for result in run.results] if wants_tables else []
     problems = [line for error in run.errors for line in error.lines()] if output_format == "markdown" else []
     report = api.format_report(
@@ -432,7 +443,7 @@ def serve(
 
     gc.enable()  # a server runs on: collect its cycles
     settings = settings_for(paths, config, python=python)
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if host != "localhost" and not _loopback(host):
         click.echo(f"warning: serving on {host}: anyone who can reach it can read your designs", err=True)
 
     def ready(url: str, designs: int) -> None:
@@ -442,7 +453,10 @@ def serve(
 
             webbrowser.open(url)
 
-    api.serve(paths or settings.designs, settings, host=host, port=port, ready=ready)
+    def reload() -> Settings:
+        return settings_for(paths, config, python=python)
+
+    api.serve(paths or settings.designs, settings, host=host, port=port, ready=ready, reload=reload)
 
 
 @main.command()

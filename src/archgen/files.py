@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
-from archgen.errors import RenderError
+from archgen.errors import RenderError, SpecError
 
 SLUG_LENGTH = 64
+#: The largest spec archgen reads: checked before a byte is read, on every path that reads one.
+MAX_SPEC_BYTES = 16 * 1024 * 1024
 
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -37,6 +41,50 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+def read_spec(path: Path, file: str) -> bytes:
+    """Read a spec file: a regular file of at most MAX_SPEC_BYTES, checked before a byte is read.
+
+    The file is opened first and checked through its handle, so a FIFO or a device is never
+    read (opening does not block on a FIFO with O_NONBLOCK) and a file swapped in between the
+    check and the read cannot slip through.
+    """
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise SpecError.at(file, 1, 1, f"cannot read the spec: {error.strerror or error}") from None
+    with os.fdopen(handle, "rb") as stream:
+        try:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode):
+                raise SpecError.at(file, 1, 1, "not a regular file; a spec is a .yaml, .yml or .py file")
+            if info.st_size > MAX_SPEC_BYTES:
+                size = f"{info.st_size:,} bytes; specs are limited to {MAX_SPEC_BYTES:,} bytes"
+                raise SpecError.at(file, 1, 1, f"file is {size}")
+            data = stream.read(MAX_SPEC_BYTES + 1)
+        except OSError as error:
+            raise SpecError.at(file, 1, 1, f"cannot read the spec: {error.strerror or error}") from None
+    if len(data) > MAX_SPEC_BYTES:
+        raise SpecError.at(file, 1, 1, f"the file grew past {MAX_SPEC_BYTES:,} bytes while it was read")
+    return data
+
+
+@functools.cache
+def source_digest() -> str:
+    """Hash archgen's own source by content: a changed checkout is a different archgen, whatever the file times say."""
+    import hashlib
+
+    package = os.path.dirname(os.path.abspath(__file__))
+    names = []
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        names += [os.path.join(folder, name) for name in files if name.endswith(".py")]
+    hasher = hashlib.sha256()
+    for name in sorted(names):
+        with open(name, "rb") as stream:
+            hasher.update(os.path.relpath(name, package).replace(os.sep, "/").encode() + b"\0" + stream.read())
+    return hasher.hexdigest()
+
+
 def bundled(packaged: str, checkout: str) -> Path:
     """Return a data folder shipped in the wheel as archgen/<packaged>, or a checkout's top-level <checkout>."""
     package = Path(__file__).resolve().parent
@@ -45,12 +93,23 @@ def bundled(packaged: str, checkout: str) -> Path:
 
 
 def display_path(path: Path) -> str:
-    """Return the path as users want to see it: relative to the working folder when inside it."""
+    """Return the path as users want to see it: relative to the working folder when inside it.
+
+    A name that is not UTF-8 is shown with replacement characters (the bytes Python keeps as
+    lone surrogates cannot be printed, encoded or written to JSON).
+    """
     try:
         relative = os.path.relpath(path)
     except ValueError:
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
+        return printable(str(path))
+    return printable(str(path) if relative.startswith("..") else relative)
+
+
+def printable(name: str) -> str:
+    """Return a file name as text: bytes that are not UTF-8 become U+FFFD."""
+    if name.isascii():
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 #: Names Windows reserves for devices, whatever the extension.
@@ -83,8 +142,10 @@ def write_files(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
 
     targets = [inside(folder, name) for name in files]
     pending: list[tuple[str, Path]] = []
+    current: Path | None = None
     try:
         for target, data in zip(targets, files.values(), strict=True):
+            current = target
             target.parent.mkdir(parents=True, exist_ok=True)
             inside(folder, target.relative_to(folder.resolve()).as_posix())  # made no link on the way
             temporary = str(target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"))
@@ -94,9 +155,12 @@ def write_files(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
         for temporary, target in pending:
+            current = target
             os.replace(temporary, target)
     except OSError as error:
-        raise RenderError(f"cannot write {error.filename or folder}: {error.strerror}") from None
+        # Name the file the user asked for, not the temporary one beside it.
+        shown = current if error.filename and TEMPORARY.match(os.path.basename(error.filename)) else None
+        raise RenderError(f"cannot write {shown or error.filename or folder}: {error.strerror}") from None
     finally:
         for temporary, _ in pending:
             with contextlib.suppress(FileNotFoundError):

@@ -1,8 +1,11 @@
 """The lint result cache, as ruff keeps one: a spec linted before is answered without loading it.
 
 An entry is keyed by everything a finding depends on: the spec's bytes and the name it is
-shown by, archgen's version and source, the settings that change findings (select, ignore,
-severities) and the day (waivers expire). Entries live in `.archgen_cache/lint/` beside the
+shown by, archgen's version and source (by content), the settings that change findings
+(select, ignore, severities) and the day (waivers expire). An entry is data to check, not to
+trust: one that is not exactly what archgen writes (bad bytes, numbers JSON does not have,
+deep nesting, a rule archgen does not know) is a miss and a warning, and the cache never
+writes through a symbolic link. Entries live in `.archgen_cache/lint/` beside the
 config file (or the working folder), or in `$ARCHGEN_CACHE_DIR`. Python specs are never
 cached: they run code. This module imports nothing of the spec model, pydantic or YAML, so
 a lint answered from the cache costs about what starting Python and click costs.
@@ -11,11 +14,9 @@ a lint answered from the cache costs about what starting Python and click costs.
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
 import json
 import os
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,27 +24,13 @@ from typing import Any
 
 from archgen import __version__
 from archgen.config import Settings
-from archgen.files import YAML_SUFFIXES, discover
+from archgen.errors import SpecError
+from archgen.files import YAML_SUFFIXES, discover, read_spec, source_digest
 from archgen.findings import Finding, LintOutcome, Skipped
 from archgen.vocabulary import SEVERITY_RANK, Severity
 
 CACHE_ENV = "ARCHGEN_CACHE_DIR"
 FOLDER = ".archgen_cache"
-
-
-@functools.cache
-def code_digest() -> str:
-    """Identify archgen's own source by each file's name, size and modification time.
-
-    A changed checkout is a different archgen. Reading the stat of each file instead of its
-    bytes keeps a cache hit quick; an edit changes the time.
-    """
-    hasher = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        info = path.stat()
-        hasher.update(f"{path.relative_to(package).as_posix()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-    return hasher.hexdigest()
 
 
 def cache_folder(settings: Settings) -> Path:
@@ -90,9 +77,12 @@ class CachedLint:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CachedLint:
         """Read an entry back; raise (KeyError, TypeError, ValueError) on anything malformed."""
+        from archgen.rules.catalogue import catalogue
+
+        known = catalogue()
         findings = [
             Finding(
-                str(item["code"]),
+                _known(item["code"], known),
                 str(item["name"]),
                 _severity(item["severity"]),
                 str(item["message"]),
@@ -109,6 +99,16 @@ class CachedLint:
         return cls(str(data["file"]), str(data["name"]), findings, skipped)
 
 
+def _known(code: Any, known: dict[str, Any]) -> str:
+    if code not in known:
+        raise ValueError(f"not a rule archgen has: {code!r}")
+    return str(code)
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON has")
+
+
 def _severity(value: Any) -> Severity:
     if value not in SEVERITY_RANK:
         raise ValueError(f"not a severity: {value!r}")
@@ -121,9 +121,11 @@ class LintCache:
 
     def __init__(self, settings: Settings, today: datetime.date | None = None, folder: Path | None = None) -> None:
         self.folder = folder or cache_folder(settings)
+        # The folders archgen makes itself; the user's $ARCHGEN_CACHE_DIR may be a link of their own.
+        self.made = [self.folder] if folder or os.environ.get(CACHE_ENV) else [self.folder.parent, self.folder]
         rules = {"select": settings.select, "ignore": settings.ignore, "severity": settings.severity}
         day = (today or datetime.date.today()).isoformat()
-        self.base = json.dumps([__version__, code_digest(), rules, day], sort_keys=True).encode()
+        self.base = json.dumps([__version__, source_digest(), rules, day], sort_keys=True).encode()
         self.warnings: list[str] = []
 
     def key(self, file: str, digest: str) -> str:
@@ -134,16 +136,18 @@ class LintCache:
         """Return the entry for `key`, or None; a corrupt, truncated or foreign entry is ignored with a warning."""
         path = self.folder / key[:2] / f"{key}.json"
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError:
+            data = read_spec(path, str(path))
+        except SpecError as error:
+            if path.exists() or path.is_symlink():
+                self.warnings.append(f"ignoring the cache entry {path}: {error.problems[0].message}")
             return None
         try:
-            data = json.loads(text)
-            if data.get("key") != key or data.get("archgen") != __version__:
+            entry = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+            if not isinstance(entry, dict) or entry.get("key") != key or entry.get("archgen") != __version__:
                 raise ValueError("it belongs to another spec or archgen")
-            return CachedLint.from_dict(data)
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            self.warnings.append(f"ignoring the cache entry {path}: {error}")
+            return CachedLint.from_dict(entry)
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError) as error:
+            self.warnings.append(f"ignoring the cache entry {path}: {type(error).__name__}: {str(error)[:200]}")
             return None
 
     def put(self, key: str, entry: CachedLint) -> None:
@@ -152,6 +156,10 @@ class LintCache:
         from archgen.files import write_files
 
         data = json.dumps({"archgen": __version__, "key": key, **entry.as_dict()}, ensure_ascii=False).encode()
+        linked = next((folder for folder in self.made if folder.is_symlink()), None)
+        if linked is not None:
+            self.warnings.append(f"not writing the lint cache through the symbolic link {linked}")
+            return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_files(self.folder, {f"{key[:2]}/{key}.json": data})
@@ -180,11 +188,11 @@ def lint_from_cache(
     cache = LintCache(settings, today)
     entries = []
     for path in _specs(paths):
+        if path is None:
+            return None, cache.warnings
         try:
-            if path is None or not stat.S_ISREG(path.stat().st_mode):
-                return None, cache.warnings
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
+            digest = hashlib.sha256(read_spec(path, str(path))).hexdigest()
+        except SpecError:
             return None, cache.warnings
         entry = cache.get(cache.key(display_path(path), digest))
         if entry is None:

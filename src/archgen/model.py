@@ -135,6 +135,11 @@ class Call(Frozen):
                 raise PydanticCustomError(
                     "archgen_call", "any_of needs a list of at least two component ids", {"subpath": ("any_of",)}
                 )
+            wrong = next((index for index, member in enumerate(members) if not isinstance(member, str)), None)
+            if wrong is not None:
+                raise PydanticCustomError(
+                    "archgen_call", "a member of any_of is a component id", {"subpath": ("any_of", wrong)}
+                )
             return {"targets": tuple(members), **options}
         if len(value) != 1:
             raise PydanticCustomError(
@@ -650,6 +655,14 @@ class Flow(Frozen):
     path: tuple[ComponentId, ...] = Field(
         min_length=2, description="Components in order; each calls the next.", examples=[["users", "lb", "timeline"]]
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mapping(cls, value: Any) -> Any:
+        """Say what a flow is when it is written as something else (often its path alone)."""
+        if not isinstance(value, (dict, Flow)):
+            raise PydanticCustomError("archgen_flow", "a flow is a mapping: {path: [ids], mode: read or write}")
+        return value
 
 
 class Design(Frozen):

@@ -39,8 +39,8 @@ from archgen.build_state import (
 from archgen.commands.lint import check_settings
 from archgen.config import Settings
 from archgen.errors import ArchgenError, RenderError, SpecError
-from archgen.files import discover, locked, remove_file, slug_taken, slugify, temporaries, write_files
-from archgen.loader import load_design, read_spec
+from archgen.files import discover, locked, read_spec, remove_file, slug_taken, slugify, temporaries, write_files
+from archgen.loader import load_design
 from archgen.render import render_design
 from archgen.render.docs import (
     INDEX_TEMPLATE,
@@ -147,7 +147,7 @@ def _check(paths: Iterable[Path], output: Path, options: Options, run: BuildRun)
     plan = _plan(paths, output, options, manifest, run)
     gone = set(manifest) - set(plan.current) - {job.source for job in plan.pending}
     run.stale = [job.source for job in plan.pending] + sorted(gone)
-    if not run.stale and _read(output / INDEX) != _index_text(options.templates, plan.current).encode():
+    if not run.stale and digest_of(output / INDEX) != _sha256(_index_text(options.templates, plan.current).encode()):
         run.stale.append(INDEX)
     run.stale += [path.relative_to(output).as_posix() for path in temporaries(output)]
 
@@ -167,25 +167,31 @@ def _build_locked(paths: Iterable[Path], output: Path, options: Options, run: Bu
             if job.source in old:
                 entries[job.source] = old[job.source]
     built = [(job, result) for job, result in zip(plan.pending, results, strict=True) if isinstance(result, Built)]
-    owned = _owned(old)
-    _write_built(output, built, entries, owned, options, run)
+    owned = _owned(old, output)
+    _write_built(output, built, entries, old, owned, options, run)
     run.warnings += _remove_orphans(output, old, entries)
     run.counts = {source: entry.counts for source, entry in entries.items()}
     try:
         _publish_index(output, options, entries, owned)
     except ArchgenError as error:
         run.errors.append(error)
+        run.indexed = False
 
 
 def _write_built(
     output: Path,
     built: list[tuple[Job, Built]],
     entries: dict[str, Entry],
+    old: dict[str, Entry],
     owned: set[str],
     options: Options,
     run: BuildRun,
 ) -> None:
-    """Write each built design whose slug is free, adding it to `entries`; the others are errors."""
+    """Write each built design whose slug is free, adding it to `entries`; the others are errors.
+
+    A design whose files cannot be written (a file in the way, a full disk) keeps what it
+    published before, and its place in the index: its writes are all-or-nothing.
+    """
     slugs = {entry.slug: source for source, entry in entries.items()}
     for job, result in built:
         slug = result.entry.slug
@@ -194,11 +200,13 @@ def _write_built(
             if slug in slugs:
                 raise SpecError.at(job.source, line, column, slug_taken(slug, slugs[slug]))
             _write_design(output, slug, result.files, owned, options.force)
-        except RenderError as error:
-            run.errors.append(SpecError.at(job.source, line, column, str(error)))
-            continue
-        except SpecError as error:
-            run.errors.append(error)
+        except (RenderError, SpecError) as error:
+            failed = error if isinstance(error, SpecError) else SpecError.at(job.source, line, column, str(error))
+            run.errors.append(failed)
+            previous = old.get(job.source)
+            if previous is not None and previous.slug not in slugs:
+                entries[job.source] = previous
+                slugs[previous.slug] = job.source
             continue
         slugs[slug] = job.source
         run.warnings += [f"{job.source}: {warning}" for warning in result.warnings]
@@ -206,10 +214,16 @@ def _write_built(
         run.built.append(job.source)
 
 
-def _owned(manifest: dict[str, Entry]) -> set[str]:
-    """Return the files of output/ the manifest says archgen wrote (`slug/name`, and the index)."""
+def _owned(manifest: dict[str, Entry], output: Path) -> set[str]:
+    """Return the files of output/ the manifest says archgen wrote (`slug/name`, and the index).
+
+    The index is archgen's when the manifest names designs, or when it is the very index the
+    last build wrote (a build whose every design failed still wrote one).
+    """
     files = {f"{entry.slug}/{name}" for entry in manifest.values() for name in entry.files}
-    return files | ({INDEX} if manifest else set())
+    last, index = read_manifest(output), digest_of(output / INDEX)
+    wrote_index = last is not None and index is not None and last.index.get("digest") == index
+    return files | ({INDEX} if manifest or wrote_index else set())
 
 
 def _write_design(output: Path, slug: str, files: dict[str, bytes], owned: set[str], force: bool) -> None:
@@ -223,8 +237,8 @@ def _refuse_foreign(output: Path, files: dict[str, bytes], owned: set[str], forc
     for name, data in files.items():
         if force or name in owned:
             continue
-        existing = _read(output / name)
-        if existing is not None and existing != data:
+        existing = digest_of(output / name)
+        if (output / name).is_symlink() or (existing is not None and existing != _sha256(data)):
             raise RenderError(
                 f"{output / name} exists and archgen did not write it; move it away or build with --force"
             )
@@ -311,10 +325,10 @@ def _publish_index(output: Path, options: Options, entries: dict[str, Entry], ow
     index = _index_text(templates, entries).encode()
     made_from = {"inputs": index_inputs(inputs_digest(options.settings), entries), "digest": _sha256(index)}
     manifest = manifest_text(entries, made_from)
-    if _read(output / INDEX) != index:
+    if digest_of(output / INDEX) != _sha256(index):
         _refuse_foreign(output, {INDEX: index}, owned, force)
         write_files(output, {INDEX: index})
-    if _read(output / MANIFEST) != manifest:
+    if digest_of(output / MANIFEST) != _sha256(manifest):
         write_files(output, {MANIFEST: manifest})
 
 
@@ -357,10 +371,3 @@ def _read_manifest(output: Path, run: BuildRun) -> dict[str, Entry]:
         run.warnings.append(warning)
         return {}
     return manifest.entries
-
-
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None

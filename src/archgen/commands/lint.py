@@ -33,6 +33,8 @@ class LintRun(LintOutcome):
 
     results: list[LintResult] = field(default_factory=list)
     errors: list[ArchgenError] = field(default_factory=list)
+    #: What the result cache could not do (an entry it ignored, a link it would not write through).
+    warnings: list[str] = field(default_factory=list)
 
     def per_design(self) -> list[LintResult]:
         """Return each design's result, in file order."""
@@ -86,6 +88,7 @@ def lint(
                 store.put(store.key(loaded.file, loaded.digest), entry)
         except SpecError as error:
             run.errors.append(error)
+    run.warnings = store.warnings if store is not None else []
     return run
 
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archgen.errors import SpecError
-from archgen.files import SPEC_SUFFIXES, discover, display_path
+from archgen.files import SPEC_SUFFIXES, discover, display_path, read_spec
 from archgen.gc_pause import gc_paused
 from archgen.loader.checks import build_design
 from archgen.loader.source import PathSourceMap, SourceMap
-from archgen.loader.yaml_spec import MAX_BYTES, parse_yaml
+from archgen.loader.yaml_spec import parse_yaml
 from archgen.model import Design
 from archgen.positions import Position
 
@@ -44,23 +43,6 @@ class LoadedDesign:
     def component_position(self, component_id: str) -> Position:
         """Return where a component is written: its key in YAML, the call that made it in Python."""
         return self.source.position(("components", component_id), key=True)
-
-
-def read_spec(path: Path, file: str) -> bytes:
-    """Read a spec file: a regular file of at most MAX_BYTES, checked before a byte is read."""
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise SpecError.at(file, 1, 1, "not a regular file; a spec is a .yaml, .yml or .py file")
-        if info.st_size > MAX_BYTES:
-            raise SpecError.at(file, 1, 1, f"file is {info.st_size:,} bytes; specs are limited to {MAX_BYTES:,} bytes")
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise SpecError.at(file, 1, 1, f"cannot read the spec: {error.strerror or error}") from None
-    if len(data) > MAX_BYTES:
-        raise SpecError.at(file, 1, 1, f"the file grew past {MAX_BYTES:,} bytes while it was read")
-    return data
 
 
 def load_design(path: Path, *, allow_python: bool = True, file: str | None = None) -> LoadedDesign:

@@ -41,9 +41,12 @@ def build_design(raw: Any, source: SourceMap, file: str) -> Design:
     try:
         design = Design.model_validate(raw)
     except pydantic.ValidationError as error:
-        for detail in error.errors():
-            loc, message, key = _explain(detail, raw)
-            report(loc, message, key=key)
+        explained = [_explain(detail, raw) for detail in error.errors()]
+        # A list whose items are all wrong is also too short "after validation": the items say why.
+        wrong_items = {loc[:-1] for loc, _, _ in explained if loc and isinstance(loc[-1], int)}
+        for loc, message, key in explained:
+            if not (loc in wrong_items and "after validation" in message):
+                report(loc, message, key=key)
     for loc, message, key in reference_problems(raw):
         report(loc, message, key=key)
     if problems or design is None:

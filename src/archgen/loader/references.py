@@ -78,6 +78,8 @@ class _References:
         for region, zones in self.regions.items():
             for index, zone in enumerate(zones):
                 loc: Loc = ("regions", region, index)
+                if not isinstance(zone, str):
+                    continue  # the model says what a zone must be
                 if zone in owner:
                     yield loc, f"zone {shorten(str(zone))!r} is already in region {owner[zone]!r}", False
                 elif self.listed_zones and zone not in self.listed_zones:
@@ -100,6 +102,8 @@ class _References:
     def _calls(self, base: Loc, component_id: str, component: dict[str, Any]) -> Problems:
         for index, entry in enumerate(_list(component.get("calls"))):
             for loc, target, key, options in _call_targets((*base, "calls", index), entry):
+                if not isinstance(target, str):
+                    continue  # the model says what a target must be
                 problem = self.unknown(target)
                 if problem:
                     yield loc, problem, key
@@ -133,7 +137,7 @@ class _References:
                 problem = self.unknown(hop)
                 if problem:
                     yield loc, problem, False
-                elif index and isinstance(hop, str) and hop in self.components and path[index - 1] in self.components:
+                elif index and _ids(hop, path[index - 1]) and {hop, path[index - 1]} <= self.components.keys():
                     caller = path[index - 1]
                     if hop not in self._callees(caller):
                         yield loc, f"{caller!r} does not call {hop!r}{suggest(hop, self._callees(caller))}", False
@@ -182,6 +186,11 @@ def _call_targets(loc: Loc, entry: Any) -> Iterator[tuple[Loc, Any, bool, dict[s
     elif isinstance(entry, dict) and len(entry) == 1:
         ((target, options),) = entry.items()
         yield (*loc, target), target, True, _dict(options)
+
+
+def _ids(*values: Any) -> bool:
+    """Say whether every value is a string, so it can be an id (lists and maps are the model's to report)."""
+    return all(isinstance(value, str) for value in values)
 
 
 def _list(value: Any) -> list[Any]:

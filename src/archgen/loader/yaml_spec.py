@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from archgen.errors import ArchgenError, Problem, SpecError
+from archgen.files import MAX_SPEC_BYTES
 from archgen.gc_pause import gc_paused
 from archgen.loader.source import YamlSourceMap
 from archgen.text import shorten
@@ -35,7 +36,7 @@ class Loader(_CLoader or yaml.SafeLoader):  # type: ignore[misc]
         return tag
 
 
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = MAX_SPEC_BYTES
 MAX_VALUES = 1_000_000
 MAX_DEPTH = 64
 # A value takes at least two bytes ("1,"), so a smaller document cannot hold too many; a
@@ -206,10 +207,14 @@ class _Builder:
         return None
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
-        """Construct a plain value; one YAML cannot construct (`2027-13-45`, `!!float x`) is a problem."""
+        """Construct a plain value; one YAML cannot construct (`2027-13-45`, `!!float x`, `!!timestamp x`) is a problem.
+
+        PyYAML's constructors fail in many ways on a value their tag does not fit (ValueError,
+        OverflowError, AttributeError, TypeError, …): each is the same positioned problem.
+        """
         try:
             return self.scalars.construct_object(node)
-        except (ValueError, OverflowError, yaml.YAMLError):
+        except Exception:  # noqa: BLE001 - whatever a constructor raises, the value does not fit its tag
             self.scalars.recursive_objects.pop(node, None)
             what = _SCALAR_NAMES.get(node.tag, "value")
             mark = node.start_mark

@@ -325,8 +325,12 @@ def _deepest(scene: Scene) -> str | None:
 
 
 def _html(text: str) -> str:
-    """Escape text for an HTML-like label."""
-    return html.escape(text, quote=True) or " "
+    """Escape text for an HTML-like label.
+
+    Graphviz's label lexer fails on text that starts with `]` (and on `]]>`), so every `]` is
+    written as a character reference too.
+    """
+    return html.escape(text, quote=True).replace("]", "&#93;") or " "
 
 
 def _heading(scene: Scene, highlight: bool) -> str:

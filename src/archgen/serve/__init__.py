@@ -17,10 +17,12 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     ready: Callable[[str, int], None] | None = None,
+    reload: Callable[[], Settings] | None = None,
 ) -> None:
     """Serve the designs under `paths` until interrupted; `ready(url, designs)` is called once listening.
 
-    A port in use is a ConfigError. Ctrl-C stops the watcher and the server and returns.
+    When the config file changes, `reload()` reads the settings again and they apply to every
+    design. A port in use is a ConfigError. Ctrl-C stops the watcher and the server and returns.
     """
     from archgen.commands.lint import check_settings
     from archgen.serve.server import start
@@ -28,7 +30,7 @@ def serve(
 
     settings = settings or Settings()
     check_settings(settings)
-    workspace = Workspace(paths, settings)
+    workspace = Workspace(paths, settings, reload)
     workspace.load_all()
     try:
         server, watcher = start(workspace, host, port)

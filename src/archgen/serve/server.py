@@ -22,7 +22,6 @@ from archgen import __version__
 from archgen.serve.workspace import Workspace
 
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 KEEPALIVE_SECONDS = 15.0
 _DESIGN = re.compile(r"/design/(?P<slug>[a-z0-9-]+)/(?P<rest>|diagram\.svg)")
 _API = re.compile(r"/api/design/(?P<slug>[a-z0-9-]+)")
@@ -102,11 +101,15 @@ class Handler(BaseHTTPRequestHandler):
         """Stay quiet: a page polls and streams; the terminal is for the server's own lines."""
 
     def _host_allowed(self) -> bool:
-        """Refuse other host names on a loopback server (a web page cannot rebind a name to it)."""
-        if self.server.server_address[0] not in ("127.0.0.1", "::1"):
+        """Refuse other host names on any loopback address (a web page cannot rebind a name to it)."""
+        if not _loopback(str(self.server.server_address[0])):
             return True
-        host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
-        return host in LOOPBACK
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host.startswith("["):
+            host = host[: host.find("]") + 1]
+        elif host.count(":") == 1:
+            host = host.rsplit(":", 1)[0]
+        return host == "localhost" or _loopback(host.strip("[]"))
 
     def _page(self, page: str, slug: str, title: str, body: str) -> None:
         text = PAGE.format(title=title, page=page, slug=slug, body=body, version=__version__)
@@ -149,6 +152,16 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             return
         self.close_connection = True
+
+
+def _loopback(address: str) -> bool:
+    """Say whether an address is a loopback one (127.0.0.0/8, ::1); a name is not."""
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 class ArchgenServer(ThreadingHTTPServer):

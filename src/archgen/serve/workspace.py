@@ -2,22 +2,33 @@
 
 A design is redone only when its spec's bytes (or the templates or config) change; a spec
 that stops loading keeps its last good picture and carries its errors until it loads again.
-Every change bumps a counter that the page's event stream waits on.
+Every change bumps a counter that the page's event stream waits on. A config change re-reads
+the settings and applies them (an added `ignore`, `python = false`) to every design.
+
+The watcher watches folders, never single files: editors save by writing a new file and
+renaming it over the old one, which ends a watch on the old file. It checks twice a second
+that each folder it watches is still the one it started on (a folder removed and made again
+is watched anew) and whether the config file changed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from archgen import __version__
 from archgen.config import Settings
-from archgen.errors import ArchgenError
-from archgen.files import SPEC_SUFFIXES, discover, display_path, slugify
+from archgen.errors import ArchgenError, SpecError
+from archgen.files import SPEC_SUFFIXES, discover, display_path, read_spec, slugify
+
+#: How often (ms) the watcher looks at its folders and the config file when nothing changes.
+CHECK_MS = 500
 
 
 @dataclass
@@ -70,9 +81,12 @@ class DesignState:
 class Workspace:
     """The designs under some paths, redrawn when their files change."""
 
-    def __init__(self, paths: Iterable[Path], settings: Settings) -> None:
+    def __init__(self, paths: Iterable[Path], settings: Settings, reload: Callable[[], Settings] | None = None) -> None:
         self.paths = [Path(path) for path in paths]
         self.settings = settings
+        #: Reads the settings again (the config file and the command's flags) when the config changes.
+        self.reload = reload
+        self.config = _stamp(settings.config_file)
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
         self.counter = 0
@@ -110,31 +124,38 @@ class Workspace:
 
     # Loading.
 
-    def load_all(self) -> None:
-        """Load every spec under the paths, and forget the ones gone."""
+    def load_all(self, force: bool = False) -> None:
+        """Load every spec under the paths (again, with `force`), and forget the ones gone or no longer wanted."""
         found = [path.resolve() for path in discover(self.paths) if self._wanted(path)]
         for gone in set(self.designs) - set(found):
             self._forget(gone)
         for path in found:
-            self.load(path)
+            self.load(path, force)
 
     def load(self, path: Path, force: bool = False) -> None:
-        """Load, lint and draw one spec if its bytes changed (or `force`); keep the last picture on errors."""
+        """Load, lint and draw one spec if its bytes changed (or `force`); keep the last picture on errors.
+
+        A path that is gone or is not a regular file (a FIFO, a device, a folder) is forgotten
+        without being read.
+        """
         path = path.resolve()
-        try:
-            data = path.read_bytes()
-        except OSError:
+        if not path.is_file():
             self._forget(path)
             return
-        key = hashlib.sha256(__version__.encode() + b"\0" + data).hexdigest()
+        source = display_path(path)
+        try:
+            data: bytes | SpecError = read_spec(path, source)
+        except SpecError as error:
+            data = error
+        key = hashlib.sha256(__version__.encode() + b"\0" + (data if isinstance(data, bytes) else b"")).hexdigest()
         with self.lock:
             state = self.designs.get(path)
             if state is None:
-                state = DesignState(path, display_path(path), slugify(path.stem))
+                state = DesignState(path, source, slugify(path.stem))
                 self.designs[path] = state
-            if state.key == key and not force:
+            if state.key == key and isinstance(data, bytes) and not force:
                 return
-        fresh = self._draw(path, state.source)
+        fresh = data if isinstance(data, SpecError) else self._draw(path, state.source)
         with self.changed:
             old_slug = state.slug
             state.key = key
@@ -195,23 +216,80 @@ class Workspace:
     # Watching.
 
     def roots(self) -> list[Path]:
-        """Return what to watch: the design paths, the templates folder and the config file."""
-        extra = [self.settings.templates, self.settings.config_file]
-        return [path.resolve() for path in [*self.paths, *(path for path in extra if path)] if path.exists()]
+        """Return the folders to watch: each design folder, the folder of each design file, the templates."""
+        folders = [path if path.is_dir() else path.parent for path in self.paths]
+        if self.settings.templates:
+            folders.append(self.settings.templates)
+        return sorted({folder.resolve() for folder in folders if folder.is_dir()})
 
     def watch(self) -> None:
-        """Redo what changed until `stop` is set: a design on its save, all of them when templates or config change."""
+        """Redo what changed until `stop` is set: a design on its save, all of them when templates or config change.
+
+        Any failure while redoing is printed and the watch goes on: the server outlives one bad save.
+        """
         import watchfiles
 
-        for changes in watchfiles.watch(
-            *self.roots(), stop_event=self.stop, debounce=40, step=20, yield_on_timeout=False
-        ):
-            self.apply({Path(name).resolve() for _, name in changes})
+        while not self.stop.is_set():
+            roots = self.roots()
+            if not roots:  # every folder is gone: look again soon
+                self.stop.wait(CHECK_MS / 1000)
+                if self.roots():
+                    self.load_all()
+                continue
+            started = {root: _stamp(root) for root in roots}
+            moved = threading.Event()
+            changes = watchfiles.watch(
+                *roots,
+                stop_event=_Either(self.stop, moved),
+                debounce=40,
+                step=20,
+                rust_timeout=CHECK_MS,
+                yield_on_timeout=True,
+                ignore_permission_denied=True,
+            )
+            try:
+                for changed in changes:
+                    self._redo(changed)
+                    if self.roots() != roots or any(_stamp(root) != stamp for root, stamp in started.items()):
+                        moved.set()  # a watched folder went or came back: watch the new ones
+            except Exception as error:  # noqa: BLE001 - the watch itself failed (a name it cannot decode): start again
+                print(f"archgen serve: watching again after {type(error).__name__}: {error}", file=sys.stderr)
+                moved.set()
+                self.stop.wait(CHECK_MS / 1000)
+            if moved.is_set() and not self.stop.is_set():
+                self.load_all()
+
+    def _redo(self, changes: set[tuple[Any, str]]) -> None:
+        """Apply one batch of changes, and the config if it changed; a failure is printed, and the watch goes on."""
+        try:
+            if _stamp(self.settings.config_file) != self.config:
+                self.reconfigure()
+            if changes:
+                self.apply({Path(name).resolve() for _, name in changes})
+        except Exception as error:  # noqa: BLE001 - one bad save must not stop the watcher
+            print(f"archgen serve: {type(error).__name__}: {error}", file=sys.stderr)
+
+    def reconfigure(self) -> None:
+        """Read the settings again and redo every design with them; a broken config keeps the old ones."""
+        from archgen.commands.lint import check_settings
+
+        self.config = _stamp(self.settings.config_file)
+        if self.reload is not None:
+            try:
+                settings = self.reload()
+                check_settings(settings)
+            except ArchgenError as error:
+                for line in error.lines():
+                    print(f"archgen serve: keeping the last settings: {line}", file=sys.stderr)
+                return
+            self.settings = settings
+            self.config = _stamp(settings.config_file)
+        self.load_all(force=True)
 
     def apply(self, changed: set[Path]) -> None:
         """Redo the designs a set of changed files touches."""
-        shared = {path.resolve() for path in (self.settings.templates, self.settings.config_file) if path}
-        if any(path == root or root in path.parents for path in changed for root in shared):
+        templates = self.settings.templates.resolve() if self.settings.templates else None
+        if templates and any(path == templates or templates in path.parents for path in changed):
             for path in list(self.designs):
                 self.load(path, force=True)
             return
@@ -224,6 +302,27 @@ class Workspace:
 
     def _under_paths(self, path: Path) -> bool:
         return any(path == root.resolve() or root.resolve() in path.parents for root in self.paths)
+
+
+def _stamp(path: Path | None) -> tuple[int, int, int, int] | None:
+    """Return what tells one version of a file or folder from another: device, inode, size, time; None if gone."""
+    if path is None:
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+
+
+class _Either:
+    """An event that is set when either of two events is (watchfiles polls `is_set`)."""
+
+    def __init__(self, first: threading.Event, second: threading.Event) -> None:
+        self.first, self.second = first, second
+
+    def is_set(self) -> bool:
+        return self.first.is_set() or self.second.is_set()
 
 
 def _inline(svg: str) -> str:
