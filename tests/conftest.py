@@ -99,3 +99,23 @@ def designs_folder(tmp_path: Path, specs: list[Path]) -> Path:
 def build(tmp_path: Path, *args: str) -> Run:
     """Run `archgen build designs -o output` in the project at tmp_path."""
     return run_cli("build", "designs", "-o", "output", *args, cwd=tmp_path)
+
+
+def unresolved_references(page: str) -> list[str]:
+    """Return each `href="#id"` of a page's inline SVGs that does not resolve inside its own picture.
+
+    A browser resolves an id page-wide, to the first element that has it: a reference counts
+    as resolved when its id is defined exactly once on the page, and in the same picture.
+    """
+    import re
+    from collections import Counter
+
+    pictures = re.findall(r"<svg\b.*?</svg>", page, re.S)
+    defined = Counter(name for picture in pictures for name in re.findall(r'\bid="([^"]+)"', picture))
+    wrong = []
+    for number, picture in enumerate(pictures):
+        own = set(re.findall(r'\bid="([^"]+)"', picture))
+        for name in re.findall(r'href="#([^"]+)"', picture):
+            if name not in own or defined[name] != 1:
+                wrong.append(f"picture {number}: #{name}")
+    return wrong

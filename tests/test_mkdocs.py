@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURES, needs_dot
+from tests.conftest import FIXTURES, needs_dot, unresolved_references
 
 DESIGNS = [FIXTURES / "lint" / "clean.yaml", FIXTURES / "lint" / "spof.yaml", FIXTURES / "render" / "views.yaml"]
 INDEX = """# Home
@@ -198,3 +198,15 @@ def test_a_design_named_index_gets_its_own_page_beside_the_section_index(tmp_pat
     assert '<a href="index-design/">Index</a>' in section and '<a href="clean/">Clean</a>' in section
     page = (project / "site" / "architecture" / "index-design" / "index.html").read_text()
     assert page.count("<svg") == 1 and '<h1 id="index">Index</h1>' in page
+
+
+@needs_dot
+def test_two_pictures_on_one_page_each_show_their_own_icons(tmp_path):
+    two = INDEX + "\nAnother:\n\n```archgen\ndesigns/spof.yaml\n```\n"
+    project = site(tmp_path, index=two)
+    done = mkdocs_build(project, "--strict")
+    assert done.returncode == 0, done.stderr
+    page = (project / "site" / "index.html").read_text()
+    assert page.count("<svg") == 3
+    assert unresolved_references(page) == []
+    assert len(re.findall(r'href="#', page)) >= 10

@@ -80,7 +80,7 @@ def test_svg_is_self_contained_with_each_icon_once(tmp_path):
     links = [element.get("{http://www.w3.org/1999/xlink}href") for element in root.iter()]
     links = [link for link in links if link]
     assert links, "the SVG links its icons"
-    assert all(link.startswith(("#icon", "data:image/png;base64,")) for link in links)
+    assert all(link.startswith(("#url-shortener-icon", "data:image/png;base64,")) for link in links)
     symbols = root.findall(f"{SVG}defs/{SVG}symbol")
     uses = list(root.iter(f"{SVG}use"))
     # users, dns, lb, app, cache, url_db, clicks, counter: 8 boxes (url_db is sharded, one box)

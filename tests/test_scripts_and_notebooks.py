@@ -8,7 +8,7 @@ import sys
 
 from archgen import dsl
 from archgen.api import lint_loaded, load_design
-from tests.conftest import FIXTURES, SPECS, needs_dot, run_cli
+from tests.conftest import FIXTURES, SPECS, needs_dot, run_cli, unresolved_references
 
 TWIN = SPECS / "valid" / "url-shortener.py"
 
@@ -47,3 +47,15 @@ def test_designs_and_results_display_themselves_in_a_notebook():
     loaded = load_design(FIXTURES / "lint" / "spof.yaml")
     assert "SPOF: zone az&#45;a" in loaded._repr_svg_()
     assert "SPOF" in lint_loaded(loaded)._repr_svg_()
+
+
+@needs_dot
+def test_two_designs_in_one_notebook_each_show_their_own_icons():
+    """A notebook puts every output in one HTML page: each picture's ids must be its own."""
+    with dsl.Design("Notebook sketch") as design:
+        dsl.Client("users") >> dsl.LoadBalancer("lb") >> dsl.Service("app") >> dsl.Database("db")
+    page = "\n".join(
+        [design._repr_svg_(), load_design(FIXTURES / "lint" / "spof.yaml")._repr_svg_(), load_design(TWIN)._repr_svg_()]
+    )
+    assert page.count("<svg") == 3
+    assert unresolved_references(page) == []

@@ -170,3 +170,24 @@ def test_paths_outside_the_pages_are_refused(server):
         assert response.status == 404, path
         assert b"root:" not in response.read()
         connection.close()
+
+
+def test_two_pictures_on_one_docs_page_each_show_their_own_icons(browser, tmp_path):
+    """Every icon a picture uses resolves, in the browser, to a definition inside that same picture."""
+    from tests.test_mkdocs import INDEX, mkdocs_build, site
+
+    project = site(tmp_path, index=INDEX + "\nAnother:\n\n```archgen\ndesigns/spof.yaml\n```\n")
+    done = mkdocs_build(project)
+    assert done.returncode == 0, done.stderr
+    browser.get((project / "site" / "index.html").as_uri())
+    uses, wrong = browser.execute_script(
+        """
+        const uses = [...document.querySelectorAll('svg use')];
+        const wrong = uses.filter((use) => {
+          const target = document.getElementById((use.getAttribute('xlink:href') || use.getAttribute('href')).slice(1));
+          return !target || target.closest('svg') !== use.closest('svg');
+        }).map((use) => use.getAttribute('xlink:href'));
+        return [uses.length, wrong];
+        """
+    )
+    assert uses >= 10 and wrong == []

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from archgen.files import slugify
 from archgen.findings import Finding
 from archgen.model import Design
 from archgen.render.check import PictureCheck, check_layout
 from archgen.render.diagram import Rendering, run_dot, to_dot
 from archgen.render.mermaid import to_mermaid
-from archgen.render.scene import build_scene, marks
+from archgen.render.scene import build_scene, marks, view_slug
 from archgen.vocabulary import PICTURE_FORMATS
 
 
@@ -36,7 +37,8 @@ def render_design(
         if "dot" in wanted:
             files["dot"] = source.encode()
         if laid_out:
-            rendering = run_dot(source, laid_out, dpi)
+            ids = slugify(design.name) + (f"--{view_slug(view)}" if view else "")
+            rendering = run_dot(source, laid_out, dpi, ids)
             files.update(rendering.files)
             warnings += rendering.warnings
     return Rendering({fmt: files[fmt] for fmt in wanted}, warnings)

@@ -364,8 +364,8 @@ def _heading(scene: Scene, highlight: bool) -> str:
     return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>{title}{legend}</TR></TABLE>>'
 
 
-def run_dot(source: str, formats: tuple[str, ...], dpi: int | None = None) -> Rendering:
-    """Lay the DOT source out once and write every format from that layout."""
+def run_dot(source: str, formats: tuple[str, ...], dpi: int | None = None, ids: str = "archgen") -> Rendering:
+    """Lay the DOT source out once and write every format from that layout; SVG ids start with `ids`."""
     executable = shutil.which("dot")
     if executable is None:
         raise RenderError(INSTALL_HINT)
@@ -393,7 +393,7 @@ def run_dot(source: str, formats: tuple[str, ...], dpi: int | None = None) -> Re
         files = {fmt: Path(folder, f"diagram.{fmt}").read_bytes() for fmt in formats}
     rendering = Rendering(files, _warnings(stderr, formats, dpi))
     if "svg" in rendering.files:
-        rendering.files["svg"] = portable_svg(rendering.files["svg"], icon_root())
+        rendering.files["svg"] = portable_svg(rendering.files["svg"], icon_root(), ids)
     return rendering
 
 
@@ -427,16 +427,24 @@ _IMAGE = re.compile(
     rb'<image xlink:href="(?P<href>[^"]+)" width="(?P<width>[0-9.]+)px" height="(?P<height>[0-9.]+)px"'
     rb' preserveAspectRatio="xMinYMin meet" x="(?P<x>-?[0-9.]+)" y="(?P<y>-?[0-9.]+)"/>'
 )
+#: The ids Graphviz gives the groups it draws: the graph, clusters, nodes, edges.
+_IDS = re.compile(rb' id="((?:graph|clust|node|edge)[0-9]+)"')
 _SIZE = re.compile(rb'<svg width="[0-9.]+pt" height="[0-9.]+pt"\s+viewBox="0\.00 0\.00 ([0-9.]+) ([0-9.]+)"')
 
 
-def portable_svg(svg: bytes, root: Path) -> bytes:
-    """Embed every icon once as a data URI symbol, drawn where Graphviz linked the file; keep the size in points."""
+def portable_svg(svg: bytes, root: Path, ids: str = "archgen") -> bytes:
+    """Embed every icon once as a data URI symbol, drawn where Graphviz linked the file; keep the size in points.
+
+    Every id starts with `ids` (the design's slug, and its view's): a page that shows several
+    pictures resolves each `#…-icon0` to its own picture's icon, not to the first one defined.
+    """
     symbols: dict[bytes, int] = {}
+    prefix = ids.encode()
 
     def use(match: re.Match[bytes]) -> bytes:
         number = symbols.setdefault(match["href"], len(symbols))
-        return b'<use xlink:href="#icon%d" x="%s" y="%s" width="%s" height="%s"/>' % (
+        return b'<use xlink:href="#%s-icon%d" x="%s" y="%s" width="%s" height="%s"/>' % (
+            prefix,
             number,
             match["x"],
             match["y"],
@@ -444,16 +452,16 @@ def portable_svg(svg: bytes, root: Path) -> bytes:
             match["height"],
         )
 
-    svg = _IMAGE.sub(use, svg)
+    svg = _IDS.sub(lambda match: b' id="%s-%s"' % (prefix, match[1]), _IMAGE.sub(use, svg))
     defs = [b"<defs>"]
     for href, number in symbols.items():
         png = _read_icon(root, href.decode())
         width, height = struct.unpack(">II", png[16:24])
         data = base64.b64encode(png)
         defs.append(
-            b'<symbol id="icon%d" viewBox="0 0 %d %d" preserveAspectRatio="xMinYMin meet">'
+            b'<symbol id="%s-icon%d" viewBox="0 0 %d %d" preserveAspectRatio="xMinYMin meet">'
             b'<image width="%d" height="%d" xlink:href="data:image/png;base64,%s"/></symbol>'
-            % (number, width, height, width, height, data)
+            % (prefix, number, width, height, width, height, data)
         )
     defs.append(b"</defs>")
     svg = _SIZE.sub(

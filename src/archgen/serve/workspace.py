@@ -236,7 +236,7 @@ class Workspace:
                 if self.roots():
                     self.load_all()
                 continue
-            started = {root: _stamp(root) for root in roots}
+            started = {root: (_stamp(root) or ())[:2] for root in roots}  # which folder: device and inode
             moved = threading.Event()
             changes = watchfiles.watch(
                 *roots,
@@ -248,9 +248,10 @@ class Workspace:
                 ignore_permission_denied=True,
             )
             try:
-                for changed in changes:
-                    self._redo(changed)
-                    if self.roots() != roots or any(_stamp(root) != stamp for root, stamp in started.items()):
+                for number, changed in enumerate(changes):
+                    # The first batch comes once watching: catch up with what changed while the watch started.
+                    self._redo(changed, everything=number == 0)
+                    if self.roots() != roots or any((_stamp(root) or ())[:2] != at for root, at in started.items()):
                         moved.set()  # a watched folder went or came back: watch the new ones
             except Exception as error:  # noqa: BLE001 - the watch itself failed (a name it cannot decode): start again
                 print(f"archgen serve: watching again after {type(error).__name__}: {error}", file=sys.stderr)
@@ -259,11 +260,13 @@ class Workspace:
             if moved.is_set() and not self.stop.is_set():
                 self.load_all()
 
-    def _redo(self, changes: set[tuple[Any, str]]) -> None:
+    def _redo(self, changes: set[tuple[Any, str]], everything: bool = False) -> None:
         """Apply one batch of changes, and the config if it changed; a failure is printed, and the watch goes on."""
         try:
             if _stamp(self.settings.config_file) != self.config:
                 self.reconfigure()
+            if everything:
+                self.load_all()
             if changes:
                 self.apply({Path(name).resolve() for _, name in changes})
         except Exception as error:  # noqa: BLE001 - one bad save must not stop the watcher
