@@ -21,7 +21,15 @@ BASES = [
     for name in ("tinyurl.yaml", "api-rate-limiter.yaml", "facebook-status-search.yaml", "typeahead-suggestions.yaml")
 ] + [
     (ROOT / "tests" / "fixtures" / name).read_bytes()
-    for name in ("lint/waivers.yaml", "twins/real-systems.yaml", "failures/flows-through-read-replicas.yaml")
+    for name in (
+        "lint/waivers.yaml",
+        "twins/real-systems.yaml",
+        "failures/flows-through-read-replicas.yaml",
+        "failures/regions.yaml",
+        "render/views.yaml",
+        "pictures/pipeline.yaml",
+        "fuzz/newer-words.yaml",
+    )
 ]
 
 SCALARS = [
@@ -32,6 +40,11 @@ SCALARS = [
     "100/fortnight", "LR", "TB", "database", "servce", "any_of", "{any_of: [a]}", "{targets: [nope]}",
     "read", "write", "store", "none", "hourly", "*/5 * * * *", "61 * * * *", "{min: 3, max: 2}", "us-east-1",
     "[users, nowhere]", "{r1: []}", "function", "18mo", "manual",
+    # Wrong shapes where the newer words take ids, and tags whose constructors fail.
+    "[[users], api]", "[{a: 1}, users]", "{us: [[a]], eu: [{b: 1}]}", "{path: [[users], api]}", "{path: {a: 1}}",
+    "[users, [api]]", "{any_of: [[a], {b: 1}]}", "{ranks: [[users, [api]], {a: 1}]}", "[flow:nope, [x]]",
+    "{min: [1], max: {a: 1}}", "{rule: [REL001], component: {a: 1}}", "!!timestamp x", "!!timestamp 12:00",
+    "!!bool maybe", "!!null x", "!!str", '"]"', '"]]>"', "'<b>x</b>'", "'[x](javascript:y)'", "Index",
 ]  # fmt: skip
 
 
