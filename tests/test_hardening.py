@@ -90,3 +90,23 @@ def test_the_size_cap_holds_on_every_path_that_reads_a_spec(tmp_path):
     )
     code, megabytes, err = peak(sys.executable, "-c", serve, cwd=tmp_path)
     assert code == 0 and megabytes < 150 and limit in err, (megabytes, err)
+
+
+@needs_dot
+def test_a_file_name_that_is_not_utf8_is_shown_with_replacement_characters_everywhere(tmp_path):
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    odd = Path(os.fsdecode(bytes(designs) + b"/caf\xe9.yaml"))
+    odd.write_text((FIXTURES / "lint" / "spof.yaml").read_text())
+    env = {**os.environ, "ARCHGEN_CACHE_DIR": str(tmp_path / "cache")}
+    shown = "designs/caf\ufffd.yaml"
+    for attempt in ("cold", "from the cache"):
+        for fmt in ("text", "json", "sarif", "github", "markdown"):
+            done = run_cli("lint", "designs", "--format", fmt, cwd=tmp_path, env=env)
+            assert done.code == 1 and "Traceback" not in done.err, (attempt, fmt, done.err)
+            assert shown in done.out or "designs/caf%EF%BF%BD.yaml" in done.out, (attempt, fmt, done.out)
+    for command in (["docs", "designs", "-o", "docs"], ["build", "designs", "-o", "output"], ["estimate", "designs"]):
+        done = run_cli(*command, cwd=tmp_path)
+        assert done.code == 0, (command, done.err)
+    assert shown in (tmp_path / "output" / "single-database" / "design.md").read_text()
+    assert run_cli("build", "designs", "-o", "output", "--check", cwd=tmp_path).code == 0
