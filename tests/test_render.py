@@ -577,3 +577,21 @@ def test_names_graphviz_reads_as_syntax_are_drawn_as_text(tmp_path):
     assert done.code == 0, done.err
     svg = (tmp_path / "design.svg").read_text()
     assert ">]</text>" in svg and ">]]</text>" in svg and ">]]&gt;</text>" in svg
+
+
+@needs_dot
+def test_direction_overrides_the_layout_and_both_directions_name_their_files(tmp_path):
+    one = run_cli("render", EXAMPLE, "-o", tmp_path / "one", "--format", "dot", "--direction", "tb")
+    assert one.code == 0, one.err
+    assert "rankdir=TB" in (tmp_path / "one" / "url-shortener.dot").read_text()
+    both = run_cli(
+        "render", EXAMPLE, "-o", tmp_path / "both", "--format", "dot,svg", "--direction", "TB", "--direction", "LR"
+    )
+    assert both.code == 0, both.err
+    assert sorted(path.name for path in (tmp_path / "both").iterdir()) == [
+        "url-shortener--lr.dot", "url-shortener--lr.svg", "url-shortener--tb.dot", "url-shortener--tb.svg"
+    ]  # fmt: skip
+    assert "rankdir=LR" in (tmp_path / "both" / "url-shortener--lr.dot").read_text()
+    assert "rankdir=TB" in (tmp_path / "both" / "url-shortener--tb.dot").read_text()
+    wrong = run_cli("render", EXAMPLE, "-o", tmp_path, "--direction", "up")
+    assert wrong.code == 2 and "'up' is not one of 'lr', 'tb'" in wrong.err

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from archgen.api import Settings, WriteRun
+    from archgen.model import Direction
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -302,6 +303,13 @@ def estimate(paths: tuple[Path, ...], output_format: str, config: Path | None, p
     metavar="flow:NAME|group:TITLE",
     help="Draw only the part a flow or a group touches, as <slug>--<view>.<ext>; repeatable.",
 )
+@click.option(
+    "--direction",
+    "directions",
+    multiple=True,
+    type=click.Choice(["LR", "TB"], case_sensitive=False),
+    help="Left to right or top to bottom, over the spec's layout; give both for <slug>--lr and <slug>--tb files.",
+)
 @config_option
 @python_option
 @reports_errors
@@ -312,6 +320,7 @@ def render(
     no_highlight: bool,
     dpi: int | None,
     views: tuple[str, ...],
+    directions: tuple[str, ...],
     config: Path | None,
     python: bool | None,
 ) -> None:
@@ -320,7 +329,14 @@ def render(
 
     settings = settings_for(paths, config, python=python)
     run = api.render(
-        paths or settings.designs, output, formats, settings, highlight=not no_highlight, dpi=dpi, views=views
+        paths or settings.designs,
+        output,
+        formats,
+        settings,
+        highlight=not no_highlight,
+        dpi=dpi,
+        views=views,
+        directions=[cast("Direction", direction.upper()) for direction in directions],
     )
     echo_written(run)
 

@@ -11,6 +11,7 @@ from archgen.config import Settings
 from archgen.errors import ArchgenError, RenderError, SpecError
 from archgen.files import slug_taken, slugify, write_files
 from archgen.loader import LoadedDesign, load_all
+from archgen.model import Direction
 from archgen.rules.engine import LintResult, lint_design
 from archgen.vocabulary import PICTURE_EXTENSIONS, PictureFormat
 
@@ -36,24 +37,33 @@ def render(
     highlight: bool = True,
     dpi: int | None = None,
     views: Iterable[str] = (),
+    directions: Iterable[Direction] = (),
 ) -> WriteRun:
     """Lint and draw each spec under `paths` as `output/<slug>.<ext>`; its files land together or not at all.
 
     With `views` (`flow:NAME`, `group:TITLE`), draw only those parts of each design, as `<slug>--<view>.<ext>`.
+    `directions` (LR, TB) override the spec's layout; asked for both, the files say which: `<slug>--tb.<ext>`.
     """
     from archgen.render import render_design
     from archgen.render.scene import view_slug
 
+    chosen: list[Direction | None] = list(dict.fromkeys(directions)) or [None]
+
     def draw(loaded: LoadedDesign, result: LintResult) -> tuple[dict[str, bytes], list[str]]:
         files: dict[str, bytes] = {}
         warnings: list[str] = []
-        for view in views or (None,):
-            rendering = render_design(
-                loaded.design, result.findings, formats, highlight=highlight, dpi=dpi, waived=result.waived, view=view
-            )
-            stem = f"--{view_slug(view)}" if view else ""
-            files |= {f"{stem}.{PICTURE_EXTENSIONS[fmt]}": data for fmt, data in rendering.files.items()}
-            warnings += rendering.warnings
+        for direction in chosen:
+            design = loaded.design
+            if direction is not None:
+                design = design.model_copy(update={"layout": design.layout.model_copy(update={"direction": direction})})
+            for view in views or (None,):
+                rendering = render_design(
+                    design, result.findings, formats, highlight=highlight, dpi=dpi, waived=result.waived, view=view
+                )
+                stem = f"--{view_slug(view)}" if view else ""
+                stem += f"--{direction.lower()}" if direction and len(chosen) > 1 else ""
+                files |= {f"{stem}.{PICTURE_EXTENSIONS[fmt]}": data for fmt, data in rendering.files.items()}
+                warnings += rendering.warnings
         return files, warnings
 
     return publish(paths, settings or Settings(), output, draw)
