@@ -304,3 +304,25 @@ def test_a_file_name_that_is_not_utf8_is_served_and_does_not_stop_the_watcher(de
     assert until(lambda: workspace.design("later") is not None), "the watcher lives on"
     workspace.stop.set()
     watcher.join(timeout=5)
+
+
+@needs_dot
+def test_the_index_is_drawn_by_the_server_and_a_favicon_is_served(served):
+    url, _ = served
+    status, body, _ = get(url + "/")
+    page = body.decode()
+    assert status == 200
+    assert '<li data-slug="single-database"><a href="/design/single-database/">Single database</a>' in page
+    assert '<img src="/design/tinyurl/diagram.svg?v=1" alt="TinyURL">' in page
+    assert '<div class="counts error">2 errors, 0 warnings, 0 infos</div>' in page
+    assert '<div class="counts">0 errors, 0 warnings, 0 infos</div>' in page
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        status, body, kind = get(url + path)
+        assert status == 200 and kind == "image/svg+xml" and body.startswith(b"<svg"), path
+
+
+def test_counts_are_said_in_the_singular_for_one():
+    from archgen.serve.server import counts_text
+
+    assert counts_text({"error": 1, "warning": 1, "info": 1}) == "1 error, 1 warning, 1 info"
+    assert counts_text({"error": 2, "warning": 0, "info": 3}) == "2 errors, 0 warnings, 3 infos"

@@ -19,9 +19,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archgen import __version__
+from archgen.text import plural
 from archgen.serve.workspace import Workspace
 
-STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
+STATIC = {
+    "app.js": "text/javascript; charset=utf-8",
+    "app.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
 KEEPALIVE_SECONDS = 15.0
 _DESIGN = re.compile(r"/design/(?P<slug>[a-z0-9-]+)/(?P<rest>|diagram\.svg)")
 _API = re.compile(r"/api/design/(?P<slug>[a-z0-9-]+)")
@@ -31,6 +36,7 @@ PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · archgen</title>
 <link rel="stylesheet" href="/static/app.css?v={version}">
+<link rel="icon" href="/static/favicon.svg?v={version}" type="image/svg+xml">
 </head>
 <body data-page="{page}" data-slug="{slug}" data-version="0">
 <header><a href="/">archgen</a> <span class="title">{title}</span></header>
@@ -72,15 +78,15 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         workspace = self.server.workspace
         if path == "/":
-            self._page("index", "", "Designs", '<ul id="designs" class="designs"></ul>')
+            self._page("index", "", "Designs", f'<ul id="designs" class="designs">{index_items(workspace.index())}</ul>')
+        elif path == "/favicon.ico":  # asked for by browsers whatever the page links
+            self._static("favicon.svg")
         elif path == "/api/index":
             self._json(workspace.index())
         elif path == "/events":
             self._events()
         elif path.startswith("/static/") and path.removeprefix("/static/") in STATIC:
-            name = path.removeprefix("/static/")
-            data = resources.files("archgen.serve").joinpath("static", name).read_bytes()
-            self._send(HTTPStatus.OK, data, STATIC[name])
+            self._static(path.removeprefix("/static/"))
         elif (design := _DESIGN.fullmatch(path)) and workspace.design(design["slug"]) is not None:
             slug = design["slug"]
             if design["rest"]:
@@ -110,6 +116,10 @@ class Handler(BaseHTTPRequestHandler):
         elif host.count(":") == 1:
             host = host.rsplit(":", 1)[0]
         return host == "localhost" or _loopback(host.strip("[]"))
+
+    def _static(self, name: str) -> None:
+        data = resources.files("archgen.serve").joinpath("static", name).read_bytes()
+        self._send(HTTPStatus.OK, data, STATIC[name])
 
     def _page(self, page: str, slug: str, title: str, body: str) -> None:
         text = PAGE.format(title=title, page=page, slug=slug, body=body, version=__version__)
@@ -152,6 +162,26 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             return
         self.close_connection = True
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    """Say a design's findings by severity, as the page's script does (`countsText`)."""
+    return ", ".join(plural(counts.get(severity, 0), severity) for severity in ("error", "warning", "info"))
+
+
+def index_items(designs: list[dict[str, Any]]) -> str:
+    """Return the index's cards as HTML, so the page shows them before (and without) its script."""
+    items = []
+    for design in designs:
+        slug, name = html.escape(design["slug"]), html.escape(design["name"])
+        broken = "spec has errors · " if design["broken"] else ""
+        error = " error" if design["counts"].get("error") else ""
+        items.append(
+            f'<li data-slug="{slug}"><a href="/design/{slug}/">{name}</a>'
+            f'<img src="/design/{slug}/diagram.svg?v={design["version"]}" alt="{name}">'
+            f'<div class="counts{error}">{html.escape(broken + counts_text(design["counts"]))}</div></li>'
+        )
+    return "".join(items)
 
 
 def _loopback(address: str) -> bool:

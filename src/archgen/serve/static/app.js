@@ -23,8 +23,13 @@ function format(value) {
   return value === null || value === undefined ? "" : String(value);
 }
 
+function plural(count, noun) {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+// The same words as the server's index (archgen.serve.server.counts_text).
 function countsText(counts) {
-  return `${counts.error} errors, ${counts.warning} warnings, ${counts.info} infos`;
+  return `${plural(counts.error, "error")}, ${plural(counts.warning, "warning")}, ${plural(counts.info, "info")}`;
 }
 
 async function drawIndex() {
