@@ -9,11 +9,14 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]|#~!])")
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    """Return "; did you mean 'x'?" for the closest choice, or an empty string."""
+    """Return "; did you mean 'x'?" for the closest choice, or an empty string; case does not count (`LRU`, `lru`)."""
     import difflib  # only a mistake needs it
 
-    close = difflib.get_close_matches(str(word), [str(choice) for choice in choices], n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    folded: dict[str, str] = {}
+    for choice in map(str, choices):
+        folded.setdefault(choice.casefold(), choice)
+    close = difflib.get_close_matches(str(word).casefold(), list(folded), n=1, cutoff=0.6)
+    return f"; did you mean {folded[close[0]]!r}?" if close else ""
 
 
 def shorten(text: str, limit: int = 40) -> str:
