@@ -225,3 +225,18 @@ def test_a_command_run_in_process_leaves_the_garbage_collector_as_it_found_it():
         assert not gc.isenabled(), "and does not turn on a collector its caller turned off"
     finally:
         gc.enable()
+
+
+def test_every_option_of_every_command_says_what_it_does():
+    import click
+
+    from archgen.cli import main
+
+    silent = [
+        f"{name} {option.opts[0]}"
+        for name, command in main.commands.items()
+        for option in command.params
+        if isinstance(option, click.Option) and not option.help
+    ]
+    assert silent == []
+    assert all(command.help for command in main.commands.values())

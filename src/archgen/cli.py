@@ -198,7 +198,14 @@ def schema(markdown: bool) -> None:
 
 @main.command()
 @paths_argument
-@click.option("--format", "output_format", type=click.Choice(REPORT_FORMATS), default="text")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(REPORT_FORMATS),
+    default="text",
+    show_default=True,
+    help="text (file:line:col lines), json, sarif (code scanning), github (annotations) or markdown (a job summary).",
+)
 @click.option("--select", multiple=True, help="Rule codes or prefixes to run (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to skip (comma-separated).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that fails.")
@@ -258,7 +265,14 @@ def lint(
 
 @main.command()
 @paths_argument
-@click.option("--format", "output_format", type=click.Choice(ESTIMATE_FORMATS), default="text")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(ESTIMATE_FORMATS),
+    default="text",
+    show_default=True,
+    help="text (a table with the working) or json.",
+)
 @config_option
 @python_option
 @reports_errors
