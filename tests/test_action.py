@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -126,3 +127,15 @@ def test_names_reach_the_job_summary_as_text(workspace):
     text = summary.read_text()
     assert "| &lt;img src=x onerror=alert(1)&gt; \\[x\\](javascript:y) | `designs/clean.yaml` |" in text, text
     assert "<img" not in text
+
+
+def test_the_summary_folds_warnings_and_infos_and_links_rules_where_the_config_says(workspace):
+    (workspace / "designs" / "warned.yaml").write_text((FIXTURES / "lint" / "waivers.yaml").read_text())
+    (workspace / "archgen.toml").write_text('rules-url = "https://docs.example.com/rules/"\n')
+    _, summary = run_step("Job summary", workspace)
+    text = summary.read_text()
+    assert "[REL001](https://docs.example.com/rules/#rel001-single-point-of-failure)" in text
+    assert "github.com/archgen" not in text
+    folded = re.findall(r"<details><summary>(\d+) (warnings?|infos?)</summary>\n\n\| Where \| Rule \| Message \|", text)
+    assert folded and {kind.rstrip("s") for _, kind in folded} <= {"warning", "info"}
+    assert text.index("### Errors") < text.index("<details>")

@@ -253,6 +253,7 @@ def lint(
         failure_tables=tables,
         designs=run.designs,
         problems=problems,
+        rules_url=settings.rules_url,
     )
     click.echo(report, nl=False)
     if verbose:

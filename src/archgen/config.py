@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from archgen.errors import ConfigError
-from archgen.vocabulary import SEVERITIES, Severity
+from archgen.vocabulary import RULES_URL, SEVERITIES, Severity
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class Settings:
     template_seconds: float = 10.0
     template_max_bytes: int = 10_000_000
     python: bool = True
+    #: Where a report links each rule's page (`#rel001-single-point-of-failure` is added): your docs site, say.
+    rules_url: str = RULES_URL
     config_file: Path | None = None
 
     def __post_init__(self) -> None:
@@ -97,6 +99,12 @@ def _number(kind: type) -> Callable[[str, Any], Any]:
     return check
 
 
+def _text(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or any(ch in value for ch in "\n\r\t <>\"'`()[]"):
+        raise ValueError(f"{key}: expected a URL or a relative path, without spaces, quotes or brackets")
+    return value
+
+
 def _boolean(key: str, value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"{key}: expected true or false")
@@ -114,6 +122,7 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "template_seconds": _number(float),
     "template_max_bytes": _number(int),
     "python": _boolean,
+    "rules_url": _text,
 }
 
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from archgen import __version__
 from archgen.findings import Finding, Skipped
 from archgen.text import markdown_text, plural
-from archgen.vocabulary import SEVERITIES, ReportFormat
+from archgen.vocabulary import RULES_URL, SEVERITIES, ReportFormat
 
 if TYPE_CHECKING:
     from archgen.analysis.failure import Outage
@@ -42,7 +42,6 @@ class RuleInfo(Protocol):
 
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-RULES_URL = "https://github.com/archgen/archgen/blob/main/docs/rules.md"
 
 
 def format_report(
@@ -55,13 +54,15 @@ def format_report(
     failure_tables: Sequence[tuple[str, Sequence[Outage]]] = (),
     designs: Sequence[tuple[str, str]] = (),
     problems: Sequence[str] = (),
+    rules_url: str = RULES_URL,
 ) -> str:
     """Return the findings in the named format; `verbose` adds the skipped rules and what fails when to JSON.
 
-    Markdown also lists `designs` (file, name) without findings, and `problems`: specs that did not load.
+    Markdown also lists `designs` (file, name) without findings, and `problems`: specs that did not
+    load; its rule links go to `rules_url`.
     """
     if format == "markdown":
-        return as_markdown(findings, designs, problems)
+        return as_markdown(findings, designs, problems, rules_url)
     if format == "json":
         return as_json(findings, skipped if verbose else (), failure_tables if verbose else ())
     if format == "sarif":
@@ -78,8 +79,16 @@ def as_text(findings: Iterable[Finding]) -> str:
     return "".join(f"{f.file}:{f.line}:{f.column}: {f.code} {f.message}\n" for f in findings)
 
 
-def as_markdown(findings: Sequence[Finding], designs: Sequence[tuple[str, str]], problems: Sequence[str]) -> str:
-    """Return a job summary: the designs with their counts, then each error with a link to its rule's page."""
+def as_markdown(
+    findings: Sequence[Finding],
+    designs: Sequence[tuple[str, str]],
+    problems: Sequence[str],
+    rules_url: str = RULES_URL,
+) -> str:
+    """Return a job summary: the designs with their counts, then each finding with a link to its rule's page.
+
+    Errors are listed open; warnings and infos follow, each folded under a line that counts them.
+    """
     counts = {file: Counter(finding.severity for finding in findings if finding.file == file) for file, _ in designs}
     total = Counter(finding.severity for finding in findings)
     lines = [
@@ -92,14 +101,21 @@ def as_markdown(findings: Sequence[Finding], designs: Sequence[tuple[str, str]],
     for file, name in designs:
         row = " | ".join(str(counts[file][severity]) for severity in SEVERITIES)
         lines.append(f"| {markdown_text(name)} | `{_cell(file)}` | {row} |")
-    errors = [finding for finding in findings if finding.severity == "error"]
-    if errors:
-        lines += ["", "### Errors", "", "| Where | Rule | Message |", "|---|---|---|"]
-        for finding in errors:
+    for severity in SEVERITIES:
+        chosen = [finding for finding in findings if finding.severity == severity]
+        if not chosen:
+            continue
+        table = ["| Where | Rule | Message |", "|---|---|---|"]
+        for finding in chosen:
             anchor = f"{finding.code}-{finding.name}".lower()
-            link = f"[{finding.code}]({RULES_URL}#{anchor}) {finding.name}"
+            link = f"[{finding.code}]({rules_url}#{anchor}) {finding.name}"
             where = f"{finding.file}:{finding.line}:{finding.column}"
-            lines.append(f"| `{_cell(where)}` | {link} | {markdown_text(finding.message)} |")
+            table.append(f"| `{_cell(where)}` | {link} | {markdown_text(finding.message)} |")
+        if severity == "error":
+            lines += ["", "### Errors", "", *table]
+        else:
+            summary = plural(len(chosen), severity)
+            lines += ["", f"<details><summary>{summary}</summary>", "", *table, "", "</details>"]
     if problems:
         lines += ["", "### Specs that did not load", "", *(f"- `{_cell(problem)}`" for problem in problems)]
     return "\n".join(lines) + "\n"
