@@ -33,5 +33,6 @@ class ExitCode(enum.IntEnum):
     #: bad input, bad usage, or a design that could not be built.
     ERROR = 2
 
+
 #: Where reports link each rule's page by default (the `rules-url` setting changes it).
 RULES_URL = "https://github.com/archgen/archgen/blob/main/docs/rules.md"

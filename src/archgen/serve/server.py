@@ -19,8 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archgen import __version__
-from archgen.text import plural
 from archgen.serve.workspace import Workspace
+from archgen.text import plural
 
 STATIC = {
     "app.js": "text/javascript; charset=utf-8",
@@ -78,7 +78,8 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         workspace = self.server.workspace
         if path == "/":
-            self._page("index", "", "Designs", f'<ul id="designs" class="designs">{index_items(workspace.index())}</ul>')
+            cards = index_items(workspace.index())
+            self._page("index", "", "Designs", f'<ul id="designs" class="designs">{cards}</ul>')
         elif path == "/favicon.ico":  # asked for by browsers whatever the page links
             self._static("favicon.svg")
         elif path == "/api/index":
@@ -88,20 +89,22 @@ class Handler(BaseHTTPRequestHandler):
         elif path.startswith("/static/") and path.removeprefix("/static/") in STATIC:
             self._static(path.removeprefix("/static/"))
         elif (design := _DESIGN.fullmatch(path)) and workspace.design(design["slug"]) is not None:
-            slug = design["slug"]
-            if design["rest"]:
-                svg = workspace.svg(slug)
-                if svg is None:
-                    self._not_found()
-                else:
-                    self._send(HTTPStatus.OK, svg.encode(), "image/svg+xml")
-            else:
-                title = str((workspace.design(slug) or {}).get("name", slug))
-                self._page("design", slug, html.escape(title), DESIGN_BODY)
+            self._design(design["slug"], picture=bool(design["rest"]))
         elif (api := _API.fullmatch(path)) and (page := workspace.design(api["slug"])) is not None:
             self._json(page)
         else:
             self._not_found()
+
+    def _design(self, slug: str, picture: bool) -> None:
+        """Send a design's page, or its last good picture."""
+        workspace = self.server.workspace
+        if not picture:
+            title = str((workspace.design(slug) or {}).get("name", slug))
+            self._page("design", slug, html.escape(title), DESIGN_BODY)
+        elif (svg := workspace.svg(slug)) is None:
+            self._not_found()
+        else:
+            self._send(HTTPStatus.OK, svg.encode(), "image/svg+xml")
 
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: a page polls and streams; the terminal is for the server's own lines."""
