@@ -10,6 +10,7 @@ catalogue, and run `dot` ourselves once for every format asked for.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import importlib
 import os
@@ -81,6 +82,8 @@ TITLE_SIZE = 20
 LEGEND_SIZE = 10
 EDGE_LABEL_SIZE = "11"
 EDGE_ATTRS = {"arrowsize": "0.8", "fontname": FONT}
+#: The table cell of a box's icon, where arrows end.
+ICON_PORT = "icon"
 EDGE_STYLES = {
     "sync": {},
     "async": {"style": "dashed"},
@@ -210,8 +213,12 @@ class _Drawing:
         attrs: dict[str, Any] = dict(EDGE_STYLES[link.style])  # the graph's edge defaults are EDGE_ATTRS
         if link.alternative:
             attrs["arrowhead"] = "empty"
+        # Top to bottom, an arrow ends on top of the icon, not at the edge of a box its text made wide.
+        # Left to right it ends at the box: ending at the icon's side sends arrows coming from below
+        # through the box's own text (the picture check found it in 10 of 59 layouts).
+        head = {"headport": f"{ICON_PORT}:n"} if self.scene.direction == "TB" else {}
         if not link.label:
-            self.graph.edge(link.source, link.target, **attrs)
+            self.graph.edge(link.source, link.target, **attrs, **head)
             return
         label_id = f"label_{number}"
         cluster = self.cluster_of[link.source]
@@ -224,7 +231,7 @@ class _Drawing:
         else:
             self.graph.node(label_id, **node)
         self.graph.edge(link.source, label_id, **attrs, dir="none")
-        self.graph.edge(label_id, link.target, **attrs)
+        self.graph.edge(label_id, link.target, **attrs, **head)
 
     def tiers(self) -> None:
         """Put the clients first, explicit ranks side by side, and monitoring nobody calls beside the last box."""
@@ -254,8 +261,10 @@ def _box_label(box: Box, icon: str, highlight: bool) -> str:
     The box is as wide as its widest line, so no text is cut off or spills onto a neighbour.
     """
     mark = box.mark if highlight else None
+    width, height = icon_cell(icon)
     rows = [
-        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_SIZE}" HEIGHT="{ICON_SIZE}"><IMG SRC="{icon}" SCALE="TRUE"/></TD></TR>'
+        f'<TR><TD PORT="{ICON_PORT}" FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{height}">'
+        f'<IMG SRC="{icon}" SCALE="TRUE"/></TD></TR>'
     ]
     rows += [f"<TR><TD>{_html(line)}</TD></TR>" for line in box.title.splitlines()]
     rows += [
@@ -471,6 +480,21 @@ def portable_svg(svg: bytes, root: Path, ids: str = "archgen") -> bytes:
     )
     start = svg.index(b">", svg.index(b"<svg")) + 1
     return svg[:start] + b"\n" + b"\n".join(defs) + svg[start:]
+
+
+@functools.cache
+def icon_cell(relative: str) -> tuple[int, int]:
+    """Return the size of the cell an icon is drawn in: ICON_SIZE on its long side, its own shape.
+
+    A square cell would leave a wide icon (Cassandra's eye) floating in white space above and
+    below, where arrows stop short of it.
+    """
+    png = _read_icon(icon_root(), relative)
+    width, height = struct.unpack(">II", png[16:24])
+    if not width or not height:
+        return ICON_SIZE, ICON_SIZE
+    scale = ICON_SIZE / max(width, height)
+    return max(16, round(width * scale)), max(16, round(height * scale))
 
 
 def _read_icon(root: Path, relative: str) -> bytes:
