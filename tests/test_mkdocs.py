@@ -76,9 +76,13 @@ def test_a_site_gets_a_page_per_design_with_its_picture_and_findings(tmp_path):
         assert page.count("<svg") == 1, f"{slug}: the picture is inline"
         assert f'<a href="{slug}/">{name}</a>' in section
     spof = (built / "architecture" / "single-database" / "index.html").read_text()
-    assert re.search(r'class="admonition danger".*?REL001 single-point-of-failure', spof, re.S)
+    assert re.search(
+        r'class="admonition danger archgen-findings".*?<strong>REL001</strong> single-point-of', spof, re.S
+    )
     assert "db is a single point of failure" in spof
-    assert 'class="admonition success"' in (built / "architecture" / "clean" / "index.html").read_text()
+    assert (
+        'class="admonition success archgen-findings"' in (built / "architecture" / "clean" / "index.html").read_text()
+    )
     feed = (built / "architecture" / "feed-with-views" / "index.html").read_text()
     links = re.findall(r'href="(diagram[^"]*)"', feed)
     assert {"diagram.png", "diagram.svg", "diagram--flow-read-timeline.svg", "diagram--group-write-path.svg"} <= set(
@@ -210,3 +214,40 @@ def test_two_pictures_on_one_page_each_show_their_own_icons(tmp_path):
     assert page.count("<svg") == 3
     assert unresolved_references(page) == []
     assert len(re.findall(r'href="#', page)) >= 10
+
+
+@needs_dot
+def test_a_design_page_shows_its_picture_first_legibly_and_its_findings_as_one_summary(tmp_path):
+    project = site(tmp_path)
+    (project / "designs" / "regions.yaml").write_text((FIXTURES / "failures" / "regions.yaml").read_text())
+    done = mkdocs_build(project, "--strict")
+    assert done.returncode == 0, done.stderr
+    built = project / "site" / "architecture"
+    page = (built / "single-database" / "index.html").read_text()
+    title, picture, summary, requirements = (
+        page.index('<h1 id="single-database">'),
+        page.index('<div class="archgen-diagram"><a href="diagram.svg"'),
+        page.index("archgen-findings"),
+        page.index('<h2 id="requirements">'),
+    )
+    assert title < picture < summary < requirements, "the picture first, then one summary, then the document"
+    assert page.count("archgen-findings") == 1 and "<details><summary>Show the findings</summary>" in page
+    assert (built / "single-database" / "diagram.svg").is_file()
+    width = float(re.search(r'viewBox="0\.00 0\.00 ([0-9.]+)', page).group(1))
+    assert f"width: 100%; min-width: {width * 1.1:.0f}px" in page, "never shrunk below 1.1 px a point"
+    assert page.count('<table class="archgen-table">') >= 4 and "<table>" not in page
+    assert 'href="../archgen.css"' in page and (built / "archgen.css").is_file()
+    regions = (built / "two-regions" / "index.html").read_text()
+    assert "<td>regions us, eu</td>" in regions and "<td>region us</td>" in regions
+
+
+def test_the_designs_option_takes_one_folder_as_a_string(tmp_path):
+    project = site(tmp_path)
+    mkdocs_yml = project / "mkdocs.yml"
+    mkdocs_yml.write_text(mkdocs_yml.read_text().replace("designs: [designs]", "designs: designs"))
+    done = mkdocs_build(project)
+    assert done.returncode == 0, done.stderr
+    assert (project / "site" / "architecture" / "clean" / "index.html").is_file()
+    mkdocs_yml.write_text(mkdocs_yml.read_text().replace("designs: designs", "designs: 3"))
+    done = mkdocs_build(project)
+    assert done.returncode != 0 and "expected a folder or file, or a list of them" in done.stderr

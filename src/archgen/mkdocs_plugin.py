@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html
 import logging
 import os
 import re
@@ -23,11 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config import config_options
-from mkdocs.config.base import Config
+from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from archgen import __version__
 from archgen.errors import ArchgenError, SpecError
@@ -35,19 +37,48 @@ from archgen.files import slugify
 from archgen.findings import Finding
 from archgen.report import summary
 from archgen.text import markdown_text
+from archgen.vocabulary import SEVERITIES
 
 log = logging.getLogger("mkdocs.plugins.archgen")
 
 ADMONITIONS = {"error": "danger", "warning": "warning", "info": "note"}
+STYLESHEET = "archgen.css"
+_FRAME = '<div class="archgen-diagram">'
+#: Pictures that scroll sideways rather than shrink past legibility; tables with room in every theme.
+CSS = """.archgen-diagram { overflow-x: auto; margin: 0 0 1em; }
+.archgen-diagram svg { display: block; }
+table.archgen-table { border-collapse: collapse; margin: 0 0 1.2em; }
+table.archgen-table th, table.archgen-table td {
+  padding: 0.3em 0.7em; border: 1px solid rgba(127, 127, 127, 0.35); vertical-align: top; text-align: left;
+}
+table.archgen-table th { background: rgba(127, 127, 127, 0.1); }
+.archgen-findings details summary { cursor: pointer; }
+.archgen-findings ul { margin: 0.4em 0 0.2em; }
+"""
 _BLOCK = re.compile(r"^(?P<fence>```+|~~~+)[ \t]*archgen[ \t]*\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S)
 _PLACEHOLDER = re.compile(r'<div class="archgen-diagram" data-archgen="([0-9a-f]{16})"></div>')
 _PROLOGUE = re.compile(r"\A(<\?xml[^>]*>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--.*?-->\s*)*", re.S)
 
 
+class _Folders(BaseConfigOption[list[str]]):
+    """Spec files or folders: a list, or one path as a string (`designs: designs`)."""
+
+    def __init__(self, default: list[str]) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> list[str]:
+        """Accept one path or a non-empty list of paths."""
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not values or not all(isinstance(item, str) for item in values):
+            raise ValidationError("expected a folder or file, or a list of them")
+        return list(values)
+
+
 class ArchgenConfig(Config):
     """The plugin's options in mkdocs.yml."""
 
-    designs = config_options.ListOfItems(config_options.Type(str), default=["designs"])
+    designs = _Folders(default=["designs"])
     section = config_options.Type(str, default="Architecture")
     python = config_options.Type(bool, default=False)
 
@@ -74,7 +105,7 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
         self.designs: list[_Design] = []
         self.blocks: dict[str, str] = {}
         # Pictures go into a page after its Markdown is converted: parsing a large SVG as Markdown is slow.
-        self.pictures: dict[str, str] = {}
+        self.pictures: dict[str, tuple[str, str | None]] = {}
 
     @property
     def folder(self) -> str:
@@ -90,6 +121,7 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
         self.docs = Path(config.docs_dir).resolve()
         if "admonition" not in config.markdown_extensions:
             config.markdown_extensions.append("admonition")
+        config.extra_css.append(f"{self.folder}/{STYLESHEET}")
         settings = api.Settings(python=self.config.python)
         # Relative to where mkdocs runs, as the docs name each design's spec.
         paths = [Path(os.path.relpath(self.root / path)) for path in self.config.designs]
@@ -120,6 +152,7 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Add the section's index, a page per design, and the pictures its page links."""
         files.append(File.generated(config, f"{self.folder}/index.md", content=self._index()))
+        files.append(File.generated(config, f"{self.folder}/{STYLESHEET}", content=CSS))
         for design in self.designs:
             folder = self.cache / "site" / design.slug
             page = f"{self.folder}/{design.page}.md"
@@ -135,8 +168,20 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
         return _BLOCK.sub(lambda match: self._block(match, markdown, page), markdown)
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Put each picture where its placeholder stands."""
-        return _PLACEHOLDER.sub(lambda match: self.pictures.get(match.group(1), match.group(0)), html)
+        """Put each picture where its placeholder stands (a design's links to itself, alone); give tables room."""
+
+        def picture(match: re.Match[str]) -> str:
+            svg, alone = self.pictures.get(match.group(1), (match.group(0), None))
+            if alone is None:
+                return svg
+            link = get_relative_url(alone, page.url)
+            opened = f'<a href="{link}" title="Open the picture alone (zoom with the browser)">'
+            return svg.replace(_FRAME, _FRAME + opened, 1).removesuffix("</div>") + "</a></div>"
+
+        content = _PLACEHOLDER.sub(picture, html)
+        if page.file.src_uri.startswith(f"{self.folder}/"):
+            content = content.replace("<table>", '<table class="archgen-table">')
+        return content
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild the site when a design changes."""
@@ -152,14 +197,15 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
         return "\n".join(lines) + "\n"
 
     def _page(self, design: _Design, folder: Path) -> str:
-        """Return a design's doc with its picture inline and its findings as admonitions under the title."""
+        """Return a design's doc: the title, its picture, one summary of its findings, then the rest of the doc."""
         document = (folder / "design.md").read_text(encoding="utf-8")
-        svg = self._picture((folder / "diagram.svg").read_text(encoding="utf-8"))
-        document = re.sub(r"^!\[[^\n]*\]\(diagram\.svg\)$", lambda _: svg, document, count=1, flags=re.M)
+        alone = f"{self.folder}/{design.slug}/diagram.svg"
+        svg = self._picture((folder / "diagram.svg").read_text(encoding="utf-8"), alone)
+        document = re.sub(r"^!\[[^\n]*\]\(diagram\.svg\)\n+", "", document, count=1, flags=re.M)
         # The page is <section>/<slug>.md, its pictures in <section>/<slug>/: MkDocs maps the links to URLs.
         document = document.replace("](diagram", f"]({design.slug}/diagram")
         title, _, rest = document.partition("\n")
-        return f"{title}\n\n{_admonitions(design.findings)}{rest}"
+        return f"{title}\n\n{svg}\n{findings_summary(design.findings)}{rest}"
 
     def _block(self, match: re.Match[str], markdown: str, page: Page) -> str:
         """Return the Markdown replacing one block, or a warning naming the page and the spec's position."""
@@ -189,7 +235,7 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
             loaded = api.load_text("\n" * (line - 1) + body, file=shown)
         result = api.lint_loaded(loaded)
         svg = render_design(loaded.design, result.findings, ["svg"], waived=result.waived).files["svg"].decode()
-        return f"{self._picture(svg)}\n\n{_admonitions(tuple(result.findings), short=True)}"
+        return f"{self._picture(svg)}\n{findings_summary(tuple(result.findings))}"
 
     def _confined(self, named: str, page: str, line: int) -> Path:
         """Return the spec a block names, refusing one outside the MkDocs project (absolute, `..`, a link out)."""
@@ -198,10 +244,10 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
             raise SpecError.at(page, line, 1, f"{named}: a block names specs inside the MkDocs project only")
         return path
 
-    def _picture(self, svg: str) -> str:
-        """Keep an SVG for `on_page_content`; return the placeholder the Markdown carries instead."""
-        key = hashlib.sha256(svg.encode()).hexdigest()[:16]
-        self.pictures[key] = _inline_svg(svg)
+    def _picture(self, svg: str, alone: str | None = None) -> str:
+        """Keep an SVG (and the site path of its own file, if published) for `on_page_content`; return a placeholder."""
+        key = hashlib.sha256(svg.encode() + (alone or "").encode()).hexdigest()[:16]
+        self.pictures[key] = (_inline_svg(svg), alone)
         return f'<div class="archgen-diagram" data-archgen="{key}"></div>\n'
 
 
@@ -220,31 +266,39 @@ def _named_pages(designs: list[_Design]) -> list[_Design]:
 
 
 def _inline_svg(svg: str) -> str:
-    """Return an SVG as HTML that scales to the page: no XML prologue, no fixed size."""
+    """Return an SVG as HTML as wide as the page, but never so small that its text is under 11 px.
+
+    Graphviz sizes the picture in points; its smallest text (the legend) is 10 pt, so at 1.1 px
+    a point every text is at least 11 px tall. A wider picture scrolls sideways in its frame.
+    """
     body = _PROLOGUE.sub("", svg).strip()
-    body = re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg style="max-width: 100%; height: auto"', body, count=1)
-    return f'<div class="archgen-diagram">{body}</div>'
+    size = re.match(r'<svg width="([0-9.]+)pt" height="[0-9.]+pt"', body)
+    width = float(size.group(1)) if size else 0.0
+    style = f"width: 100%; min-width: {width * 1.1:.0f}px; max-width: {width * 2:.0f}px; height: auto"
+    body = re.sub(r'<svg width="[^"]*" height="[^"]*"', f'<svg style="{style}"', body, count=1)
+    return f"{_FRAME}{body}</div>"
 
 
-def _admonitions(findings: tuple[Finding, ...], short: bool = False) -> str:
-    """Return the findings as admonitions, one per finding, or one line saying there are none."""
+def findings_summary(findings: tuple[Finding, ...]) -> str:
+    """Return the findings as one admonition: the counts, then the list folded under them (raw HTML, escaped)."""
     if not findings:
-        return '!!! success "archgen"\n    No findings.\n\n'
-    parts = [] if short else [f"{summary(list(findings))}\n"]
-    for finding in findings:
-        title = f"{finding.code} {finding.name}"
-        where = f"{finding.file}:{finding.line}:{finding.column}"
-        parts.append(
-            f'!!! {ADMONITIONS[finding.severity]} "{_text(title)}"\n    {_text(finding.message)} (`{_code(where)}`)\n'
-        )
-    return "\n".join(parts) + "\n"
+        title = '<p class="admonition-title">archgen: no findings</p>'
+        return f'<div class="admonition success archgen-findings">{title}</div>\n\n'
+    worst = min(findings, key=lambda finding: SEVERITIES.index(finding.severity)).severity
+    items = "".join(
+        f"<li><strong>{html.escape(finding.code)}</strong> {html.escape(finding.name)}: "
+        f"{html.escape(finding.message)} <code>{html.escape(f'{finding.file}:{finding.line}:{finding.column}')}</code>"
+        "</li>"
+        for finding in findings
+    )
+    return (
+        f'<div class="admonition {ADMONITIONS[worst]} archgen-findings">'
+        f'<p class="admonition-title">archgen: {html.escape(summary(list(findings)))}</p>'
+        f"<details><summary>Show the findings</summary><ul>{items}</ul></details></div>\n\n"
+    )
 
 
 def _text(text: str) -> str:
     """Escape text for Markdown and HTML on one line: no markup, link, tag or entity can come through."""
     return markdown_text(text.replace("\n", " ").replace("\r", " "))
 
-
-def _code(text: str) -> str:
-    """Keep text inside one code span, which shows it as it is: no backtick can close the span."""
-    return text.replace("`", "'").replace("\n", " ").replace("\r", " ")

@@ -191,3 +191,45 @@ def test_two_pictures_on_one_docs_page_each_show_their_own_icons(browser, tmp_pa
         """
     )
     assert uses >= 10 and wrong == []
+
+
+@pytest.mark.parametrize("theme", ["mkdocs", "readthedocs"])
+def test_a_design_page_reads_well_in_both_builtin_themes(browser, tmp_path, theme):
+    """The picture comes first, its smallest text is at least 11 px, tables have room; a screenshot to look at."""
+    from tests.test_mkdocs import mkdocs_build, site
+
+    project = site(tmp_path)
+    mkdocs_yml = project / "mkdocs.yml"
+    mkdocs_yml.write_text(
+        mkdocs_yml.read_text().replace("site_name: Our systems\n", f"site_name: Our systems\ntheme: {theme}\n")
+    )
+    done = mkdocs_build(project, "--strict")
+    assert done.returncode == 0, done.stderr
+    browser.set_window_size(1280, 1000)
+    browser.get((project / "site" / "architecture" / "single-database" / "index.html").as_uri())
+    measured = browser.execute_script(
+        """
+        const picture = document.querySelector('.archgen-diagram svg');
+        const summary = document.querySelector('.archgen-findings');
+        // A text's font size in the picture's units, times the picture's scale on the page: its size in px.
+        const scale = picture.getScreenCTM().a;
+        const texts = [...picture.querySelectorAll('text')]
+          .map((text) => parseFloat(text.getAttribute('font-size')) * scale);
+        const cell = document.querySelector('table.archgen-table td');
+        return {
+          pictureTop: picture.getBoundingClientRect().top,
+          summaryTop: summary.getBoundingClientRect().top,
+          requirementsTop: document.getElementById('requirements').getBoundingClientRect().top,
+          smallestText: Math.min(...texts),
+          padding: parseFloat(getComputedStyle(cell).paddingLeft),
+          folded: !summary.querySelector('details').open,
+          link: picture.closest('a').getAttribute('href'),
+        };
+        """
+    )
+    shot = tmp_path / f"design-page-{theme}.png"
+    browser.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+    assert measured["pictureTop"] < measured["summaryTop"] < measured["requirementsTop"], measured
+    assert measured["smallestText"] >= 11, measured
+    assert measured["padding"] >= 4 and measured["folded"] and measured["link"] == "diagram.svg", measured

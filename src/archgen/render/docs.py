@@ -134,10 +134,18 @@ class ComponentRow:
             kind=component.kind.replace("_", " "),
             engine=component.engine or "",
             instances="managed" if component.managed else str(component.replicas),
-            zones=", ".join(component.zones),
+            zones=_placement(component),
             group=component.group or "",
             calls=", ".join(_call_text(call) for call in component.calls),
         )
+
+
+def _placement(component: Component) -> str:
+    """Say where a component runs: its zones, or the regions it is placed in by name."""
+    if component.zones:
+        return ", ".join(component.zones)
+    regions = component.regions or ((component.region,) if component.region else ())
+    return f"{'region' if len(regions) == 1 else 'regions'} {', '.join(regions)}" if regions else ""
 
 
 @dataclass(frozen=True)
