@@ -301,4 +301,3 @@ def findings_summary(findings: tuple[Finding, ...]) -> str:
 def _text(text: str) -> str:
     """Escape text for Markdown and HTML on one line: no markup, link, tag or entity can come through."""
     return markdown_text(text.replace("\n", " ").replace("\r", " "))
-
