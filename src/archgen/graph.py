@@ -79,9 +79,18 @@ class DesignGraph:
         component = self.components[component_id]
         if component_id in self.observers or getattr(component, "replica_of", None) is not None:
             return False
+        if self.is_orphan(component_id):
+            return False  # deployed, but nothing reaches it: STR001 says so, and it serves no one
         callers = [edge for edge in self.callers[component_id] if edge.source not in self.observers]
         started = any(edge.call.is_async and (alternatives or len(edge.call.targets) == 1) for edge in callers)
         return not callers or started or bool(getattr(component, "schedule", None))
+
+    def is_orphan(self, component_id: str) -> bool:
+        """Tell whether nothing calls the component and it calls nothing (clients, monitoring and jobs aside)."""
+        component = self.components[component_id]
+        if component.kind in ("client", *OBSERVER_KINDS) or getattr(component, "schedule", None):
+            return False
+        return not component.calls and not self.callers[component_id]
 
     @cached_property
     def entry_points(self) -> tuple[str, ...]:
