@@ -36,7 +36,7 @@ def designs(draw, zoned: bool) -> dict:
     for component_id in ids:
         kind = kinds[component_id]
         spec: dict = {"kind": kind}
-        if kind in COMPUTE and draw(st.integers(0, 4)) == 0:
+        if kind in COMPUTE | {"load_balancer"} and draw(st.integers(0, 4)) == 0:
             low = draw(st.integers(1, 3))
             spec["autoscale"] = {"min": low, "max": low + 2}
         elif draw(st.integers(0, 3)):

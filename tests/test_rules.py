@@ -129,6 +129,7 @@ CURES = {
     ("DOC003", "components.*.backup"): "without the backup, REL006 fires and the waiver is used",
     ("REL002", "components.*.zones"): "the component is then unplaced, which REL003 reports",
     ("REL007", "components.*.region"): "the component is then unplaced, which REL003 reports",
+    ("SCL008", "components.*.eviction"): "without a policy, Redis and Valkey do not evict (noeviction)",
 }
 
 

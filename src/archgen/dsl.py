@@ -356,7 +356,13 @@ class EdgeFields(Fields, total=False):
     rate_limit: str
 
 
-class LoadBalancerFields(EdgeFields, total=False):
+class ScalableEdgeFields(EdgeFields, total=False):
+    """Load balancers and gateways, which may run as an autoscaling group."""
+
+    autoscale: Autoscale | Mapping[str, int]
+
+
+class LoadBalancerFields(ScalableEdgeFields, total=False):
     """A load balancer's own fields."""
 
     algorithm: Algorithm
@@ -462,7 +468,7 @@ class ApiGateway(Component):
 
     kind = "api_gateway"
 
-    def __init__(self, id: str, **fields: Unpack[EdgeFields]) -> None:
+    def __init__(self, id: str, **fields: Unpack[ScalableEdgeFields]) -> None:
         super().__init__(id, **fields)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import NamedTuple
 
-from archgen.model import Call, ComputeBase, Design, StoreBase
+from archgen.model import Call, Design, Scalable, StoreBase
 
 NEVER_FAIL_KINDS = frozenset({"client", "external"})
 #: Kinds that watch the system rather than serve it (DESIGN.md §7).
@@ -126,7 +126,7 @@ class DesignGraph:
     def instances(self, component_id: str) -> int:
         """Return how many instances the component always runs: `replicas`, or the autoscale `min`."""
         component = self.components[component_id]
-        if isinstance(component, ComputeBase) and component.autoscale is not None:
+        if isinstance(component, Scalable) and component.autoscale is not None:
             return component.autoscale.min
         return component.replicas
 

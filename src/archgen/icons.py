@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 
 #: The providers whose icons are engines, in the order that settles a name several of them ship.
-PROVIDERS = ("onprem", "aws", "gcp", "azure", "k8s", "saas", "elastic", "generic")
+PROVIDERS = ("onprem", "aws", "gcp", "azure", "k8s", "saas", "elastic", "generic", "programming")
+#: Modules of those providers whose classes are not engines (a flowchart's shapes).
+NOT_ENGINES = frozenset({"programming.flowchart"})
 
 #: Engine names diagrams has no class of that name for, and the icon they get.
 ALIASES = {
@@ -21,6 +23,8 @@ ALIASES = {
     "cloudfunctions": "gcp.compute.Functions",
     "opensearch": "elastic.elasticsearch.Elasticsearch",
     "minio": "aws.storage.SimpleStorageServiceS3",
+    "golang": "programming.language.Go",
+    "valkey": "onprem.inmemory.Redis",
 }
 
 _PEOPLE = {"client": "onprem.client.Users", "external": "onprem.network.Internet"}
@@ -146,9 +150,23 @@ def known_engines() -> dict[str, tuple[str, ...]]:
     return ENGINES | {key: (icon,) for key, icon in ALIASES.items()}
 
 
+def engine_icons(engine: str | None) -> tuple[str, ...]:
+    """Return the icons that may draw an engine, whether it is written in the singular or the plural.
+
+    `app_service` and `app_services`, `cloud_function` and `cloud_functions` are one engine.
+    """
+    engines, key = known_engines(), engine_key(engine)
+    if not key:
+        return ()
+    for spelling in (key, key[:-1] if key.endswith("s") else f"{key}s", key[:-2] if key.endswith("es") else ""):
+        if spelling in engines:
+            return engines[spelling]
+    return ()
+
+
 def icon_of(kind: str, engine: str | None, icons: str = "generic") -> str:
     """Return a component's icon: its engine's (the icon set's provider's when it ships one), else its kind's."""
-    choices = known_engines().get(engine_key(engine), ()) if engine else ()
+    choices = engine_icons(engine)
     preferred = [icon for icon in choices if icon.startswith(f"{icons}.")]
     return (preferred or list(choices) or [ROLE_ICONS[icons][kind]])[0]
 
@@ -164,6 +182,8 @@ def catalogue_from_diagrams() -> dict[str, tuple[str, ...]]:
     for provider in PROVIDERS:
         package = importlib.import_module(f"diagrams.{provider}")
         for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda info: info.name):
+            if f"{provider}.{module_info.name}" in NOT_ENGINES:
+                continue
             module = importlib.import_module(f"diagrams.{provider}.{module_info.name}")
             for name, value in sorted(vars(module).items()):
                 if isinstance(value, type) and issubclass(value, Node) and value.__module__ == module.__name__:

@@ -281,22 +281,6 @@ class Cdn(ComponentBase):
     rate_limit: Rate | None = Field(None, description="Requests let through at most.", examples=["5000/s"])
 
 
-class LoadBalancer(ComponentBase):
-    """Spreads requests over the instances behind it."""
-
-    kind: Literal["load_balancer"]
-    algorithm: Algorithm | None = Field(None, description="How requests are spread.", examples=["least_connections"])
-    layer: Literal[4, 7] | None = Field(None, description="OSI layer: 4 (TCP) or 7 (HTTP).", examples=[7])
-    rate_limit: Rate | None = Field(None, description="Requests let through at most.", examples=["1000/s"])
-
-
-class ApiGateway(ComponentBase):
-    """Routes, authenticates and throttles API calls."""
-
-    kind: Literal["api_gateway"]
-    rate_limit: Rate | None = Field(None, description="Requests let through at most.", examples=["100/min"])
-
-
 class Autoscale(Frozen):
     """An autoscaling group: redundancy counts `min`, capacity may use `max`."""
 
@@ -308,6 +292,36 @@ class Autoscale(Frozen):
         if self.max < self.min:
             raise ValueError(f"max ({self.max}) is below min ({self.min})")
         return self
+
+
+class Scalable(ComponentBase):
+    """A component that may run as an autoscaling group instead of a fixed number of instances."""
+
+    autoscale: Autoscale | None = Field(
+        None, description="Instead of `replicas`: an autoscaling group.", examples=[{"min": 2, "max": 40}]
+    )
+
+    @model_validator(mode="after")
+    def _replicas_or_autoscale(self) -> Scalable:
+        if self.autoscale is not None and "replicas" in self.model_fields_set:
+            raise ValueError("give `replicas` or `autoscale`, not both")
+        return self
+
+
+class LoadBalancer(Scalable):
+    """Spreads requests over the instances behind it."""
+
+    kind: Literal["load_balancer"]
+    algorithm: Algorithm | None = Field(None, description="How requests are spread.", examples=["least_connections"])
+    layer: Literal[4, 7] | None = Field(None, description="OSI layer: 4 (TCP) or 7 (HTTP).", examples=[7])
+    rate_limit: Rate | None = Field(None, description="Requests let through at most.", examples=["1000/s"])
+
+
+class ApiGateway(Scalable):
+    """Routes, authenticates and throttles API calls."""
+
+    kind: Literal["api_gateway"]
+    rate_limit: Rate | None = Field(None, description="Requests let through at most.", examples=["100/min"])
 
 
 SCHEDULE_WORDS = ("hourly", "daily", "weekly")
@@ -335,22 +349,13 @@ def _schedule(text: str) -> str:
 Schedule = Annotated[str, StringConstraints(max_length=100), AfterValidator(_schedule)]
 
 
-class ComputeBase(ComponentBase):
+class ComputeBase(Scalable):
     """Fields of the web, service, worker and function tiers."""
 
     stateless: bool = Field(True, description="false when instances keep sessions.", examples=[False])
     session_store: ComponentId | None = Field(
         None, description="The cache or database holding sessions.", examples=["sessions"]
     )
-    autoscale: Autoscale | None = Field(
-        None, description="Instead of `replicas`: an autoscaling group.", examples=[{"min": 2, "max": 40}]
-    )
-
-    @model_validator(mode="after")
-    def _replicas_or_autoscale(self) -> ComputeBase:
-        if self.autoscale is not None and "replicas" in self.model_fields_set:
-            raise ValueError("give `replicas` or `autoscale`, not both")
-        return self
 
 
 class Web(ComputeBase):
@@ -411,6 +416,11 @@ class StoreBase(ComponentBase):
     )
     promotion: Promotion | None = Field(
         None, description="How a `replica_of` copy becomes the primary.", examples=["manual"]
+    )
+    durability: Literal["none"] | None = Field(
+        None,
+        description="`none`: the data may be lost (throwaway by design); no backup is asked for.",
+        examples=["none"],
     )
 
     @model_validator(mode="after")

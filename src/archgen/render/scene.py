@@ -13,7 +13,7 @@ from archgen.errors import RenderError
 from archgen.files import slugify
 from archgen.findings import Finding
 from archgen.icons import engine_key
-from archgen.model import Component, ComputeBase, Design, Layout, StoreBase
+from archgen.model import Component, Design, Layout, Scalable, StoreBase
 from archgen.text import suggest
 
 # Past this many replicas a store's replicas are drawn as one box with a count.
@@ -286,7 +286,7 @@ def _instances(component: Component) -> str:
     count = len(component.zones) or len(component.regions) or (1 if component.region else 0)
     where = "regions" if component.regions else "zones"
     zones = f" in {count} {where}" if count > 1 else ""
-    autoscale = component.autoscale if isinstance(component, ComputeBase) else None
+    autoscale = component.autoscale if isinstance(component, Scalable) else None
     if autoscale is not None:
         return f"{autoscale.min}–{autoscale.max}, autoscaled{zones}"
     if component.replicas == 1:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archgen.engines import BACKED_UP_WHEN_MANAGED, engine_in
 from archgen.model import Cache, Database, ObjectStorage, StoreBase
 from archgen.rules.base import Context, Issue, rule
 
@@ -47,8 +48,12 @@ def check(context: Context) -> Iterator[Issue]:
 
 
 def _needs_backup(store: StoreBase) -> bool:
-    if store.replica_of is not None:
-        return False
+    if store.replica_of is not None or store.durability == "none":
+        return False  # a copy, or data the design may lose
+    if store.backup is None and store.managed and engine_in(store.engine, BACKED_UP_WHEN_MANAGED):
+        return False  # the platform backs it up unless told not to
+    if isinstance(store, Cache) and store.role == "store" and store.ttl is not None and store.backup is None:
+        return False  # entries that expire: throwaway by design (sessions)
     if isinstance(store, ObjectStorage):
         return not store.managed
     if isinstance(store, Cache):

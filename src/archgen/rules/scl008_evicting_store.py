@@ -2,6 +2,11 @@
 timelines) holds data that exists nowhere else (Q&A on eviction). An eviction policy other
 than `none` drops records when memory fills up: lost carts, lost jobs, without an error.
 
+Redis and Valkey never evict unless a policy says so (their default is `noeviction`), so a
+store of record on them without `eviction` is fine; memcached always evicts, whatever is
+written. A store whose data is throwaway (`durability: none`) is still reported: records
+that vanish while in use are a bug, not a durability choice.
+
 How to fix: set `eviction: none` (writes fail loudly when memory is full), size `memory`
 for the data, and persist it; or, if the data can be rebuilt, make it `role: cache`.
 
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.icons import engine_key
+from archgen.engines import ALWAYS_EVICT, engine_in
 from archgen.model import Cache
 from archgen.rules.base import Context, Issue, rule
 
@@ -37,16 +42,11 @@ def check(context: Context) -> Iterator[Issue]:
     for component_id, cache in context.graph.components.items():
         if not isinstance(cache, Cache) or cache.role != "store":
             continue
-        if engine_key(cache.engine) == "memcached":
-            yield Issue(f"{component_id} is a store of record on memcached, which always evicts", component_id)
+        if engine_in(cache.engine, ALWAYS_EVICT):
+            yield Issue(f"{component_id} is a store of record on {cache.engine}, which always evicts", component_id)
         elif cache.eviction not in (None, "none"):
             yield Issue(
                 f"{component_id} is a store of record but evicts ({cache.eviction}): records vanish when memory fills",
                 component_id,
                 where=("components", component_id, "eviction"),
-            )
-        elif cache.eviction is None:
-            yield Issue(
-                f"{component_id} is a store of record with no `eviction: none`: the engine's default may evict",
-                component_id,
             )

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archgen.engines import LIMITS_REQUESTS_WHEN_MANAGED, engine_in
 from archgen.graph import reach
 from archgen.rules.base import Context, Issue, rule
 
@@ -49,7 +50,10 @@ def check(context: Context) -> Iterator[Issue]:
     graph = context.graph
 
     def unlimited(node: str) -> bool:
-        return getattr(graph.components[node], "rate_limit", None) is None
+        component = graph.components[node]
+        if component.managed and engine_in(component.engine, LIMITS_REQUESTS_WHEN_MANAGED):
+            return False  # the provider enforces quotas of its own
+        return getattr(component, "rate_limit", None) is None
 
     entries = dict.fromkeys(
         edge.target for edge in graph.edges() if graph.kind(edge.source) == "client" and not edge.call.is_async

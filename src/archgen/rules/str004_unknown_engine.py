@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.icons import engine_key, known_engines
+from archgen.icons import engine_icons, engine_key, known_engines
 from archgen.rules.base import Context, Issue, rule
 from archgen.text import suggest
 
@@ -44,7 +44,7 @@ def check(context: Context) -> Iterator[Issue]:
     """Report engines archgen does not know, with the closest one it does."""
     engines = known_engines()
     for component_id, component in context.graph.components.items():
-        if component.engine and engine_key(component.engine) not in engines:
+        if component.engine and not engine_icons(component.engine):
             hint = suggest(engine_key(component.engine), engines)
             yield Issue(
                 f"{component_id} runs {component.engine!r}, an engine archgen does not know{hint}",
