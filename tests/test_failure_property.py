@@ -2,7 +2,8 @@
 
 The designs use every word the analysis reads (DESIGN.md §3, §7 and round 2): replicas, autoscale,
 managed (with and without `replicas: 1`), failover, zones, regions, read replicas and read
-calls, optional, async and `any_of` calls, schedules, copies (`replica_of`), monitoring.
+calls, optional, async, start-up (`when: startup`) and `any_of` calls, schedules, copies
+(`replica_of`), monitoring, orphans.
 The reference fails each event in turn and re-evaluates every entry point by a plain
 fixpoint over components and read-replica groups.
 """
@@ -64,6 +65,8 @@ def designs(draw, zoned: bool) -> dict:
         for _ in range(draw(st.integers(0, 3))):
             targets = draw(st.lists(st.sampled_from(others), min_size=1, max_size=3, unique=True))
             options = {"optional": draw(st.integers(0, 4)) == 0, "async": draw(st.integers(0, 4)) == 0}
+            if draw(st.integers(0, 5)) == 0:
+                options["when"] = "startup"
             if all(kinds[target] in STORES for target in targets) and draw(st.booleans()):
                 options["mode"] = draw(st.sampled_from(["read", "write"]))
             calls.append({"any_of": targets, **options} if len(targets) > 1 else {targets[0]: options})
@@ -121,7 +124,9 @@ def reference(design: Design) -> dict[str, tuple[set[str], set[str], set[str]]]:
     def needs(cid: str) -> list[list[str]]:
         result = []
         for call in components[cid].calls:
-            if call.optional or call.is_async or any(components[t].kind == "monitoring" for t in call.targets):
+            if call.optional or call.is_async or call.when == "startup":
+                continue
+            if any(components[t].kind == "monitoring" for t in call.targets):
                 continue
             options = []
             for target in call.targets:
@@ -228,4 +233,4 @@ def check_against_reference(raw):
         assert all(node in down for node in path)
         for caller, callee in itertools.pairwise(path):
             calls = design.components[caller].calls
-            assert any(callee in c.targets and not c.optional and not c.is_async for c in calls)
+            assert any(callee in c.targets and not c.optional and not c.is_async and c.when == "always" for c in calls)

@@ -595,3 +595,31 @@ def test_direction_overrides_the_layout_and_both_directions_name_their_files(tmp
     assert "rankdir=TB" in (tmp_path / "both" / "url-shortener--tb.dot").read_text()
     wrong = run_cli("render", EXAMPLE, "-o", tmp_path, "--direction", "up")
     assert wrong.code == 2 and "'up' is not one of 'lr', 'tb'" in wrong.err
+
+
+def test_a_call_needed_only_to_start_is_drawn_as_one_and_the_legend_says_so(tmp_path):
+    spec = tmp_path / "startup.yaml"
+    spec.write_text(
+        "archgen: 1\nname: Start-up\ncomponents:\n"
+        "  users: {kind: client, calls: [api]}\n"
+        "  api: {kind: service, replicas: 2, calls: [{config: {when: startup}}]}\n"
+        "  config: {kind: service, replicas: 2}\n"
+    )
+    done = run_cli("render", spec, "-o", tmp_path, "--format", "dot,mermaid")
+    assert done.code == 0, done.err
+    dot = (tmp_path / "start-up.dot").read_text()
+    assert re.search(r"api -> config \[[^]]*arrowhead=odot[^]]*style=dashed", dot), dot
+    assert "needed to start only" in dot
+    assert "c_api -.-> c_config" in (tmp_path / "start-up.mmd").read_text()
+
+
+def test_the_python_front_end_says_a_call_is_needed_to_start_only():
+    from archgen import dsl
+    from archgen.api import lint_loaded, load_model
+
+    with dsl.Design("Start-up") as design:
+        users, api, config = dsl.Client("users"), dsl.Service("api", replicas=2), dsl.Service("config")
+        users >> api >> config.at_startup()
+    result = lint_loaded(load_model(design))
+    assert [call.when for call in result.loaded.design.components["api"].calls] == ["startup"]
+    assert [finding.code for finding in result.findings if finding.component == "config"] == ["REL010"]

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         Role,
         Tradeoff,
         Waiver,
+        When,
     )
 
 _PACKAGE = str(Path(__file__).resolve().parent)
@@ -181,12 +182,14 @@ class Edge:
         is_async: bool = False,
         label: str | None = None,
         mode: Mode | None = None,
+        when: When | None = None,
     ) -> None:
         self.targets = targets
         self.optional = optional
         self.is_async = is_async
         self.label = label
         self.mode = mode
+        self.when = when
 
     def to_spec(self) -> Any:
         """Return the call as a `calls` entry."""
@@ -199,6 +202,8 @@ class Edge:
             options["label"] = self.label
         if self.mode is not None:
             options["mode"] = self.mode
+        if self.when is not None:
+            options["when"] = self.when
         if len(self.targets) > 1:
             return {"any_of": [target.id for target in self.targets], **options}
         target = self.targets[0].id
@@ -268,6 +273,10 @@ class Component:
     def writes(self, label: str | None = None) -> Edge:
         """Return a write call to this store: it needs the primary (the default)."""
         return Edge((self,), label=label, mode="write")
+
+    def at_startup(self, label: str | None = None) -> Edge:
+        """Return a call needed only to start (config, registry, secrets): a running caller keeps serving."""
+        return Edge((self,), label=label, when="startup")
 
     def __rshift__(self, other: Target | Iterable[Target]) -> Any:
         if isinstance(other, (Component, Edge)):

@@ -40,9 +40,14 @@ class DesignGraph:
         for edge in self._edges:
             self.callers[edge.target].append(edge)
         self._required = {
-            component_id: [call for call in component.calls if not call.optional and not call.is_async]
+            component_id: [call for call in component.calls if self.needed_per_request(call)]
             for component_id, component in design.components.items()
         }
+
+    @staticmethod
+    def needed_per_request(call: Call) -> bool:
+        """Tell whether a caller needs the call to serve each request: not optional, async or start-up only."""
+        return not call.optional and not call.is_async and call.when == "always"
 
     def kind(self, component_id: str) -> str:
         """Return the kind of a component."""
@@ -216,7 +221,7 @@ def reach(
         if not through(node):
             continue
         for call in graph.components[node].calls:
-            if call.is_async or (call.optional and not optional):
+            if call.is_async or call.when == "startup" or (call.optional and not optional):
                 continue
             for target in call.targets:
                 if target not in parents:

@@ -77,6 +77,8 @@ Promotion = Literal["automatic", "manual"]
 CacheStrategy = Literal["cache_aside", "read_through", "write_through", "write_around", "write_back"]
 Consistency = Literal["strong", "eventual", "weak"]
 Direction = Literal["LR", "TB"]
+#: When a caller needs a call: on every request (always) or only to start (config, registries, secrets).
+When = Literal["always", "startup"]
 Spacing = Literal["compact", "normal", "roomy"]
 Splines = Literal["polyline", "spline", "ortho"]
 Clusters = Literal["group", "region", "none"]
@@ -116,8 +118,9 @@ class Call(Frozen):
     is_async: bool = Field(False, alias="async")
     label: Text | None = None
     mode: Mode = "write"
+    when: When = "always"
 
-    OPTIONS: ClassVar[tuple[str, ...]] = ("optional", "async", "label", "mode")
+    OPTIONS: ClassVar[tuple[str, ...]] = ("optional", "async", "label", "mode", "when")
 
     @model_validator(mode="before")
     @classmethod
@@ -166,6 +169,11 @@ class Call(Frozen):
             "mode": {
                 "enum": ["read", "write"],
                 "description": "read: the primary or any read replica serves it; write (default): the primary.",
+            },
+            "when": {
+                "enum": ["always", "startup"],
+                "description": "startup: needed only to start (config, registry, secrets); a running caller "
+                "keeps serving without it.",
             },
         }
         identifier = {"type": "string", "pattern": ID_PATTERN}

@@ -7,7 +7,7 @@ one node `<id>#reads` for the read replicas of a store that has them. For each n
 
     down[n] = own events of n  ∪  ⋃ over n's requirements ( ⋂ over the requirement's alternatives down[t] )
 
-A requirement is a required call (neither optional nor async, not to an observer); its
+A requirement is a required call (not optional, async or `when: startup`, not to an observer); its
 alternatives are the `any_of` members, and a `mode: read` call to a store with read
 replicas may also be served by `<store>#reads`. Read replicas share their store's
 requirements (the store fails as a whole). The least solution is computed strongly
@@ -230,8 +230,8 @@ def _requirements(graph: DesignGraph) -> dict[str, list[tuple[str, ...]]]:
     for component_id, component in graph.components.items():
         needs = []
         for call in component.calls:
-            if call.optional or call.is_async or any(target in graph.observers for target in call.targets):
-                continue  # an observer never fails its caller
+            if not graph.needed_per_request(call) or any(target in graph.observers for target in call.targets):
+                continue  # an observer never fails its caller; a start-up dependency fails no running one
             alternatives: list[str] = []
             for target in call.targets:
                 alternatives.append(target)

@@ -88,6 +88,7 @@ EDGE_STYLES = {
     "sync": {},
     "async": {"style": "dashed"},
     "optional": {"style": "dotted", "penwidth": "1.5"},
+    "startup": {"style": "dashed", "arrowhead": "odot"},
     "replication": {"style": "dashed", "color": "#8E6CBF", "fontcolor": "#8E6CBF", "arrowhead": "none"},
 }
 LEGEND_ROWS = {
@@ -99,6 +100,7 @@ LEGEND_ROWS = {
         ("sync", "───────▶", "#7B8894", "sync call"),
         ("async", "─ ─ ─ ─ ▶", "#7B8894", "async call (queued)"),
         ("optional", "··········▶", "#7B8894", "optional call"),
+        ("startup", "─ ─ ─ ─ ○", "#7B8894", "needed to start only"),
         ("replication", "─ ─ ─ ─ ─", "#8E6CBF", "replication"),
         ("alternative", "───────▷", "#7B8894", "one of (any_of)"),
     )

@@ -7,7 +7,7 @@ import re
 
 from archgen.render.scene import Box, Scene
 
-ARROWS = {"sync": "-->", "async": "-.->", "optional": "-.->", "replication": "-.-"}
+ARROWS = {"sync": "-->", "async": "-.->", "optional": "-.->", "startup": "-.->", "replication": "-.-"}
 DASHES = {"async": "stroke-dasharray: 6 4", "optional": "stroke-dasharray: 2 3", "replication": "stroke-dasharray: 6 4"}
 CLASSES = {
     "spof": "stroke:#D62828,stroke-width:3px,color:#D62828",

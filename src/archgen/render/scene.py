@@ -13,7 +13,7 @@ from archgen.errors import RenderError
 from archgen.files import slugify
 from archgen.findings import Finding
 from archgen.icons import engine_key
-from archgen.model import Component, Design, Layout, Scalable, StoreBase
+from archgen.model import Call, Component, Design, Layout, Scalable, StoreBase
 from archgen.text import suggest
 
 # Past this many replicas a store's replicas are drawn as one box with a count.
@@ -51,7 +51,7 @@ class Box:
 
 @dataclass(frozen=True)
 class Link:
-    """One arrow. Style is sync, async, optional or replication."""
+    """One arrow. Style is sync, async, optional, startup or replication."""
 
     source: str
     target: str
@@ -178,7 +178,7 @@ def _links(design: Design, component_id: str, component: Component) -> list[Link
     if isinstance(component, StoreBase) and component.replica_of:
         links.append(Link(component.replica_of, component_id, "replication", component.replication))
     for call in component.calls:
-        style = "async" if call.is_async else "optional" if call.optional else "sync"
+        style = _style(call)
         for target in call.targets:
             drawn = _read_target(design, target) if call.mode == "read" else target
             links.append(Link(component_id, drawn, style, call.label, alternative=len(call.targets) > 1))
@@ -225,6 +225,15 @@ def _replica_details(component: Component, label: str) -> tuple[str, ...]:
     """Return a replica box's lines: what it is, and how it is replicated when the spec says."""
     mode = component.replication if isinstance(component, StoreBase) else None
     return (label, f"{mode} replication") if mode else (label,)
+
+
+def _style(call: Call) -> str:
+    """Return how a call is drawn: async, optional, needed to start only, or sync."""
+    if call.is_async:
+        return "async"
+    if call.optional:
+        return "optional"
+    return "startup" if call.when == "startup" else "sync"
 
 
 def _read_target(design: Design, target: str) -> str:
