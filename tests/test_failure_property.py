@@ -164,6 +164,16 @@ def reference(design: Design) -> dict[str, tuple[set[str], set[str], set[str]]]:
             if members not in entries:
                 entries.append(members)
 
+    def fed(entry: tuple[str, ...], down: set[str]) -> bool:
+        """A pipeline nothing starts on its own is broken only while one of its producers survives."""
+        producers = set()
+        for member in entry:
+            callers = [(cid, call) for cid, call in served if member in call.targets]
+            if not callers or getattr(components[member], "schedule", None):
+                return True
+            producers |= {cid for cid, call in callers if call.is_async}
+        return any(not fallible(components[cid]) or cid not in down for cid in producers)
+
     events: dict[str, tuple[set[str], set[str]]] = {}
     for cid, c in components.items():
         if fallible(c) and not redundant(c):
@@ -191,7 +201,9 @@ def reference(design: Design) -> dict[str, tuple[set[str], set[str], set[str]]]:
                 if node not in down and any(all(t in down for t in options) for options in requirements[node]):
                     down.add(node)
                     changed = True
-        broken = {" or ".join(entry) for entry in entries if all(member in down for member in entry)}
+        broken = {
+            " or ".join(entry) for entry in entries if all(member in down for member in entry) and fed(entry, down)
+        }
         if broken:
             outcome[name] = (broken, down, lost)
     return outcome

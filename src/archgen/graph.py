@@ -123,6 +123,21 @@ class DesignGraph:
                 groups[members] = None
         return (*((entry,) for entry in singles), *groups)
 
+    def producers(self, pipeline: tuple[str, ...]) -> tuple[str, ...] | None:
+        """Return the components that feed a pipeline (its async callers), or None when it starts on its own.
+
+        A pipeline starts on its own when a member is where requests arrive (nobody calls it)
+        or runs on a schedule; otherwise only its producers set it going (DESIGN.md round 2).
+        """
+        feeding: dict[str, None] = {}
+        for member in pipeline:
+            component = self.components[member]
+            served = [edge for edge in self.callers[member] if edge.source not in self.observers]
+            if not served or getattr(component, "schedule", None):
+                return None
+            feeding.update((edge.source, None) for edge in served if edge.call.is_async)
+        return tuple(feeding)
+
     def is_managed_single(self, component_id: str) -> bool:
         """Return whether the component is one provider-run instance (`managed: true, replicas: 1`)."""
         component = self.components[component_id]

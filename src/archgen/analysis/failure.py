@@ -140,6 +140,7 @@ class FailureAnalysis:
             bits = self.down[pipeline[0]]
             for member in pipeline[1:]:
                 bits &= self.down[member]  # alternatives: lost only when every one is
+            bits &= self._fed(pipeline)
             while bits:
                 low = bits & -bits
                 broken.setdefault(low.bit_length() - 1, []).append(pipeline)
@@ -151,6 +152,21 @@ class FailureAnalysis:
             path = self._path(broken[bit][0][0], bit)
             outages.append(Outage(event, names, path, self._lost_directly(event), self.flows_broken(bit)))
         return outages
+
+    def _fed(self, pipeline: tuple[str, ...]) -> int:
+        """Return the events under which something still feeds a pipeline: all, when it starts on its own.
+
+        A pipeline whose every producer is down has nothing to do: it is not broken, however
+        much of it is lost too (what was in flight is a question of durability, not availability).
+        """
+        everything = (1 << len(self.events)) - 1
+        producers = self.graph.producers(pipeline)
+        if producers is None:
+            return everything
+        alive = 0
+        for producer in producers:
+            alive |= everything if not self.graph.can_fail(producer) else everything & ~self.down[producer]
+        return alive
 
     @cached_property
     def third_party_outages(self) -> list[Outage]:
