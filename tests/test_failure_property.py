@@ -106,20 +106,26 @@ def reference(design: Design) -> dict[str, tuple[set[str], set[str], set[str]]]:
         names = list(c.regions) or ([c.region] if c.region else [])
         return [zone for name in names for zone in design.regions[name]]
 
+    def spread(c, count: int) -> set[str]:
+        """Instances over the regions first (instance i in region i mod R), then each region's zones."""
+        if len(c.regions) >= 2:
+            groups = [design.regions[name] for name in c.regions]
+            return {groups[i % len(groups)][(i // len(groups)) % len(groups[i % len(groups)])] for i in range(count)}
+        zones = placement(c)
+        return {zones[i % len(zones)] for i in range(count)} if zones else set()
+
     def used(c) -> set[str]:
         zones = placement(c)
         if not zones:
             return set()
         if single_managed(c):
-            return {zones[0]}
+            return spread(c, 1)
         if c.managed:
             return set(zones)
-        return {zones[i % len(zones)] for i in range(instances(c))}
+        return spread(c, instances(c))
 
     def read_used(c) -> set[str]:
-        zones = placement(c)
-        count = getattr(c, "read_replicas", 0)
-        return {zones[i % len(zones)] for i in range(count)} if zones else set()
+        return spread(c, getattr(c, "read_replicas", 0))
 
     def needs(cid: str) -> list[list[str]]:
         result = []

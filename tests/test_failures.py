@@ -89,3 +89,27 @@ def test_a_single_managed_instance_sits_in_the_first_of_its_zones():
     assert graph.used_zones("one") == {"b"} and not graph.is_redundant("one")
     assert graph.used_zones("many") == {"a", "b"} and graph.is_redundant("many")
     assert graph.used_zones("loose") == set(), "a managed component without placement never fails with a zone"
+
+
+def test_a_zone_or_region_outlines_only_what_it_takes_down_on_the_way_to_what_it_breaks():
+    """Marks follow breaks: an `any_of` alternative another region covers is held there, but not marked."""
+    loaded = api.load_text(
+        """
+archgen: 1
+name: Marks follow breaks
+regions: {us: [us-a, us-b], eu: [eu-a, eu-b]}
+components:
+  users: {kind: client, calls: [api]}
+  api: {kind: service, replicas: 2, regions: [us, eu], calls: [db, {any_of: [search_us, search_eu]}]}
+  db: {kind: database, replicas: 2, region: us, backup: true}
+  search_us: {kind: search, replicas: 2, region: us}
+  search_eu: {kind: search, replicas: 2, region: eu}
+""",
+        file="marks.yaml",
+    )
+    (finding,) = [finding for finding in api.lint_loaded(loaded).findings if finding.code == "REL007"]
+    assert finding.details["lost"] == ["db", "search_us"], "the region holds both"
+    assert finding.marks == ("db",), "but only the database is on the way to what breaks"
+    svg = api.render_design(loaded.design, [finding], ["svg"]).files["svg"].decode()
+    boxes = dict(re.findall(r"<title>([^<]+)</title>(.*?)</g>", svg, re.S))
+    assert "SPOF: region us" in boxes["db"] and "SPOF" not in boxes["search_us"] and "SPOF" not in boxes["api"]

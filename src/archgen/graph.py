@@ -180,22 +180,48 @@ class DesignGraph:
         regions = component.regions or ((component.region,) if component.region else ())
         return tuple(zone for region in regions for zone in self.design.regions.get(region, ()))
 
+    def spread(self, component_id: str, count: int) -> tuple[str, ...]:
+        """Return the zones `count` instances sit in, in order: over the regions first, then each region's zones.
+
+        Placed by `zones` (or one region), instances go round-robin from the first zone; placed
+        by `regions`, instance i runs in region i mod R, in that region's zones in turn, so two
+        instances in two regions are one in each.
+        """
+        component = self.components[component_id]
+        if len(component.regions) < 2:
+            zones = self.placement(component_id)
+            return tuple(zones[index % len(zones)] for index in range(count)) if zones else ()
+        regions = [self.design.regions.get(region, ()) for region in component.regions]
+        regions = [zones for zones in regions if zones]
+        return (
+            tuple(
+                regions[index % len(regions)][(index // len(regions)) % len(regions[index % len(regions)])]
+                for index in range(count)
+            )
+            if regions
+            else ()
+        )
+
     def used_zones(self, component_id: str) -> frozenset[str]:
         """Return the zones the component's instances sit in (none when it is not placed)."""
         zones = self.placement(component_id)
         if not zones:
             return frozenset()
         if self.is_managed_single(component_id):
-            return frozenset(zones[:1])  # one instance, in the first zone
+            return frozenset(self.spread(component_id, 1))  # one instance, in the first zone
         if self.components[component_id].managed:
             return frozenset(zones)  # the provider spans every zone it is given
-        return frozenset(zones[: self.instances(component_id)])  # round-robin from the first
+        return frozenset(self.spread(component_id, self.instances(component_id)))
+
+    def used_regions(self, component_id: str) -> tuple[str, ...]:
+        """Return the regions the component's instances run in, in the order it names them."""
+        used = self.used_zones(component_id)
+        named = self.components[component_id].regions or self.design.regions
+        return tuple(region for region in named if used & set(self.design.regions.get(region, ())))
 
     def read_replica_zones(self, component_id: str) -> frozenset[str]:
-        """Return the zones a store's read replicas sit in: round-robin over its zones, from the first."""
-        component = self.components[component_id]
-        count = component.read_replicas if isinstance(component, StoreBase) else 0
-        return frozenset(self.placement(component_id)[:count])
+        """Return the zones a store's read replicas sit in: spread as instances are, from the first."""
+        return frozenset(self.spread(component_id, self.read_replicas(component_id)))
 
     def read_replicas(self, component_id: str) -> int:
         """Return how many read replicas a store has (0 for other kinds)."""

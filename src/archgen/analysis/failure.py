@@ -40,13 +40,18 @@ class Event(NamedTuple):
 
 
 class Outage(NamedTuple):
-    """A failure event, what it loses, the entry points and flows it fails (maybe none), and one path."""
+    """A failure event, what it loses, the entry points and flows it fails (maybe none), and one path.
+
+    `culprits` are the components it loses that the broken entry points needed: what a picture
+    outlines, rather than every component the event holds.
+    """
 
     event: Event
     breaks: tuple[str, ...]
     path: tuple[str, ...]
     lost: tuple[str, ...]
     flows: tuple[str, ...] = ()
+    culprits: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """Return the event as a row of the JSON failure table."""
@@ -150,8 +155,25 @@ class FailureAnalysis:
             event = self.events[bit]
             names = tuple(" or ".join(pipeline) for pipeline in broken[bit])
             path = self._path(broken[bit][0][0], bit)
-            outages.append(Outage(event, names, path, self._lost_directly(event), self.flows_broken(bit)))
+            lost = self._lost_directly(event)
+            culprits = self._culprits(broken[bit], bit, lost)
+            outages.append(Outage(event, names, path, lost, self.flows_broken(bit), culprits))
         return outages
+
+    def _culprits(self, pipelines: list[tuple[str, ...]], bit: int, lost: tuple[str, ...]) -> tuple[str, ...]:
+        """Return the lost components on the failed calls from the broken pipelines, in the order they are lost."""
+        mask = 1 << bit
+        seen: set[str] = set()
+        stack = [member for pipeline in pipelines for member in pipeline]
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for alternatives in self.requirements[node]:
+                if all(self.down[target] & mask for target in alternatives):
+                    stack += [target.removesuffix(READS) for target in alternatives]
+        return tuple(component for component in lost if component in seen)
 
     def _fed(self, pipeline: tuple[str, ...]) -> int:
         """Return the events under which something still feeds a pipeline: all, when it starts on its own.

@@ -291,11 +291,17 @@ def _store_details(component: Component, title: str) -> tuple[str, ...]:
 
 
 def _instances(component: Component) -> str:
-    """Return `×4 in 2 zones`, `×3 peers`, `2–40, autoscaled`, or nothing for single components."""
-    count = len(component.zones) or len(component.regions) or (1 if component.region else 0)
+    """Return `×4 in 2 zones`, `×3 peers`, `2–40, autoscaled`, or nothing for single components.
+
+    The zones or regions counted are those the instances run in: three instances over four
+    zones are in three, and instances go to the regions first (DESIGN.md round 2).
+    """
+    autoscale = component.autoscale if isinstance(component, Scalable) else None
+    running = autoscale.min if autoscale is not None else component.replicas
+    named = len(component.zones) or len(component.regions) or (1 if component.region else 0)
+    count = named if component.managed else min(named, running)
     where = "regions" if component.regions else "zones"
     zones = f" in {count} {where}" if count > 1 else ""
-    autoscale = component.autoscale if isinstance(component, Scalable) else None
     if autoscale is not None:
         return f"{autoscale.min}–{autoscale.max}, autoscaled{zones}"
     if component.replicas == 1:

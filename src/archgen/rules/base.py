@@ -103,7 +103,7 @@ def area_issue(context: Context, outage: Outage, area: str, name: str, where: Sp
         f"losing it fails {broken(context, outage)} (path: {' → '.join(outage.path)})",
         where=where,
         details={area: name, **outage_details(context, outage), "lost": list(outage.lost)},
-        marks=outage.lost,
+        marks=outage.culprits or outage.lost,
     )
 
 
