@@ -45,11 +45,14 @@ def designs(draw, zoned: bool) -> dict:
         if kind != "function" and draw(st.integers(0, 5)) == 0:
             spec["managed"] = True
         if kind in STORES:
-            spec["failover"] = draw(st.sampled_from(["none", "manual", "automatic"]))
+            if draw(st.booleans()):  # else the default, automatic, which promotes readers only when managed
+                spec["failover"] = draw(st.sampled_from(["none", "manual", "automatic"]))
             spec["read_replicas"] = draw(st.integers(0, 2))
             sources = [other for other in ids if other != component_id and kinds[other] in STORES]
             if sources and draw(st.integers(0, 5)) == 0:
                 spec["replica_of"] = draw(st.sampled_from(sources))
+            elif spec["read_replicas"] and draw(st.integers(0, 3)) == 0:
+                spec["promotion"] = draw(st.sampled_from(["manual", "automatic"]))
         if kind in ("service", "worker") and draw(st.integers(0, 5)) == 0:
             spec["schedule"] = "hourly"
         if zoned:
@@ -92,10 +95,19 @@ def reference(design: Design) -> dict[str, tuple[set[str], set[str], set[str]]]:
     def single_managed(c) -> bool:
         return c.managed and "replicas" in c.model_fields_set and c.replicas == 1
 
+    def promotable(c) -> int:
+        """Read replicas that take over writes: automatic failover (written, or managed), or promotion: automatic."""
+        readers = getattr(c, "read_replicas", 0)
+        if not readers or getattr(c, "replica_of", None) is not None:
+            return 0
+        automatic = c.failover == "automatic" and (c.managed or "failover" in c.model_fields_set)
+        return readers if automatic or c.promotion == "automatic" else 0
+
     def redundant(c) -> bool:
         if c.managed:
-            return not single_managed(c)
-        return instances(c) >= 2 and not (c.kind in STORES and c.failover == "none")
+            return not single_managed(c) or promotable(c) > 0
+        stuck = c.kind in STORES and c.failover == "none" and c.promotion != "automatic"
+        return instances(c) + promotable(c) >= 2 and not stuck
 
     def fallible(c) -> bool:
         return c.kind not in ("client", "external", "monitoring")
@@ -118,11 +130,12 @@ def reference(design: Design) -> dict[str, tuple[set[str], set[str], set[str]]]:
         zones = placement(c)
         if not zones:
             return set()
+        readers = read_used(c) if promotable(c) else set()
         if single_managed(c):
-            return spread(c, 1)
+            return spread(c, 1) | readers
         if c.managed:
             return set(zones)
-        return spread(c, instances(c))
+        return spread(c, instances(c)) | readers
 
     def read_used(c) -> set[str]:
         return spread(c, getattr(c, "read_replicas", 0))

@@ -150,14 +150,29 @@ class DesignGraph:
             return component.autoscale.min
         return component.replicas
 
+    def promotable_readers(self, component_id: str) -> int:
+        """Return how many read replicas can take over writes: those of a store that fails over automatically.
+
+        Aurora, Cloud SQL HA and Azure SQL promote a reader when the writer fails: a managed
+        store with `read_replicas` (its failover is automatic unless it says otherwise), a
+        self-run one that writes `failover: automatic`, or one whose readers say
+        `promotion: automatic`.
+        """
+        component = self.components[component_id]
+        if not isinstance(component, StoreBase) or not component.read_replicas or component.replica_of is not None:
+            return 0
+        written = "failover" in component.model_fields_set
+        automatic = component.failover == "automatic" and (component.managed or written)
+        return component.read_replicas if automatic or component.promotion == "automatic" else 0
+
     def is_redundant(self, component_id: str) -> bool:
         """Return whether losing one instance of the component loses nothing (DESIGN.md §3, §7)."""
         component = self.components[component_id]
         if component.managed:
-            return not self.is_managed_single(component_id)
-        if self.instances(component_id) < 2:
+            return not self.is_managed_single(component_id) or self.promotable_readers(component_id) > 0
+        if self.instances(component_id) + self.promotable_readers(component_id) < 2:
             return False
-        return not (isinstance(component, StoreBase) and component.failover == "none")
+        return not (isinstance(component, StoreBase) and component.failover == "none" and component.promotion != "automatic")
 
     def can_fail(self, component_id: str) -> bool:
         """Return whether the component's loss is a failure event of ours."""
@@ -207,11 +222,12 @@ class DesignGraph:
         zones = self.placement(component_id)
         if not zones:
             return frozenset()
+        readers = self.read_replica_zones(component_id) if self.promotable_readers(component_id) else frozenset()
         if self.is_managed_single(component_id):
-            return frozenset(self.spread(component_id, 1))  # one instance, in the first zone
+            return frozenset(self.spread(component_id, 1)) | readers  # one writer, in the first zone
         if self.components[component_id].managed:
             return frozenset(zones)  # the provider spans every zone it is given
-        return frozenset(self.spread(component_id, self.instances(component_id)))
+        return frozenset(self.spread(component_id, self.instances(component_id))) | readers
 
     def used_regions(self, component_id: str) -> tuple[str, ...]:
         """Return the regions the component's instances run in, in the order it names them."""

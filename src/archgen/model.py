@@ -423,7 +423,9 @@ class StoreBase(ComponentBase):
         None, description="This store is a copy of that one (not a call).", examples=["orders_db"]
     )
     promotion: Promotion | None = Field(
-        None, description="How a `replica_of` copy becomes the primary.", examples=["manual"]
+        None,
+        description="How a `replica_of` copy, or a read replica, becomes the primary.",
+        examples=["manual"],
     )
     durability: Literal["none"] | None = Field(
         None,
@@ -433,8 +435,8 @@ class StoreBase(ComponentBase):
 
     @model_validator(mode="after")
     def _promotion_of_a_copy(self) -> StoreBase:
-        if self.promotion is not None and self.replica_of is None:
-            raise ValueError("`promotion` says how a copy is promoted: it needs `replica_of`")
+        if self.promotion is not None and self.replica_of is None and not self.read_replicas:
+            raise ValueError("`promotion` says how a copy or a read replica is promoted: it needs `replica_of` or `read_replicas`")
         return self
 
 
