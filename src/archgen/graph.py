@@ -172,7 +172,8 @@ class DesignGraph:
             return not self.is_managed_single(component_id) or self.promotable_readers(component_id) > 0
         if self.instances(component_id) + self.promotable_readers(component_id) < 2:
             return False
-        return not (isinstance(component, StoreBase) and component.failover == "none" and component.promotion != "automatic")
+        stuck = isinstance(component, StoreBase) and component.failover == "none" and component.promotion != "automatic"
+        return not stuck
 
     def can_fail(self, component_id: str) -> bool:
         """Return whether the component's loss is a failure event of ours."""

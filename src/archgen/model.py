@@ -436,7 +436,9 @@ class StoreBase(ComponentBase):
     @model_validator(mode="after")
     def _promotion_of_a_copy(self) -> StoreBase:
         if self.promotion is not None and self.replica_of is None and not self.read_replicas:
-            raise ValueError("`promotion` says how a copy or a read replica is promoted: it needs `replica_of` or `read_replicas`")
+            raise ValueError(
+                "`promotion` says how a copy or a read replica is promoted: it needs `replica_of` or `read_replicas`"
+            )
         return self
 
 
