@@ -3,7 +3,7 @@
 The designs use every word the analysis reads (DESIGN.md §3, §7 and round 2): replicas, autoscale,
 managed (with and without `replicas: 1`), failover, zones, regions, read replicas and read
 calls, optional, async, start-up (`when: startup`) and `any_of` calls, schedules, copies
-(`replica_of`), monitoring, orphans.
+(`replica_of`), shared hosts (`host`), monitoring, orphans.
 The reference fails each event in turn and re-evaluates every entry point by a plain
 fixpoint over components and read-replica groups.
 """
@@ -63,6 +63,9 @@ def designs(draw, zoned: bool) -> dict:
                 spec["regions"] = draw(st.lists(st.sampled_from(sorted(REGIONS)), min_size=1, max_size=2, unique=True))
             elif placement == "region":
                 spec["region"] = draw(st.sampled_from(sorted(REGIONS)))
+        single = spec.get("replicas", 1) == 1 and "autoscale" not in spec and not spec.get("managed")
+        if single and kind not in ("client", "external", "monitoring", "function") and draw(st.integers(0, 3)) == 0:
+            spec["host"] = draw(st.sampled_from(["h1", "h2"]))
         calls = []
         others = [other for other in ids if other != component_id]
         for _ in range(draw(st.integers(0, 3))):
@@ -194,9 +197,17 @@ def reference(design: Design) -> dict[str, tuple[set[str], set[str], set[str]]]:
         return any(not fallible(components[cid]) or cid not in down for cid in producers)
 
     events: dict[str, tuple[set[str], set[str]]] = {}
-    for cid, c in components.items():
-        if fallible(c) and not redundant(c):
+    spofs = [cid for cid, c in components.items() if fallible(c) and not redundant(c)]
+    hosts: dict[str, set[str]] = {}
+    for cid in spofs:
+        if components[cid].host:
+            hosts.setdefault(components[cid].host, set()).add(cid)
+    for cid in spofs:
+        if len(hosts.get(components[cid].host or "", ())) < 2:
             events[cid] = ({cid}, {cid})
+    for host, members in hosts.items():
+        if len(members) > 1:
+            events[f"host:{host}"] = (set(members), set(members))
     areas = [
         (f"zone:{zone}", {zone})
         for zone in dict.fromkeys([*design.zones, *(z for zs in design.regions.values() for z in zs)])
@@ -205,7 +216,7 @@ def reference(design: Design) -> dict[str, tuple[set[str], set[str], set[str]]]:
         areas += [(f"region:{name}", set(zones)) for name, zones in design.regions.items()]
     for name, area in areas:
         lost = {
-            cid for cid, c in components.items() if cid not in events and fallible(c) and used(c) and used(c) <= area
+            cid for cid, c in components.items() if cid not in spofs and fallible(c) and used(c) and used(c) <= area
         }
         if lost:
             reads = {f"{cid}#reads" for cid, c in components.items() if read_used(c) and read_used(c) <= area}
@@ -230,7 +241,7 @@ def reference(design: Design) -> dict[str, tuple[set[str], set[str], set[str]]]:
 
 def event_name(outage) -> str:
     event = outage.event
-    return event.component or (f"zone:{event.zone}" if event.zone else f"region:{event.region}")
+    return event.component or f"{event.kind}:{event.name}"
 
 
 # The profile sets the examples: 1,000 designs by default (500 without zones and 500 with zones

@@ -113,3 +113,25 @@ components:
     svg = api.render_design(loaded.design, [finding], ["svg"]).files["svg"].decode()
     boxes = dict(re.findall(r"<title>([^<]+)</title>(.*?)</g>", svg, re.S))
     assert "SPOF: region us" in boxes["db"] and "SPOF" not in boxes["search_us"] and "SPOF" not in boxes["api"]
+
+
+def test_a_shared_host_is_one_event_drawn_and_documented_by_its_name():
+    loaded = api.load_text(
+        """
+archgen: 1
+name: Shared host
+components:
+  users: {kind: client, calls: [shop]}
+  shop: {kind: service, replicas: 2, calls: [orders_db, users_db]}
+  orders_db: {kind: database, host: db-server, backup: true}
+  users_db: {kind: database, host: db-server, backup: true}
+""",
+        file="host.yaml",
+    )
+    result = api.lint_loaded(loaded)
+    (finding,) = [finding for finding in result.findings if finding.code == "REL001"]
+    assert (finding.line, finding.column) == (7, 31) and finding.details["host"] == "db-server"
+    assert [row.event.name for row in result.failure_table] == ["db-server"]
+    assert result.failure_table[0].as_dict()["kind"] == "host"
+    svg = api.render_design(loaded.design, result.findings, ["svg"]).files["svg"].decode()
+    assert svg.count("SPOF: host db&#45;server") == 2

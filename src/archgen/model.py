@@ -250,9 +250,20 @@ class ComponentBase(Frozen):
         None, description="Instead of `zones`: every zone of this region.", examples=["eu-west-1"]
     )
     group: Text | None = Field(None, description="Drawn as a cluster.", examples=["Write path"])
+    host: Text | None = Field(
+        None,
+        description="The one machine or container a single-instance component shares with others: lost together.",
+        examples=["db-server"],
+    )
     calls: tuple[Call, ...] = Field(
         (), description="The components it calls.", examples=[["db", {"cache": {"optional": True}}]]
     )
+
+    @model_validator(mode="after")
+    def _one_instance_on_a_host(self) -> ComponentBase:
+        if self.host is not None and (self.replicas > 1 or self.managed or getattr(self, "autoscale", None)):
+            raise ValueError("`host` names the machine of a single-instance component; this one runs more than one")
+        return self
 
     @model_validator(mode="after")
     def _one_placement(self) -> ComponentBase:

@@ -27,16 +27,22 @@ READS = "#reads"  # `#` never appears in a component id
 
 
 class Event(NamedTuple):
-    """A failure event: a component's loss, a zone's or a region's."""
+    """A failure event: a component's loss, a shared host's, a zone's or a region's."""
 
     component: str | None = None
     zone: str | None = None
     region: str | None = None
+    host: str | None = None
 
     @property
     def name(self) -> str:
-        """Return the component id, or the zone or region name."""
-        return self.component or self.zone or self.region or ""
+        """Return the component id, or the host, zone or region name."""
+        return self.component or self.host or self.zone or self.region or ""
+
+    @property
+    def kind(self) -> str:
+        """Return what is lost: a component, a host, a zone or a region."""
+        return next(kind for kind in ("component", "host", "zone", "region") if getattr(self, kind) is not None)
 
 
 class Outage(NamedTuple):
@@ -55,10 +61,9 @@ class Outage(NamedTuple):
 
     def as_dict(self) -> dict[str, object]:
         """Return the event as a row of the JSON failure table."""
-        kind = "component" if self.event.component else "zone" if self.event.zone else "region"
         return {
             "event": self.event.name,
-            "kind": kind,
+            "kind": self.event.kind,
             "lost": list(self.lost),
             "breaks": list(self.breaks),
             "flows": list(self.flows),
@@ -72,19 +77,27 @@ class FailureAnalysis:
         self.graph = graph
         self.requirements = _requirements(graph)
         self.nodes = tuple(self.requirements)
-        self.events: list[Event] = [
-            Event(component=component_id)
-            for component_id in graph.ids
-            if graph.can_fail(component_id) and not graph.is_redundant(component_id)
-        ]
-        spofs = {event.component for event in self.events}
+        spofs = [c for c in graph.ids if graph.can_fail(c) and not graph.is_redundant(c)]
+        own_cause = set(spofs)
+        # A host shared by two or more of them is one event that loses them together.
+        hosts: dict[str, list[str]] = {}
+        for component_id in spofs:
+            host = graph.components[component_id].host
+            if host is not None:
+                hosts.setdefault(host, []).append(component_id)
+        shared = {member for members in hosts.values() if len(members) > 1 for member in members}
+        self.events: list[Event] = [Event(component=c) for c in spofs if c not in shared]
         # Components already lost on their own are their own root cause, not the zone's or region's.
         self.area_losses: dict[Event, tuple[str, ...]] = {}
+        for host, members in hosts.items():
+            if len(members) > 1:
+                self.area_losses[Event(host=host)] = tuple(members)
+                self.events.append(Event(host=host))
         self.area_zones = {Event(zone=zone): frozenset({zone}) for zone in graph.declared_zones}
         if len(graph.design.regions) >= 2:
             self.area_zones |= {Event(region=name): frozenset(zones) for name, zones in graph.design.regions.items()}
         for event, zones in self.area_zones.items():
-            lost = tuple(c for c in graph.ids if c not in spofs and graph.lost_with(c, zones))
+            lost = tuple(c for c in graph.ids if c not in own_cause and graph.lost_with(c, zones))
             if lost:
                 self.area_losses[event] = lost
                 self.events.append(event)
@@ -102,7 +115,7 @@ class FailureAnalysis:
     def _lost_nodes(self, event: Event) -> Iterator[str]:
         """Yield the nodes an event takes down by itself: components, and read replica groups in its area."""
         yield from self._lost_directly(event)
-        if event.component is None:
+        if event in self.area_zones:
             zones = self.area_zones[event]
             for store in self.graph.ids:
                 replicas = self.graph.read_replica_zones(store)

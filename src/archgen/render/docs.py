@@ -238,7 +238,7 @@ class FailureRow:
     def of(cls, impact: Outage) -> FailureRow:
         """Describe a failure event."""
         event = impact.event
-        name = event.component or (f"zone {event.zone}" if event.zone else f"region {event.region}")
+        name = event.component or f"{event.kind} {event.name}"
         return cls(
             event=name,
             lost=", ".join(impact.lost),

@@ -92,7 +92,9 @@ def marks(findings: Iterable[Finding], waived: Iterable[Finding] = ()) -> dict[s
     areas: dict[tuple[str, bool], list[str]] = {}
     for is_waived, group in ((False, findings), (True, waived)):
         for finding in group:
-            area = next((f"{key} {finding.details[key]}" for key in ("zone", "region") if key in finding.details), "")
+            area = next(
+                (f"{key} {finding.details[key]}" for key in ("host", "zone", "region") if key in finding.details), ""
+            )
             for component in finding.marks:
                 named = areas.setdefault((component, is_waived), [])
                 if area and area not in named:
