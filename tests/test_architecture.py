@@ -59,7 +59,7 @@ FRONT_ENDS = {"archgen.__main__", "archgen.cli", "archgen.mkdocs_plugin", "archg
 #: front-end ending in a script, and a design or a result displayed in a notebook.
 UPWARDS = {
     ("archgen.dsl", "archgen.script"),
-    ("archgen.loader", "archgen.script"),
+    ("archgen.loaded", "archgen.script"),
     ("archgen.rules.engine", "archgen.script"),
 }
 

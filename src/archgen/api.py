@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from archgen.files import display_path
     from archgen.findings import Finding, Skipped
     from archgen.lint_cache import lint_from_cache
-    from archgen.loader import LoadedDesign, load_design, load_model, load_text
+    from archgen.loaded import LoadedDesign
+    from archgen.loader import load_design, load_model, load_text
     from archgen.model import Design, json_schema
     from archgen.render import check_picture, render_design
     from archgen.render.check import PictureCheck

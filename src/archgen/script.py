@@ -18,7 +18,7 @@ from archgen.files import slugify, write_files
 
 if TYPE_CHECKING:
     from archgen import dsl
-    from archgen.loader import LoadedDesign
+    from archgen.loaded import LoadedDesign
     from archgen.rules.engine import LintResult
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from archgen.commands.render import WriteRun, publish
 from archgen.config import Settings
-from archgen.loader import LoadedDesign
+from archgen.loaded import LoadedDesign
 from archgen.rules.engine import LintResult
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from archgen.analysis.capacity import Estimate, estimate
 from archgen.config import Settings
 from archgen.errors import ArchgenError, SpecError
-from archgen.loader import LoadedDesign, load_all
+from archgen.loaded import LoadedDesign
+from archgen.loader import load_all
 from archgen.render.capacity import Row, table
 
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from archgen.config import Settings
 from archgen.errors import ArchgenError, SpecError
 from archgen.findings import LintOutcome
-from archgen.loader import LoadedDesign, load_all, load_model, load_text
+from archgen.loaded import LoadedDesign
+from archgen.loader import load_all, load_model, load_text
 from archgen.model import Design
 from archgen.rules.engine import LintResult, check_codes, check_waiver_rules, lint_design
 

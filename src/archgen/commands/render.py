@@ -10,7 +10,8 @@ from archgen.commands.lint import check_settings
 from archgen.config import Settings
 from archgen.errors import ArchgenError, RenderError, SpecError
 from archgen.files import slug_taken, slugify, write_files
-from archgen.loader import LoadedDesign, load_all
+from archgen.loaded import LoadedDesign
+from archgen.loader import load_all
 from archgen.model import Direction
 from archgen.rules.engine import LintResult, lint_design
 from archgen.vocabulary import PICTURE_EXTENSIONS, PictureFormat

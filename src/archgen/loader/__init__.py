@@ -4,45 +4,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archgen.errors import SpecError
 from archgen.files import SPEC_SUFFIXES, discover, display_path, read_spec
 from archgen.gc_pause import gc_paused
+from archgen.loaded import LoadedDesign
 from archgen.loader.checks import build_design
-from archgen.loader.source import PathSourceMap, SourceMap
+from archgen.loader.source import PathSourceMap
 from archgen.loader.yaml_spec import parse_yaml
 from archgen.model import Design
-from archgen.positions import Position
 
 if TYPE_CHECKING:
     from archgen import dsl
-
-
-@dataclass(frozen=True)
-class LoadedDesign:
-    """A validated design, the file it came from and where each part of it is written."""
-
-    design: Design
-    source: SourceMap
-    file: str
-    digest: str
-
-    def position(self, *path: str | int, key: bool = False) -> Position:
-        """Return where the part of the spec at `path` is written."""
-        return self.source.position(path, key=key)
-
-    def _repr_svg_(self) -> str:
-        """Draw the design in a notebook, linted with the default settings."""
-        from archgen.script import svg_of_loaded
-
-        return svg_of_loaded(self)
-
-    def component_position(self, component_id: str) -> Position:
-        """Return where a component is written: its key in YAML, the call that made it in Python."""
-        return self.source.position(("components", component_id), key=True)
 
 
 def load_design(path: Path, *, allow_python: bool = True, file: str | None = None) -> LoadedDesign:

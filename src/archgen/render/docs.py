@@ -20,7 +20,7 @@ from archgen.config import Settings
 from archgen.errors import RenderError
 from archgen.files import bundled
 from archgen.findings import Finding
-from archgen.loader import LoadedDesign
+from archgen.loaded import LoadedDesign
 from archgen.model import Cache, Call, Component, Endpoint, Entity, Store, StoreBase, Waiver
 from archgen.render.capacity import Row, table
 from archgen.text import markdown_text, plural

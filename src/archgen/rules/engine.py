@@ -11,7 +11,7 @@ from archgen.config import Settings
 from archgen.errors import ConfigError, Problem, SpecError
 from archgen.findings import Finding, Skipped
 from archgen.gc_pause import gc_paused
-from archgen.loader import LoadedDesign
+from archgen.loaded import LoadedDesign
 from archgen.rules.base import Context, Issue, Rule, WaiverReview, all_rules
 from archgen.text import suggest
 from archgen.vocabulary import Severity
