@@ -169,7 +169,8 @@ class FailureAnalysis:
             names = tuple(" or ".join(pipeline) for pipeline in broken[bit])
             path = self._path(broken[bit][0][0], bit)
             lost = self._lost_directly(event)
-            culprits = self._culprits(broken[bit], bit, lost)
+            # A component that breaks something is its own culprit; a host, zone or region is searched.
+            culprits = lost if event.component is not None else self._culprits(broken[bit], bit, lost)
             outages.append(Outage(event, names, path, lost, self.flows_broken(bit), culprits))
         return outages
 
