@@ -80,7 +80,9 @@ def settings_for(paths: tuple[Path, ...], config: Path | None, **flags: Any) -> 
     from archgen import api
 
     start = paths[0] if paths else Path.cwd()
-    return api.load_settings(start, config).merged(**flags)
+    context = click.get_current_context(silent=True)
+    plugins = context.meta.get("archgen.plugins") if context else None
+    return api.load_settings(start, config).merged(plugins=plugins, **flags)
 
 
 def _loopback(host: str) -> bool:
@@ -122,9 +124,28 @@ def echo_written(run: WriteRun) -> NoReturn:
 
 paths_argument = click.argument("paths", nargs=-1, type=PathParam())
 config_option = click.option("--config", type=PathParam(exists=True, dir_okay=False), help="Config file to use.")
-python_option = click.option(
-    "--python/--no-python", "python", default=None, help="Allow Python specs (they run as code)."
+_python = click.option("--python/--no-python", "python", default=None, help="Allow Python specs (they run as code).")
+
+
+def _remember_plugins(context: click.Context, parameter: click.Parameter, value: bool | None) -> None:
+    if value is not None:
+        context.meta["archgen.plugins"] = value
+
+
+_plugins = click.option(
+    "--plugins/--no-plugins",
+    default=None,
+    expose_value=False,
+    callback=_remember_plugins,
+    help="Run the rules of installed plugins (entry points `archgen.rules`; default: yes).",
 )
+
+
+def python_option(command: F) -> F:
+    """Add `--python/--no-python` and `--plugins/--no-plugins`: what may run besides archgen itself."""
+    return _python(_plugins(command))
+
+
 templates_option = click.option(
     "--templates",
     type=PathParam(exists=True, file_okay=False),
@@ -254,6 +275,7 @@ def lint(
         designs=run.designs,
         problems=problems,
         rules_url=settings.rules_url,
+        rules=api.rules(settings.plugins) if output_format == "sarif" else None,
     )
     click.echo(report, nl=False)
     if verbose:
@@ -512,26 +534,35 @@ def new(name: str, example: str | None, output: Path | None, config: Path | None
 
 
 @main.command("rules")
-@click.option("--markdown", is_flag=True, help="Print the whole catalogue as Markdown (docs/rules.md).")
-def list_rules(markdown: bool) -> None:
-    """List every rule: code, name, default severity, summary."""
+@click.option("--markdown", is_flag=True, help="Print archgen's own catalogue as Markdown (docs/rules.md).")
+@config_option
+@_plugins
+@reports_errors
+def list_rules(markdown: bool, config: Path | None) -> None:
+    """List every rule: code, name, severity (the config's, when it changes it), summary, plugin."""
     from archgen import api
 
     if markdown:
         click.echo(api.catalogue_markdown(), nl=False)
         return
-    for code, rule in api.rules().items():
-        click.echo(f"{code}  {rule.name:<30} {rule.severity:<8} {rule.summary}")
+    settings = settings_for((), config)
+    for code, rule in api.rules(settings.plugins).items():
+        severity = settings.severity.get(code, rule.severity)
+        shown = severity if severity == rule.severity else f"{severity} (default {rule.severity})"
+        origin = f"  [{rule.origin}]" if rule.origin else ""
+        click.echo(f"{code}  {rule.name:<30} {shown:<8} {rule.summary}{origin}")
 
 
 @main.command()
 @click.argument("code")
+@_plugins
 @reports_errors
 def explain(code: str) -> None:
     """Print a rule's page: why, how to fix, an example."""
     from archgen import api
 
-    click.echo(api.explain(code).page, nl=False)
+    context = click.get_current_context()
+    click.echo(api.explain(code, context.meta.get("archgen.plugins", True)).page, nl=False)
 
 
 def run() -> None:

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from archgen.errors import ConfigError
 from archgen.vocabulary import RULES_URL, SEVERITIES, Severity
@@ -22,7 +22,8 @@ class Settings:
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    severity: dict[str, Severity] = field(default_factory=dict)
+    #: Severity overrides by rule code; `off` turns a rule off.
+    severity: dict[str, Severity | Literal["off"]] = field(default_factory=dict)
     fail_on: Severity = "warning"
     designs: tuple[Path, ...] = (Path("designs"),)
     output: Path = Path("output")
@@ -30,6 +31,10 @@ class Settings:
     template_seconds: float = 10.0
     template_max_bytes: int = 10_000_000
     python: bool = True
+    #: Whether the rules of installed plugins (entry point group `archgen.rules`) run.
+    plugins: bool = True
+    #: A baseline file: findings recorded in it are not reported (`lint --baseline`).
+    baseline: Path | None = None
     #: Where a report links each rule's page (`#rel001-single-point-of-failure` is added): your docs site, say.
     rules_url: str = RULES_URL
     config_file: Path | None = None
@@ -84,10 +89,10 @@ def _severity(key: str, value: Any) -> Severity:
     return severity
 
 
-def _severities(key: str, value: Any) -> dict[str, Severity]:
+def _severities(key: str, value: Any) -> dict[str, Severity | Literal["off"]]:
     if not isinstance(value, dict):
         raise ValueError(f"{key}: expected a table of rule codes and severities")
-    return {str(code): _severity(f"{key}.{code}", level) for code, level in value.items()}
+    return {str(code): "off" if level == "off" else _severity(f"{key}.{code}", level) for code, level in value.items()}
 
 
 def _number(kind: type) -> Callable[[str, Any], Any]:
@@ -122,6 +127,8 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "template_seconds": _number(float),
     "template_max_bytes": _number(int),
     "python": _boolean,
+    "plugins": _boolean,
+    "baseline": _path,
     "rules_url": _text,
 }
 
@@ -172,7 +179,10 @@ def _load(path: Path | None) -> Settings:
     if templates is not None and not templates.is_dir():
         raise ConfigError(f"{path}: templates: {templates} is not a folder")
     return settings.replaced(
-        designs=tuple(base / design for design in settings.designs), output=base / settings.output, templates=templates
+        designs=tuple(base / design for design in settings.designs),
+        output=base / settings.output,
+        templates=templates,
+        baseline=base / settings.baseline if settings.baseline else None,
     )
 
 

@@ -27,6 +27,7 @@ from archgen.config import Settings
 from archgen.errors import SpecError
 from archgen.files import YAML_SUFFIXES, discover, read_spec, source_digest
 from archgen.findings import Finding, LintOutcome, Skipped
+from archgen.rules import plugins
 from archgen.vocabulary import SEVERITY_RANK, Severity
 
 CACHE_ENV = "ARCHGEN_CACHE_DIR"
@@ -75,14 +76,14 @@ class CachedLint:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CachedLint:
+    def from_dict(cls, data: dict[str, Any], plugin_codes: bool = False) -> CachedLint:
         """Read an entry back; raise (KeyError, TypeError, ValueError) on anything malformed."""
         from archgen.rules.catalogue import catalogue
 
         known = catalogue()
         findings = [
             Finding(
-                _known(item["code"], known),
+                _known(item["code"], known, plugin_codes),
                 str(item["name"]),
                 _severity(item["severity"]),
                 str(item["message"]),
@@ -99,8 +100,8 @@ class CachedLint:
         return cls(str(data["file"]), str(data["name"]), findings, skipped)
 
 
-def _known(code: Any, known: dict[str, Any]) -> str:
-    if code not in known:
+def _known(code: Any, known: dict[str, Any], plugin_codes: bool) -> str:
+    if code not in known and not (plugin_codes and isinstance(code, str) and plugins.CODE.match(code)):
         raise ValueError(f"not a rule archgen has: {code!r}")
     return str(code)
 
@@ -123,7 +124,14 @@ class LintCache:
         self.folder = folder or cache_folder(settings)
         # The folders archgen makes itself; the user's $ARCHGEN_CACHE_DIR may be a link of their own.
         self.made = [self.folder] if folder or os.environ.get(CACHE_ENV) else [self.folder.parent, self.folder]
-        rules = {"select": settings.select, "ignore": settings.ignore, "severity": settings.severity}
+        rules = {
+            "select": settings.select,
+            "ignore": settings.ignore,
+            "severity": settings.severity,
+            "plugins": plugins.signature() if settings.plugins else "off",
+        }
+        #: Plugin codes a cached finding may carry (their rules are not imported to answer from the cache).
+        self.plugin_codes = settings.plugins and bool(plugins.installed())
         day = (today or datetime.date.today()).isoformat()
         self.base = json.dumps([__version__, source_digest(), rules, day], sort_keys=True).encode()
         self.warnings: list[str] = []
@@ -145,7 +153,7 @@ class LintCache:
             entry = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
             if not isinstance(entry, dict) or entry.get("key") != key or entry.get("archgen") != __version__:
                 raise ValueError("it belongs to another spec or archgen")
-            return CachedLint.from_dict(entry)
+            return CachedLint.from_dict(entry, self.plugin_codes)
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError) as error:
             self.warnings.append(f"ignoring the cache entry {path}: {type(error).__name__}: {str(error)[:200]}")
             return None

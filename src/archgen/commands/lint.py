@@ -59,9 +59,9 @@ def validate(paths: Iterable[Path], settings: Settings | None = None) -> Validat
 
 def check_settings(settings: Settings) -> None:
     """Refuse rule codes in the settings that match no rule."""
-    check_codes(settings.select, "select")
-    check_codes(settings.ignore, "ignore")
-    check_codes(settings.severity, "severity")
+    check_codes(settings.select, "select", settings.plugins)
+    check_codes(settings.ignore, "ignore", settings.plugins)
+    check_codes(settings.severity, "severity", settings.plugins)
 
 
 def lint(
@@ -84,7 +84,8 @@ def lint(
                 raise loaded
             result = lint_design(loaded, settings, today)
             run.results.append(result)
-            if store is not None and Path(loaded.file).suffix in (".yaml", ".yml"):
+            run.errors += result.errors
+            if store is not None and Path(loaded.file).suffix in (".yaml", ".yml") and not result.errors:
                 entry = CachedLint(loaded.file, loaded.design.name, result.findings, result.skipped)
                 store.put(store.key(loaded.file, loaded.digest), entry)
         except SpecError as error:

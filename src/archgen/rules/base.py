@@ -24,8 +24,9 @@ from archgen.analysis.capacity import Estimate, estimate
 from archgen.analysis.failure import FailureAnalysis, Outage
 from archgen.graph import DesignGraph
 from archgen.model import Design, Waiver
+from archgen.rules import plugins
 from archgen.rules.catalogue import page_text
-from archgen.vocabulary import Severity
+from archgen.vocabulary import SEVERITIES, Severity
 
 SpecPath = tuple[str | int, ...]
 #: When a rule runs: on the design, or after the waivers have been applied (to judge them).
@@ -145,6 +146,8 @@ class Rule(NamedTuple):
     precondition: Callable[[Context], str | None] | None = None
     #: False for a rule about another concern than the root cause (durability beside availability).
     shadowable: bool = True
+    #: The distribution and version a plugin rule comes from (`acme-rules 1.0`); empty for archgen's own.
+    origin: str = ""
 
     def skip_reason(self, context: Context) -> str | None:
         """Return why the rule cannot run on the design, or None when it can."""
@@ -160,8 +163,11 @@ class Rule(NamedTuple):
 
 
 RULE_MODULE = re.compile(r"^[a-z]{3}[0-9]{3}_")
+RULE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _registry: dict[str, Rule] = {}
-_registry_lock = threading.Lock()
+#: Rules of installed plugins, by code: kept apart, so `--no-plugins` sees archgen's own only.
+_plugin_rules: dict[str, Rule] = {}
+_registry_lock = threading.RLock()
 
 
 def rule(
@@ -178,6 +184,12 @@ def rule(
     shadowable: bool = True,
 ) -> Callable[[Check], Check]:
     """Register the decorated check as a rule; its module's docstring is the rule's page."""
+    if severity not in SEVERITIES:
+        raise ValueError(f"rule {code}: severity {severity!r} is not one of {', '.join(SEVERITIES)}")
+    if not RULE_NAME.match(name):
+        raise ValueError(f"rule {code}: name {name!r} is not kebab-case (lower-case words joined by -)")
+    if stage not in ("design", "waivers"):
+        raise ValueError(f"rule {code}: stage {stage!r} is not design or waivers")
 
     def decorate(check: Check) -> Check:
         module = importlib.import_module(check.__module__)
@@ -192,7 +204,15 @@ def rule(
 
 
 def register(new: Rule, module: str) -> None:
-    """Add a rule to the registry; refuse a second rule of one code, or a module not named after its code."""
+    """Add a rule to the registry; refuse a second rule of one code, or a module not named after its code.
+
+    A rule registered while a plugin loads is that plugin's: its code must look like one
+    (ACME001) and clash with no other rule, archgen's or another plugin's.
+    """
+    plugin = plugins.loading.get()
+    if plugin is not None:
+        _register_plugin_rule(new, plugin)
+        return
     file = module.rsplit(".", 1)[-1]
     if not file.startswith(f"{new.code.lower()}_"):
         raise ValueError(f"rule {new.code} is registered by {module}; its module must be named {new.code.lower()}_*.py")
@@ -201,12 +221,48 @@ def register(new: Rule, module: str) -> None:
     _registry[new.code] = new
 
 
-def all_rules() -> dict[str, Rule]:
-    """Import every rule module of this package once and return the rules by code, sorted."""
+def _register_plugin_rule(new: Rule, plugin: plugins.Plugin) -> None:
+    if not plugins.CODE.match(new.code):
+        raise plugins.PluginError(
+            f"plugin {plugin.label}: rule code {new.code!r} is not 2 to 10 capitals and 3 digits (ACME001)"
+        )
+    if new.code in _registry:
+        own = _registry[new.code].name
+        raise plugins.PluginError(f"plugin {plugin.label}: rule {new.code} is archgen's own ({own})")
+    other = _plugin_rules.get(new.code)
+    if other is not None and other.origin != plugin.origin:
+        raise plugins.PluginError(f"rule {new.code} comes from two plugins: {other.origin} and {plugin.origin}")
+    _plugin_rules[new.code] = new._replace(origin=plugin.origin)
+
+
+def all_rules(plugins: bool = True) -> dict[str, Rule]:
+    """Import every rule module of this package once (and of the installed plugins) and return the rules by code.
+
+    A plugin that cannot be used raises a PluginError naming it; `plugins=False` leaves them out.
+    """
     # Builds lint designs on several threads: none may see the registry half filled.
     with _registry_lock:
         _import_rule_modules()
-        return dict(sorted(_registry.items()))
+        if not plugins:
+            return dict(sorted(_registry.items()))
+        _load_plugins()
+        return dict(sorted({**_registry, **_plugin_rules}.items()))
+
+
+def _load_plugins() -> None:
+    """Load the installed plugins once per process; a failure is raised again on every call."""
+    global _plugins_loaded
+    if _plugins_loaded is None:
+        try:
+            plugins.load(plugins.installed())
+            _plugins_loaded = True
+        except plugins.PluginError as error:
+            _plugins_loaded = error
+    if isinstance(_plugins_loaded, plugins.PluginError):
+        raise _plugins_loaded
+
+
+_plugins_loaded: bool | plugins.PluginError | None = None
 
 
 @functools.cache

@@ -31,11 +31,17 @@ class RulePage(NamedTuple):
     summary: str
     section: str
     doc: str
+    #: The plugin the rule comes from (`acme-rules 1.0`); empty for archgen's own.
+    origin: str = ""
 
     @property
     def page(self) -> str:
-        """Return the rule's docs page in Markdown."""
-        return page_text(self.code, self.name, self.severity, self.summary, self.section, self.doc)
+        """Return the rule's docs page in Markdown (a plugin's says which)."""
+        text = page_text(self.code, self.name, self.severity, self.summary, self.section, self.doc)
+        if not self.origin:
+            return text
+        title, _, rest = text.partition("\n")
+        return f"{title}\n\nFrom the plugin {self.origin}.\n{rest}"
 
 
 def page_text(code: str, name: str, severity: str, summary: str, section: str, doc: str) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from archgen.analysis.failure import Outage
 from archgen.config import Settings
-from archgen.errors import ConfigError, Problem, SpecError
+from archgen.errors import ArchgenError, ConfigError, Problem, SpecError
 from archgen.findings import Finding, Skipped
 from archgen.gc_pause import gc_paused
 from archgen.loaded import LoadedDesign
@@ -27,6 +27,8 @@ class LintResult:
     context: Context | None = field(default=None, compare=False, repr=False)
     #: Findings an unexpired waiver silences: not reported, drawn muted in the picture.
     waived: list[Finding] = field(default_factory=list, compare=False)
+    #: Plugin rules that raised on this design: each an error naming the plugin and the rule.
+    errors: list[ArchgenError] = field(default_factory=list, compare=False)
 
     @property
     def file(self) -> str:
@@ -60,9 +62,9 @@ def is_selected(code: str, select: Iterable[str], ignore: Iterable[str]) -> bool
     return selected >= 0 and selected > ignored
 
 
-def check_codes(codes: Iterable[str], where: str) -> None:
+def check_codes(codes: Iterable[str], where: str, plugins: bool = True) -> None:
     """Refuse rule codes and prefixes that match no rule, suggesting the closest one."""
-    known = list(all_rules())
+    known = list(all_rules(plugins))
     for code in codes:
         if not any(rule.startswith(code) for rule in known):
             raise ConfigError(f"{where}: no rule matches {code!r}{suggest(code, known)}")
@@ -75,9 +77,13 @@ def lint_design(loaded: LoadedDesign, settings: Settings, today: datetime.date |
 
 
 def _lint(loaded: LoadedDesign, settings: Settings, today: datetime.date) -> LintResult:
-    rules = all_rules()
+    rules = all_rules(settings.plugins)
     check_waiver_rules(loaded, rules)
-    selected = [rule for code, rule in rules.items() if is_selected(code, settings.select, settings.ignore)]
+    selected = [
+        rule
+        for code, rule in rules.items()
+        if is_selected(code, settings.select, settings.ignore) and settings.severity.get(code) != "off"
+    ]
     context = Context(loaded.design)
     skipped = []
     runnable = []
@@ -87,21 +93,34 @@ def _lint(loaded: LoadedDesign, settings: Settings, today: datetime.date) -> Lin
             skipped.append(Skipped(rule.code, rule.name, loaded.file, reason))
         else:
             runnable.append(rule)
-    findings = _run(loaded, context, settings, [rule for rule in runnable if rule.stage == "design"])
+    errors: list[ArchgenError] = []
+    findings = _run(loaded, context, settings, [rule for rule in runnable if rule.stage == "design"], errors)
     findings, waived, context.review = _apply_waivers(
         loaded, _one_finding_per_root_cause(findings, rules), runnable, today
     )
     # Rules that judge the waivers run last, and their findings cannot be waived.
-    findings += _run(loaded, context, settings, [rule for rule in runnable if rule.stage == "waivers"])
-    return LintResult(loaded, sorted(findings, key=Finding.sort_key), skipped, context, waived)
+    findings += _run(loaded, context, settings, [rule for rule in runnable if rule.stage == "waivers"], errors)
+    return LintResult(loaded, sorted(findings, key=Finding.sort_key), skipped, context, waived, errors)
 
 
-def _run(loaded: LoadedDesign, context: Context, settings: Settings, rules: list[Rule]) -> list[Finding]:
-    return [
-        _finding(loaded, rule, issue, settings.severity.get(rule.code, rule.severity))
-        for rule in rules
-        for issue in rule.check(context)
-    ]
+def _run(
+    loaded: LoadedDesign, context: Context, settings: Settings, rules: list[Rule], errors: list[ArchgenError]
+) -> list[Finding]:
+    """Run rules on a design; a plugin rule that raises becomes an error naming it, and the others still run."""
+    findings = []
+    for rule in rules:
+        severity = settings.severity.get(rule.code, rule.severity)
+        try:
+            issues = list(rule.check(context))
+            found = [_finding(loaded, rule, issue, severity) for issue in issues]  # type: ignore[arg-type]
+        except Exception as error:
+            if not rule.origin:
+                raise  # archgen's own rules are tested; a bug there must show
+            problem = f"{type(error).__name__}: {error}"
+            errors.append(ArchgenError(f"{loaded.file}: plugin {rule.origin}: rule {rule.code} failed: {problem}"))
+            continue
+        findings += found
+    return findings
 
 
 def _finding(loaded: LoadedDesign, rule: Rule, issue: Issue, severity: Severity) -> Finding:
