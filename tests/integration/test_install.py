@@ -83,3 +83,44 @@ def test_the_installed_package_carries_its_templates_and_icon_catalogue(installe
     page = "from importlib import resources as r; print(r.files('archgen.serve').joinpath('static/app.js').is_file())"
     assert run(installed / "python", "-c", page, cwd=tmp_path).stdout.strip() == "True", "serve's page ships"
     assert run(installed / "archgen", "--version", cwd=tmp_path).stdout.startswith("archgen, version ")
+
+
+@pytest.fixture(scope="session")
+def with_plugin(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Install archgen's wheel and the example plugin project into a fresh venv; return its bin folder."""
+    venv = tmp_path_factory.mktemp("plugin-venv") / "venv"
+    example = ROOT / "examples" / "archgen-acme-rules"
+    if UV:
+        run(UV, "venv", "--python", sys.executable, venv, cwd=venv.parent)
+        run(UV, "pip", "install", "--python", venv / "bin" / "python", wheel, example, cwd=venv.parent)
+    else:
+        run(sys.executable, "-m", "venv", venv, cwd=venv.parent)
+        run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel, example, cwd=venv.parent)
+    return venv / "bin"
+
+
+def test_the_example_plugin_installed_beside_archgen_runs_through_every_command(with_plugin, tmp_path):
+    spec = tmp_path / "events.yaml"
+    spec.write_text(
+        "archgen: 1\nname: Events\ncomponents:\n"
+        "  users: {kind: client, calls: [api]}\n"
+        "  api: {kind: service, replicas: 2, calls: [db, {events: {async: true}}]}\n"
+        "  db: {kind: database, replicas: 2, backup: true}\n"
+        "  events: {kind: queue, engine: kafka, replicas: 3}\n"
+    )
+    archgen = with_plugin / "archgen"
+
+    def lint(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([archgen, "lint", spec, *args], cwd=tmp_path, capture_output=True, text=True, check=False)
+
+    text = lint()
+    assert text.returncode == 1, text.stderr
+    assert "events.yaml:6:3: ACME001 db names no owning team" in text.stdout
+    assert "events.yaml:7:25: ACME002 events runs its own Kafka" in text.stdout
+    sarif = lint("--format", "sarif").stdout
+    assert '"id": "ACME002"' in sarif and '"ruleId": "ACME002"' in sarif
+    assert "ACME00" not in lint("--no-plugins").stdout
+    listed = run(archgen, "rules", cwd=tmp_path).stdout
+    assert "ACME002  no-self-run-kafka" in listed and "[archgen-acme-rules 1.0.0]" in listed
+    page = run(archgen, "explain", "ACME001", cwd=tmp_path).stdout
+    assert "From the plugin archgen-acme-rules 1.0.0." in page and "owner: checkout" in page
