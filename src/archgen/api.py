@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from archgen.baseline import apply_baseline, write_baseline
     from archgen.build_state import BuildRun, unchanged
     from archgen.commands.build import Progress, build
     from archgen.commands.docs import docs
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from archgen.config import Settings, load_settings
     from archgen.errors import ArchgenError, ConfigError, RenderError, SpecError
     from archgen.files import display_path
-    from archgen.findings import Finding, Skipped
+    from archgen.findings import Finding, Skipped, at_or_above
     from archgen.lint_cache import lint_from_cache
     from archgen.loaded import LoadedDesign
     from archgen.loader import load_design, load_model, load_text
@@ -62,6 +63,8 @@ _WHERE = {
     "SpecError": "archgen.errors",
     "ValidateRun": "archgen.commands.lint",
     "WriteRun": "archgen.commands.render",
+    "apply_baseline": "archgen.baseline",
+    "at_or_above": "archgen.findings",
     "build": "archgen.commands.build",
     "catalogue_markdown": "archgen.commands.rules",
     "check_picture": "archgen.render",
@@ -89,6 +92,7 @@ _WHERE = {
     "summary": "archgen.report",
     "unchanged": "archgen.build_state",
     "validate": "archgen.commands.lint",
+    "write_baseline": "archgen.baseline",
 }
 
 
@@ -129,6 +133,8 @@ __all__ = [
     "SpecError",
     "ValidateRun",
     "WriteRun",
+    "apply_baseline",
+    "at_or_above",
     "build",
     "catalogue_markdown",
     "check_picture",
@@ -155,4 +161,5 @@ __all__ = [
     "summary",
     "unchanged",
     "validate",
+    "write_baseline",
 ]

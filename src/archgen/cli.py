@@ -94,6 +94,22 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def against_baseline(run: Any, path: Path | None, output_format: str) -> tuple[list[Any], Any]:
+    """Return the findings a baseline does not record, and the baseline applied (None without one).
+
+    The text report says on stderr which entries are fixed; the other formats say it themselves.
+    """
+    if path is None:
+        return run.findings, None
+    from archgen import api
+
+    applied = api.apply_baseline(run.findings, path, [file for file, _ in run.designs])
+    for entry in applied.fixed if output_format == "text" else ():
+        about = f" on {entry.subject}" if entry.subject else ""
+        click.echo(f"{entry.file}: {entry.code}{about}: fixed since the baseline", err=True)
+    return applied.new, applied
+
+
 def split_codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
     """Turn repeated and comma-separated code options into one tuple; None when not given."""
     codes = tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
@@ -232,6 +248,18 @@ def schema(markdown: bool) -> None:
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None, help="Lowest severity that fails.")
 @click.option("-v", "--verbose", is_flag=True, help="Also say which rules were skipped and why.")
 @click.option("--no-cache", is_flag=True, help="Lint every spec afresh, without the result cache.")
+@click.option(
+    "--baseline",
+    type=PathParam(dir_okay=False),
+    default=None,
+    help="Report only findings this baseline file does not record (and the ones it records that are fixed).",
+)
+@click.option(
+    "--write-baseline",
+    type=PathParam(dir_okay=False),
+    default=None,
+    help="Record today's findings in this file (over an existing one: only those still found), then exit 0.",
+)
 @config_option
 @python_option
 @reports_errors
@@ -243,6 +271,8 @@ def lint(
     fail_on: str | None,
     verbose: bool,
     no_cache: bool,
+    baseline: Path | None,
+    write_baseline: Path | None,
     config: Path | None,
     python: bool | None,
 ) -> None:
@@ -250,7 +280,13 @@ def lint(
     from archgen import api
 
     settings = settings_for(
-        paths, config, select=split_codes(select), ignore=split_codes(ignore), fail_on=fail_on, python=python
+        paths,
+        config,
+        select=split_codes(select),
+        ignore=split_codes(ignore),
+        fail_on=fail_on,
+        python=python,
+        baseline=baseline,
     )
     targets = paths or settings.designs
     wants_tables = verbose and output_format == "json"  # the failure tables need the model: never cached
@@ -264,11 +300,16 @@ def lint(
         run = api.lint(targets, settings, cache=use_cache)
         for warning in dict.fromkeys(run.warnings):
             click.echo(f"warning: {warning}", err=True)
+    if write_baseline is not None:
+        recorded = api.write_baseline(write_baseline, run.findings)
+        click.echo(f"{write_baseline}: {recorded} finding{'s' if recorded != 1 else ''} recorded", err=True)
+        finish(run.errors)
+    findings, applied = against_baseline(run, settings.baseline, output_format)
     tables = [(result.loaded.file, result.failure_table) for result in run.results] if wants_tables else []
     problems = [line for error in run.errors for line in error.lines()] if output_format == "markdown" else []
     report = api.format_report(
         output_format,
-        run.findings,
+        findings,
         run.skipped,
         verbose=verbose,
         failure_tables=tables,
@@ -276,14 +317,15 @@ def lint(
         problems=problems,
         rules_url=settings.rules_url,
         rules=api.rules(settings.plugins) if output_format == "sarif" else None,
+        baseline=applied,
     )
     click.echo(report, nl=False)
     if verbose:
         for skip in run.skipped:
             click.echo(f"{skip.file}: {skip.code} skipped: {skip.reason}", err=True)
     if output_format == "text" and run.designs:
-        click.echo(api.summary(run.findings), err=True)
-    finish(run.errors, failing=bool(run.at_or_above(settings.fail_on)))
+        click.echo(api.summary(findings), err=True)
+    finish(run.errors, failing=bool(api.at_or_above(findings, settings.fail_on)))
 
 
 @main.command()

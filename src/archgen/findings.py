@@ -99,3 +99,10 @@ def at_or_above(findings: Iterable[Finding], severity: Severity) -> list[Finding
     """Return the findings at `severity` or worse."""
     threshold = SEVERITY_RANK[severity]
     return [finding for finding in findings if SEVERITY_RANK[finding.severity] >= threshold]
+
+
+def subject(finding: Finding) -> str:
+    """Return what a finding is about: its component, or the zone, region or host it names, or nothing."""
+    if finding.component:
+        return finding.component
+    return next((str(finding.details[key]) for key in ("host", "zone", "region") if finding.details.get(key)), "")

@@ -55,23 +55,61 @@ def format_report(
     designs: Sequence[tuple[str, str]] = (),
     problems: Sequence[str] = (),
     rules_url: str = RULES_URL,
+    baseline: Baselined | None = None,
 ) -> str:
     """Return the findings in the named format; `verbose` adds the skipped rules and what fails when to JSON.
 
     Markdown also lists `designs` (file, name) without findings, and `problems`: specs that did not
-    load; its rule links go to `rules_url`.
+    load; its rule links go to `rules_url`. With a `baseline`, `findings` are the new ones, and
+    every format but text also says which baseline entries are fixed (text says it on stderr).
     """
+    fixed = baseline.fixed if baseline is not None else ()
     if format == "markdown":
-        return as_markdown(findings, designs, problems, rules_url)
+        return as_markdown(findings, designs, problems, rules_url) + _fixed_markdown(fixed)
     if format == "json":
-        return as_json(findings, skipped if verbose else (), failure_tables if verbose else ())
+        items = [{"baseline": "fixed", **entry._asdict()} for entry in fixed]
+        return as_json(findings, skipped if verbose else (), failure_tables if verbose else (), items)
     if format == "sarif":
         from archgen.rules.catalogue import catalogue
 
-        return as_sarif(findings, rules or catalogue())
+        return as_sarif(findings, rules or catalogue(), baseline)
     if format == "github":
-        return as_github(findings)
+        notices = "".join(f"::notice file={_escape(_uri(e.file), property=True)}::{_fixed_line(e)}\n" for e in fixed)
+        return as_github(findings) + notices
     return as_text(findings)
+
+
+class Baselined(Protocol):
+    """What a report needs of a baseline applied: the entries that matched nothing any more."""
+
+    @property
+    def fixed(self) -> Sequence[BaselineEntry]:
+        """The entries no finding matched."""
+
+
+class BaselineEntry(Protocol):
+    """One baseline entry, as a report names it."""
+
+    file: str
+    code: str
+    subject: str
+    fingerprint: str
+
+    def _asdict(self) -> dict[str, Any]: ...
+
+
+def _fixed_line(entry: BaselineEntry) -> str:
+    about = f" on {entry.subject}" if entry.subject else ""
+    return f"fixed since the baseline: {entry.code}{about}"
+
+
+def _fixed_markdown(fixed: Sequence[BaselineEntry]) -> str:
+    if not fixed:
+        return ""
+    rows = [f"| `{_cell(entry.file)}` | {entry.code} | {markdown_text(entry.subject)} |" for entry in fixed]
+    summary = f"{len(fixed)} baseline {'entry' if len(fixed) == 1 else 'entries'} fixed"
+    table = ["| Spec | Rule | About |", "|---|---|---|", *rows]
+    return "\n".join(["", f"<details><summary>{summary}</summary>", "", *table, "", "</details>", ""])
 
 
 def as_text(findings: Iterable[Finding]) -> str:
@@ -139,9 +177,11 @@ def as_json(
     findings: Iterable[Finding],
     skipped: Iterable[Skipped] = (),
     failure_tables: Iterable[tuple[str, Sequence[Outage]]] = (),
+    extra: Iterable[dict[str, Any]] = (),
 ) -> str:
-    """Return a JSON list of findings, then any skipped rules (with the reason) and failure tables."""
+    """Return a JSON list of findings, then any skipped rules (with the reason), failure tables and `extra` items."""
     items: list[dict[str, Any]] = [finding.as_dict() for finding in findings]
+    items.extend(extra)
     items.extend({"code": skip.code, "name": skip.name, "file": skip.file, "skipped": skip.reason} for skip in skipped)
     items.extend({"file": file, "failure_table": [row.as_dict() for row in table]} for file, table in failure_tables)
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
@@ -165,8 +205,8 @@ def fingerprint(finding: Finding) -> str:
     return hashlib.sha256(f"{finding.code}\0{_uri(finding.file)}\0{subject}".encode()).hexdigest()
 
 
-def as_sarif(findings: Sequence[Finding], rules: Mapping[str, RuleInfo]) -> str:
-    """Return a SARIF 2.1.0 log that GitHub code scanning accepts."""
+def as_sarif(findings: Sequence[Finding], rules: Mapping[str, RuleInfo], baseline: Baselined | None = None) -> str:
+    """Return a SARIF 2.1.0 log that GitHub code scanning accepts; against a baseline, with `baselineState`."""
     index = {code: position for position, code in enumerate(rules)}
     driver = {
         "name": "archgen",
@@ -200,9 +240,21 @@ def as_sarif(findings: Sequence[Finding], rules: Mapping[str, RuleInfo]) -> str:
                 }
             ],
             "partialFingerprints": {"archgen/v1": fingerprint(finding)},
+            **({"baselineState": "new"} if baseline is not None else {}),
         }
         for finding in findings
     ]
+    for entry in baseline.fixed if baseline is not None else ():
+        results.append(
+            {
+                "ruleId": entry.code,
+                "level": "none",
+                "kind": "pass",
+                "message": {"text": _fixed_line(entry)},
+                "locations": [{"physicalLocation": {"artifactLocation": _artifact(entry.file)}}],
+                "baselineState": "absent",
+            }
+        )
     log = {"version": "2.1.0", "$schema": SARIF_SCHEMA, "runs": [{"tool": {"driver": driver}, "results": results}]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
