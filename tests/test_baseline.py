@@ -114,7 +114,7 @@ def test_the_config_names_the_baseline(project):
     [
         ("{not json", "baseline.json:1:2: not an archgen baseline: Expecting property name"),
         ('{"version": "2.1.0", "runs": []}', 'not an archgen baseline (it has no "format": "archgen-baseline"'),
-        ('{"format": "archgen-baseline", "version": 9, "findings": []}', "baseline version 9; this archgen reads version"),
+        ('{"format": "archgen-baseline", "version": 9, "findings": []}', "baseline version 9; this archgen reads"),
         ('{"format": "archgen-baseline", "version": 1, "findings": [{"code": 1}]}', "findings[0] is not a baseline"),
         ('{"format": "archgen-baseline", "version": 1, "findings": {}}', '"findings" is not a list'),
     ],

@@ -64,12 +64,12 @@ def read(path: Path) -> Counter[Entry]:
     except (ValueError, RecursionError) as error:
         raise ConfigError(f"{path}: not an archgen baseline: {error}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ConfigError(f"{path}: not an archgen baseline (it has no \"format\": \"{FORMAT}\"; another tool's?)")
+        raise ConfigError(f'{path}: not an archgen baseline (it has no "format": "{FORMAT}"; another tool\'s?)')
     if data.get("version") != VERSION:
         raise ConfigError(f"{path}: baseline version {data.get('version')!r}; this archgen reads version {VERSION}")
     rows = data.get("findings")
     if not isinstance(rows, list):
-        raise ConfigError(f"{path}: not an archgen baseline: \"findings\" is not a list")
+        raise ConfigError(f'{path}: not an archgen baseline: "findings" is not a list')
     entries: Counter[Entry] = Counter()
     for index, item in enumerate(rows):
         try:
