@@ -143,7 +143,8 @@ def find_config(start: Path) -> Path | None:
         if own.is_file():
             return own
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "archgen" in _read(pyproject).get("tool", {}):
+        # Most pyproject.toml files say nothing of archgen: look for the name before parsing TOML.
+        if pyproject.is_file() and _mentions_archgen(pyproject) and "archgen" in _read(pyproject).get("tool", {}):
             return pyproject
     return None
 
@@ -184,6 +185,13 @@ def _load(path: Path | None) -> Settings:
         templates=templates,
         baseline=base / settings.baseline if settings.baseline else None,
     )
+
+
+def _mentions_archgen(path: Path) -> bool:
+    try:
+        return b"archgen" in path.read_bytes()
+    except OSError:
+        return True  # let the TOML reader say what is wrong
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -17,7 +17,6 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from importlib.metadata import EntryPoint
 from typing import NamedTuple
 
 from archgen.errors import ConfigError
@@ -32,11 +31,12 @@ class PluginError(ConfigError):
 
 
 class Plugin(NamedTuple):
-    """One `archgen.rules` entry point of an installed distribution."""
+    """One `archgen.rules` entry point of an installed distribution: its name and value (`module:attr`)."""
 
     distribution: str
     version: str
-    entry: EntryPoint
+    name: str
+    value: str
 
     @property
     def origin(self) -> str:
@@ -46,7 +46,7 @@ class Plugin(NamedTuple):
     @property
     def label(self) -> str:
         """Return how errors name the entry: `acme-rules[acme]`."""
-        return f"{self.distribution}[{self.entry.name}]"
+        return f"{self.distribution}[{self.name}]"
 
 
 #: The plugin being loaded, so `@rule` knows where a rule comes from.
@@ -70,7 +70,7 @@ def find(paths: Iterable[str] | None = None) -> list[Plugin]:
             for entry_name, value in _entries(text):
                 key = (distribution, entry_name)
                 if key not in found:  # the first on the path wins, as for imports
-                    found[key] = Plugin(distribution, version, EntryPoint(entry_name, value, GROUP))
+                    found[key] = Plugin(distribution, version, entry_name, value)
     return [found[key] for key in sorted(found)]
 
 
@@ -87,10 +87,12 @@ def signature() -> str:
 
 def load(plugins: Iterable[Plugin]) -> None:
     """Import each plugin's module, so its rules register; a plugin that fails is a PluginError naming it."""
+    from importlib.metadata import EntryPoint  # only when there is a plugin to load: it costs a cold start
+
     for plugin in plugins:
         token = loading.set(plugin)
         try:
-            plugin.entry.load()
+            EntryPoint(plugin.name, plugin.value, GROUP).load()
         except PluginError:
             raise
         except Exception as error:  # noqa: BLE001 - whatever a plugin raises while loading, it is the plugin's
