@@ -170,6 +170,13 @@ templates_option = click.option(
 )
 
 
+def format_option(formats: Sequence[str], help: str) -> Callable[[F], F]:
+    """Return the `--format` option of a command that reports in one of `formats` (text by default)."""
+    return click.option(
+        "--format", "output_format", type=click.Choice(formats), default="text", show_default=True, help=help
+    )
+
+
 def output_option(what: str) -> Callable[[F], F]:
     """Return the `-o/--output` option of a command that writes files named by each design's slug."""
     return click.option(
@@ -235,13 +242,9 @@ def schema(markdown: bool) -> None:
 
 @main.command()
 @paths_argument
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(REPORT_FORMATS),
-    default="text",
-    show_default=True,
-    help="text (file:line:col lines), json, sarif (code scanning), github (annotations) or markdown (a job summary).",
+@format_option(
+    REPORT_FORMATS,
+    "text (file:line:col lines), json, sarif (code scanning), github (annotations) or markdown (a job summary).",
 )
 @click.option("--select", multiple=True, help="Rule codes or prefixes to run (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to skip (comma-separated).")
@@ -330,14 +333,7 @@ def lint(
 
 @main.command()
 @paths_argument
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(ESTIMATE_FORMATS),
-    default="text",
-    show_default=True,
-    help="text (a table with the working) or json.",
-)
+@format_option(ESTIMATE_FORMATS, "text (a table with the working) or json.")
 @config_option
 @python_option
 @reports_errors
