@@ -131,8 +131,17 @@ def free_port() -> int:
 
 
 def start_serving(cwd: Path, *options: str) -> subprocess.Popen[str]:
+    """Start `archgen serve` as a terminal would: with Ctrl-C's default handling, even if this run ignores it.
+
+    A shell starts background jobs with SIGINT ignored, and children inherit that; a server
+    started so rightly ignores Ctrl-C, which is not what these tests are about.
+    """
     return subprocess.Popen(
-        [sys.executable, "-m", "archgen", "serve", "designs", *options], cwd=cwd, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "archgen", "serve", "designs", *options],
+        cwd=cwd,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
