@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from archgen.baseline import apply_baseline, write_baseline
     from archgen.build_state import BuildRun, unchanged
     from archgen.commands.build import Progress, build
+    from archgen.commands.diff import diff, diff_git
     from archgen.commands.docs import docs
     from archgen.commands.estimate import DesignEstimate, EstimateRun, estimate_all
     from archgen.commands.lint import LintRun, ValidateRun, lint, lint_loaded, lint_text, validate
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from archgen.render.check import PictureCheck
     from archgen.render.spec_reference import spec_reference
     from archgen.report import format_report, summary
+    from archgen.report.diff import format_diff
     from archgen.rules.base import Rule
     from archgen.rules.engine import LintResult
     from archgen.serve import serve
@@ -68,10 +70,13 @@ _WHERE = {
     "build": "archgen.commands.build",
     "catalogue_markdown": "archgen.commands.rules",
     "check_picture": "archgen.render",
+    "diff": "archgen.commands.diff",
+    "diff_git": "archgen.commands.diff",
     "display_path": "archgen.files",
     "docs": "archgen.commands.docs",
     "estimate_all": "archgen.commands.estimate",
     "explain": "archgen.commands.rules",
+    "format_diff": "archgen.report.diff",
     "format_report": "archgen.report",
     "json_schema": "archgen.model",
     "lint": "archgen.commands.lint",
@@ -138,10 +143,13 @@ __all__ = [
     "build",
     "catalogue_markdown",
     "check_picture",
+    "diff",
+    "diff_git",
     "display_path",
     "docs",
     "estimate_all",
     "explain",
+    "format_diff",
     "format_report",
     "json_schema",
     "lint",

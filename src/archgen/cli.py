@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from archgen.api import Settings, WriteRun
     from archgen.model import Direction
+    from archgen.vocabulary import Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -569,6 +570,41 @@ def new(name: str, example: str | None, output: Path | None, config: Path | None
     folder = output or settings_for((), config).designs[0]
     for path in api.new_design(name, folder, example):
         click.echo(api.display_path(path))
+
+
+@main.command()
+@click.argument("specs", nargs=-1, type=PathParam())
+@click.option("--git", "ref", default=None, metavar="REF", help="Compare each spec under SPECS with it at REF.")
+@format_option(("text", "markdown", "json"), "text, markdown (a pull-request comment) or json.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Exit 1 when the change introduces a finding at this severity or above.",
+)
+@config_option
+@python_option
+@reports_errors
+def diff(
+    specs: tuple[Path, ...],
+    ref: str | None,
+    output_format: str,
+    fail_on: str | None,
+    config: Path | None,
+    python: bool | None,
+) -> None:
+    """Say what a change does to designs: OLD NEW, or --git REF [PATH...] (each spec against REF)."""
+    from archgen import api
+
+    settings = settings_for(specs, config, python=python)
+    if ref is not None:
+        run = api.diff_git(ref, specs or settings.designs, settings)
+    elif len(specs) == 2:
+        run = api.diff(specs[0], specs[1], settings)
+    else:
+        raise click.UsageError("give OLD and NEW spec files, or --git REF [PATH...]")
+    click.echo(api.format_diff(run, output_format, settings.rules_url), nl=False)
+    finish(run.errors, failing=bool(run.introduced_at_or_above(cast("Severity | None", fail_on))))
 
 
 @main.command("rules")

@@ -1,0 +1,171 @@
+"""`archgen diff`: what a change does to designs — two spec files, or each spec against a git ref.
+
+Both sides are loaded and linted with the same settings; the designs are compared by meaning
+(`archgen.analysis.compare`) and the findings by what they are about — rule, subject and the
+stable parts of the message, as a baseline matches them — never by line. A spec added since the
+ref has only a new side, one deleted only an old side.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archgen.analysis.compare import DesignDiff, compare
+from archgen.baseline import Entry
+from archgen.config import Settings
+from archgen.errors import ArchgenError
+from archgen.files import YAML_SUFFIXES, discover, display_path
+from archgen.findings import Finding, at_or_above
+from archgen.loaded import LoadedDesign
+from archgen.loader import load_design, load_text
+from archgen.rules.engine import lint_design
+from archgen.vocabulary import Severity
+
+
+@dataclass(frozen=True)
+class DesignChange:
+    """One design before and after: which sides exist, what changed, which findings came and went."""
+
+    name: str
+    old: str | None
+    new: str | None
+    diff: DesignDiff | None
+    introduced: list[Finding]
+    resolved: list[Finding]
+
+
+@dataclass
+class DiffRun:
+    """Every design a diff compared, and the specs that could not be read or loaded."""
+
+    designs: list[DesignChange] = field(default_factory=list)
+    errors: list[ArchgenError] = field(default_factory=list)
+
+    def introduced_at_or_above(self, severity: Severity | None) -> list[Finding]:
+        """Return the introduced findings at `severity` or worse (none when it is None)."""
+        found = [finding for design in self.designs for finding in design.introduced]
+        return at_or_above(found, severity) if severity else []
+
+
+def diff(old: Path, new: Path, settings: Settings | None = None) -> DiffRun:
+    """Compare two spec files."""
+    settings = settings or Settings()
+    run = DiffRun()
+    before = _load(lambda: _load_now(old, settings), run)
+    after = _load(lambda: _load_now(new, settings), run)
+    if before is not None and after is not None:
+        change = _change(before, after, settings)
+        if change.diff is not None and change.diff.unrelated:
+            run.errors.append(
+                ArchgenError(
+                    f"{before.file} ({before.design.name}) and {after.file} ({after.design.name}) have other names "
+                    "and almost no component in common: two different designs?"
+                )
+            )
+        else:
+            run.designs.append(change)
+    return run
+
+
+def diff_git(ref: str, paths: Iterable[Path], settings: Settings | None = None, cwd: Path | None = None) -> DiffRun:
+    """Compare each spec under `paths` with its version at the git `ref`; report specs added or deleted since."""
+    settings = settings or Settings()
+    folder = cwd or Path.cwd()
+    root = Path(_git(["rev-parse", "--show-toplevel"], folder).decode().strip())
+    if _git_ok(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], folder) is None:
+        raise ArchgenError(f"{ref}: no such commit, branch or tag in this repository")
+    paths = list(paths)
+    run = DiffRun()
+    current = {path.resolve().relative_to(root).as_posix(): path for path in discover(paths)}
+    scope = [path.resolve().relative_to(root).as_posix() for path in paths]
+    listed = _git(["ls-tree", "-r", "--name-only", ref, "--", *scope], root).decode().splitlines()
+    then = [name for name in listed if Path(name).suffix in (*YAML_SUFFIXES, ".py") and not _hidden(name)]
+    for name in sorted(set(current) | set(then)):
+        path = current.get(name)
+        after = (
+            _load(lambda p=path: load_design(p, allow_python=settings.python, file=display_path(p)), run)
+            if path
+            else None
+        )
+        before = _load(lambda n=name: _load_at(ref, n, root, settings), run) if name in then else None
+        if (path is not None and after is None) or (name in then and before is None):
+            continue  # its error is in run.errors
+        run.designs.append(_change(before, after, settings))
+    return run
+
+
+def _load_now(path: Path, settings: Settings) -> LoadedDesign:
+    return load_design(path, allow_python=settings.python, file=display_path(path))
+
+
+def _hidden(name: str) -> bool:
+    return any(part.startswith(("_", ".")) for part in Path(name).parts)
+
+
+def _load_at(ref: str, name: str, root: Path, settings: Settings) -> LoadedDesign:
+    """Load a spec as it was at `ref`, shown as `ref:path`; a Python spec follows the trust settings."""
+    data = _git(["show", f"{ref}:{name}"], root)
+    shown = f"{ref}:{name}"
+    if not name.endswith(".py"):
+        return load_text(data, file=shown)
+    with tempfile.TemporaryDirectory(prefix="archgen-diff-") as folder:
+        copy = Path(folder) / Path(name).name
+        copy.write_bytes(data)
+        return load_design(copy, allow_python=settings.python, file=shown)
+
+
+def _load(load: object, run: DiffRun) -> LoadedDesign | None:
+    try:
+        return load()  # type: ignore[operator, no-any-return]
+    except ArchgenError as error:
+        run.errors.append(error)
+        return None
+
+
+def _change(before: LoadedDesign | None, after: LoadedDesign | None, settings: Settings) -> DesignChange:
+    """Compare two loaded versions of a design (either may be missing: added or deleted)."""
+    old_findings = lint_design(before, settings).findings if before else []
+    new_findings = lint_design(after, settings).findings if after else []
+    introduced, resolved = _unmatched(new_findings, old_findings), _unmatched(old_findings, new_findings)
+    either = after or before
+    name = either.design.name if either is not None else ""
+    difference = compare(before.design, after.design) if before and after else None
+    return DesignChange(
+        name, before.file if before else None, after.file if after else None, difference, introduced, resolved
+    )
+
+
+def _unmatched(findings: list[Finding], others: list[Finding]) -> list[Finding]:
+    """Return the findings with no counterpart among `others` (by rule, subject and stable message; a multiset)."""
+    left = Counter(Entry.of(finding)._replace(file="") for finding in others)
+    unmatched = []
+    for finding in findings:
+        key = Entry.of(finding)._replace(file="")
+        if left[key]:
+            left[key] -= 1
+        else:
+            unmatched.append(finding)
+    return unmatched
+
+
+def _git(arguments: list[str], cwd: Path) -> bytes:
+    done = _git_ok(arguments, cwd)
+    if done is None:
+        raise ArchgenError(f"git {' '.join(arguments[:2])} failed in {display_path(cwd)}: is it a git repository?")
+    return done
+
+
+def _git_ok(arguments: list[str], cwd: Path) -> bytes | None:
+    try:
+        done = subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise ArchgenError(f"cannot run git: {error}") from None
+    return done.stdout if done.returncode == 0 else None
+
+
+__all__ = ["DesignChange", "DiffRun", "diff", "diff_git"]
