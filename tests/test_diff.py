@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -187,3 +188,49 @@ def test_git_refuses_a_ref_that_does_not_exist_and_positions_a_side_that_does_no
     broken = run_cli("diff", "--git", "main", "designs", cwd=repo)
     assert broken.code == 2 and "designs/paste.yaml:16:16: components.oops.kind: unknown kind 'servce'" in broken.err
     assert "TinyURL: no changes." in broken.out, "the other specs are still compared"
+
+
+def change_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """A change that removes a component and a call, adds one of each, and changes a store."""
+    return write_pair(
+        tmp_path,
+        [
+            (f"{DB} replicas: 2,", DB),
+            ("calls: [pastes_db, {blobs: {async: true}}]", "calls: [pastes_db]"),
+            ("  blobs: {kind: object_storage, engine: s3, managed: true}\n", ""),
+            ("calls: [read_api, write_api]}", "calls: [read_api, write_api, search]}"),
+            (METRICS, f"{METRICS}\n  search: {{kind: search, replicas: 2, zones: [az-a, az-b]}}"),
+        ],
+    )
+
+
+def test_the_picture_colours_what_the_change_adds_changes_and_removes(tmp_path):
+    old, new = change_pair(tmp_path)
+    done = run_cli("diff", old, new, "--picture", tmp_path / "change.svg")
+    assert done.code == 0, done.err
+    svg = (tmp_path / "change.svg").read_text()
+    boxes = dict(re.findall(r"<title>([^<]+)</title>(.*?)</g>", svg, re.S))
+    assert ">added</text>" in boxes["search"] and "#2b9348" in boxes["search"].lower()
+    assert ">changed</text>" in boxes["pastes_db"] and "SPOF" in boxes["pastes_db"]
+    assert ">removed</text>" in boxes["blobs"], "a removed component is a ghost where it was"
+    assert "added by the change" in svg and "removed by it (where it was)" in svg
+    assert run_cli("diff", old, new, "--picture", tmp_path / "change.png").code == 0
+    assert (tmp_path / "change.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    wrong = run_cli("diff", old, new, "--picture", tmp_path / "change.gif")
+    assert wrong.code == 2 and "the picture is a .svg or a .png file" in wrong.err
+
+
+def test_the_change_pictures_pass_the_picture_check(tmp_path):
+    from archgen.analysis.compare import compare
+    from archgen.api import load_text
+    from archgen.render import render_change
+    from archgen.render.check import check_layout
+
+    optional = BASE.replace(f"{DB} replicas: 2,", DB).replace("{blobs: {async: true}}", "{blobs: {optional: true}}")
+    pairs = [(BASE, optional), tuple(path.read_text() for path in change_pair(tmp_path))]
+    for before, after in pairs:
+        old, new = load_text(before, "old.yaml").design, load_text(after, "new.yaml").design
+        for direction in ("LR", "TB"):
+            laid = new.model_copy(update={"layout": new.layout.model_copy(update={"direction": direction})})
+            check = check_layout(render_change(old, laid, compare(old, laid), [], ["json"]).files["json"])
+            assert check.counts == {"overlaps": 0, "crossings": 0, "clipped": 0}, (direction, check)

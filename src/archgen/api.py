@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from archgen.baseline import apply_baseline, write_baseline
     from archgen.build_state import BuildRun, unchanged
     from archgen.commands.build import Progress, build
-    from archgen.commands.diff import diff, diff_git
+    from archgen.commands.diff import diff, diff_git, write_diff_picture
     from archgen.commands.docs import docs
     from archgen.commands.estimate import DesignEstimate, EstimateRun, estimate_all
     from archgen.commands.lint import LintRun, ValidateRun, lint, lint_loaded, lint_text, validate
@@ -98,6 +98,7 @@ _WHERE = {
     "unchanged": "archgen.build_state",
     "validate": "archgen.commands.lint",
     "write_baseline": "archgen.baseline",
+    "write_diff_picture": "archgen.commands.diff",
 }
 
 
@@ -170,4 +171,5 @@ __all__ = [
     "unchanged",
     "validate",
     "write_baseline",
+    "write_diff_picture",
 ]

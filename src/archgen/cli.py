@@ -577,6 +577,12 @@ def new(name: str, example: str | None, output: Path | None, config: Path | None
 @click.option("--git", "ref", default=None, metavar="REF", help="Compare each spec under SPECS with it at REF.")
 @format_option(("text", "markdown", "json"), "text, markdown (a pull-request comment) or json.")
 @click.option(
+    "--picture",
+    type=PathParam(dir_okay=False),
+    default=None,
+    help="Also draw the new design, added in green, changed in amber, removed in grey (.svg or .png).",
+)
+@click.option(
     "--fail-on",
     type=click.Choice(SEVERITIES),
     default=None,
@@ -589,6 +595,7 @@ def diff(
     specs: tuple[Path, ...],
     ref: str | None,
     output_format: str,
+    picture: Path | None,
     fail_on: str | None,
     config: Path | None,
     python: bool | None,
@@ -604,6 +611,8 @@ def diff(
     else:
         raise click.UsageError("give OLD and NEW spec files, or --git REF [PATH...]")
     click.echo(api.format_diff(run, output_format, settings.rules_url), nl=False)
+    if picture is not None and not run.errors:
+        click.echo(api.display_path(api.write_diff_picture(picture, run)), err=True)
     finish(run.errors, failing=bool(run.introduced_at_or_above(cast("Severity | None", fail_on))))
 
 

@@ -37,6 +37,10 @@ class DesignChange:
     diff: DesignDiff | None
     introduced: list[Finding]
     resolved: list[Finding]
+    #: Both versions, and every finding of the new one (for the picture's marks).
+    before: LoadedDesign | None = field(default=None, compare=False, repr=False)
+    after: LoadedDesign | None = field(default=None, compare=False, repr=False)
+    findings: list[Finding] = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass
@@ -136,8 +140,33 @@ def _change(before: LoadedDesign | None, after: LoadedDesign | None, settings: S
     name = either.design.name if either is not None else ""
     difference = compare(before.design, after.design) if before and after else None
     return DesignChange(
-        name, before.file if before else None, after.file if after else None, difference, introduced, resolved
+        name,
+        before.file if before else None,
+        after.file if after else None,
+        difference,
+        introduced,
+        resolved,
+        before,
+        after,
+        new_findings,
     )
+
+
+def write_diff_picture(path: Path, run: DiffRun) -> Path:
+    """Draw the one design a diff compared with its changes coloured, as `path` (.svg or .png)."""
+    from archgen.files import write_files
+    from archgen.render import render_change
+
+    fmt = path.suffix.lower().removeprefix(".")
+    if fmt not in ("svg", "png"):
+        raise ArchgenError(f"{path}: the picture is a .svg or a .png file")
+    compared = [design for design in run.designs if design.diff is not None and design.before and design.after]
+    if len(compared) != 1:
+        raise ArchgenError(f"{path}: a picture shows one design; this diff compared {len(compared)}")
+    (design,) = compared
+    assert design.before is not None and design.after is not None and design.diff is not None
+    rendering = render_change(design.before.design, design.after.design, design.diff, design.findings, [fmt])
+    return write_files(path.parent, {path.name: rendering.files[fmt]})[0]
 
 
 def _unmatched(findings: list[Finding], others: list[Finding]) -> list[Finding]:
@@ -168,4 +197,4 @@ def _git_ok(arguments: list[str], cwd: Path) -> bytes | None:
     return done.stdout if done.returncode == 0 else None
 
 
-__all__ = ["DesignChange", "DiffRun", "diff", "diff_git"]
+__all__ = ["DesignChange", "DiffRun", "diff", "diff_git", "write_diff_picture"]

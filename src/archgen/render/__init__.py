@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from archgen.analysis.compare import DesignDiff
 from archgen.files import slugify
 from archgen.findings import Finding
 from archgen.model import Design
@@ -50,3 +51,46 @@ def check_picture(
     """Lay the design out as `render` would and count its text overlaps, edges through text and clipped text."""
     source = to_dot(build_scene(design, marks(findings, waived), view))
     return check_layout(run_dot(source, ("json",)).files["json"])
+
+
+def render_change(
+    old: Design, new: Design, diff: DesignDiff, findings: Iterable[Finding], formats: Iterable[str]
+) -> Rendering:
+    """Draw `new` with what a change added in green, changed in amber, and removed as grey ghosts.
+
+    A removed component is drawn where it was: beside the components it called and that called
+    it, if they are still there. SPOF marks are the new design's, as in any picture.
+    """
+    import dataclasses
+
+    status = {(c.kind, c.name): {"+": "added", "-": "removed", "~": "changed"}[c.action] for c in diff.changes}
+    ghosts = {name: old.components[name] for kind, name in status if kind == "component" and name not in new.components}
+    kept = set(new.components) | set(ghosts)
+    ghost_parts = {
+        name: component.model_copy(
+            update={"calls": tuple(call for call in component.calls if set(call.targets) <= kept)}
+        )
+        for name, component in ghosts.items()
+    }
+    removed_calls = [
+        (source, call)
+        for source, component in old.components.items()
+        for call in component.calls
+        if status.get(("call", f"{source} → {' | '.join(sorted(call.targets))}")) == "removed"
+        and source in new.components
+        and set(call.targets) <= kept
+    ]
+    components = dict(new.components) | ghost_parts
+    for source, call in removed_calls:
+        components[source] = components[source].model_copy(update={"calls": (*components[source].calls, call)})
+    merged = new.model_copy(update={"components": components})
+    scene = build_scene(merged, marks(findings))
+    boxes = tuple(dataclasses.replace(box, change=status.get(("component", box.component))) for box in scene.boxes)
+    links = tuple(
+        dataclasses.replace(link, change=status.get(("call", f"{link.source} → {link.target}"))) for link in scene.links
+    )
+    scene = dataclasses.replace(scene, boxes=boxes, links=links, title=f"{new.name}: the change")
+    source = to_dot(scene)
+    ids = slugify(new.name) + "--change"
+    wanted = tuple(fmt for fmt in ("png", "svg", "json") if fmt in set(formats))
+    return run_dot(source, wanted, None, ids)

@@ -107,6 +107,13 @@ LEGEND_ROWS = {
 }
 SPOF_COLOR = "#D62828"
 #: How a mark outlines its box: a finding in red, a waived one muted and dashed; a third party is dashed.
+#: A diff's picture: what the change adds (green), changes (amber) and removes (grey, dashed).
+CHANGE_STYLES = {
+    "added": ("#2B9348", "ROUNDED"),
+    "changed": ("#E09F3E", "ROUNDED"),
+    "removed": ("#9AA5AE", "ROUNDED,DASHED"),
+}
+CHANGE_WORDS = {"added": "added by the change", "changed": "changed by it", "removed": "removed by it (where it was)"}
 MARK_STYLES = {False: (SPOF_COLOR, "ROUNDED"), True: (MUTED_COLOR, "ROUNDED,DASHED")}
 
 
@@ -215,6 +222,11 @@ class _Drawing:
         attrs: dict[str, Any] = dict(EDGE_STYLES[link.style])  # the graph's edge defaults are EDGE_ATTRS
         if link.alternative:
             attrs["arrowhead"] = "empty"
+        if link.change is not None:
+            color, _ = CHANGE_STYLES[link.change]
+            attrs |= {"color": color, "fontcolor": color, "penwidth": "1.6"}
+            if link.change == "removed":
+                attrs["style"] = "dashed"
         # Top to bottom, an arrow ends on top of the icon, not at the edge of a box its text made wide.
         # Left to right it ends at the box: ending at the icon's side sends arrows coming from below
         # through the box's own text (the picture check found it in 10 of 59 layouts).
@@ -275,11 +287,15 @@ def _box_label(box: Box, icon: str, highlight: bool) -> str:
         for line in detail.splitlines()
     ]
     border = 'BORDER="0"'
+    if box.change is not None:
+        color, style = CHANGE_STYLES[box.change]
+        rows.append(f'<TR><TD><FONT POINT-SIZE="{DETAIL_SIZE}" COLOR="{color}"><B>{box.change}</B></FONT></TD></TR>')
+        border = f'BORDER="{MARK_BORDER}" COLOR="{color}" STYLE="{style}"'
     if mark is not None:
         color, style = MARK_STYLES[mark.waived]
         rows.append(f'<TR><TD><FONT COLOR="{color}"><B>{_html(mark.text)}</B></FONT></TD></TR>')
         border = f'BORDER="{MARK_BORDER}" COLOR="{color}" STYLE="{style}"'
-    elif box.kind == "external":
+    elif box.change is None and box.kind == "external":
         border = f'BORDER="1" COLOR="{MUTED_COLOR}" STYLE="ROUNDED,DASHED"'
     spacing = f'CELLBORDER="0" CELLSPACING="{CELL_SPACING}" CELLPADDING="{CELL_PADDING}"'
     return f"<<TABLE {border} {spacing}>{''.join(rows)}</TABLE>>"
@@ -352,6 +368,13 @@ def _heading(scene: Scene, highlight: bool) -> str:
     rows = [LEGEND_ROWS[style] for style in LEGEND_ROWS if any(link.style == style for link in scene.links)]
     if any(link.alternative for link in scene.links):
         rows.append(LEGEND_ROWS["alternative"])
+    for change, (color, style) in CHANGE_STYLES.items():
+        if any(box.change == change for box in scene.boxes) or any(link.change == change for link in scene.links):
+            rows.append(
+                f'<TR><TD BORDER="2" COLOR="{color}" STYLE="{style}"><FONT POINT-SIZE="{LEGEND_SIZE}" '
+                f'COLOR="{color}">{change}</FONT></TD>'
+                f'<TD ALIGN="LEFT"><FONT POINT-SIZE="{LEGEND_SIZE}">{CHANGE_WORDS[change]}</FONT></TD></TR>'
+            )
     for present, waived, text in (
         (scene.marked, False, "single point of failure"),
         (scene.waived, True, "single point of failure, waived"),

@@ -47,6 +47,8 @@ class Box:
     engine: str | None
     cluster: int | None
     mark: Mark | None = None
+    #: In a diff's picture: added, changed or removed (a ghost at its old neighbours).
+    change: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class Link:
     style: str
     label: str | None = None
     alternative: bool = False
+    #: In a diff's picture: added, changed or removed.
+    change: str | None = None
 
 
 @dataclass(frozen=True)
