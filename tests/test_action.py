@@ -26,15 +26,21 @@ def test_the_action_takes_the_inputs_it_documents():
     assert all("shell" in step for step in ACTION["runs"]["steps"] if "run" in step)
 
 
-def run_step(name: str, tmp_path: Path, **inputs: str) -> tuple[subprocess.CompletedProcess[str], Path]:
-    """Run one step's script as the runner would: bash, the step's env filled from `inputs`, in the workspace."""
+def run_step(
+    name: str, tmp_path: Path, extra_env: dict[str, str] | None = None, **inputs: str
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run one step's script as the runner would: bash, the step's env filled from `inputs`, in the workspace.
+
+    `extra_env` holds what the runner itself sets (GITHUB_BASE_REF on a pull request, …).
+    """
     step = STEPS[name]
     summary = tmp_path / "step-summary.md"
     summary.write_text("earlier steps wrote this\n")
     env = {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if not key.startswith("GITHUB_")},
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "GITHUB_STEP_SUMMARY": str(summary),
+        **(extra_env or {}),
     }
     for key, expression in step.get("env", {}).items():
         field = expression.removeprefix("${{ inputs.").removesuffix(" }}")
@@ -139,3 +145,102 @@ def test_the_summary_folds_warnings_and_infos_and_links_rules_where_the_config_s
     folded = re.findall(r"<details><summary>(\d+) (warnings?|infos?)</summary>\n\n\| Where \| Rule \| Message \|", text)
     assert folded and {kind.rstrip("s") for _, kind in folded} <= {"warning", "info"}
     assert text.index("### Errors") < text.index("<details>")
+
+
+def git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def pull_request(workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clone whose `origin` has main with the designs, and a branch that makes one a single point of failure."""
+    origin = tmp_path_factory.mktemp("origin")
+    git("init", "-q", "-b", "main", cwd=workspace)
+    git("config", "user.email", "dev@example.com", cwd=workspace)
+    git("config", "user.name", "Dev", cwd=workspace)
+    git("add", "designs", cwd=workspace)
+    git("commit", "-q", "-m", "designs", cwd=workspace)
+    git("clone", "-q", "--bare", str(workspace), str(origin / "repo.git"), cwd=workspace)
+    git("remote", "add", "origin", str(origin / "repo.git"), cwd=workspace)
+    git("checkout", "-q", "-b", "change", cwd=workspace)
+    clean = workspace / "designs" / "clean.yaml"
+    clean.write_text(clean.read_text().replace("replicas: 2", "replicas: 1", 1))
+    return workspace
+
+
+class CommentServer:
+    """A loopback stand-in for the GitHub REST API's issue comments: records what the step sends."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        requests: list[tuple[str, str, dict]] = []
+        comments: list[dict] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self, value: object) -> None:
+                data = json.dumps(value).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                requests.append(("GET", self.path, {}))
+                self._answer(comments)
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                requests.append(("POST", self.path, body))
+                comments.append({"id": 7, "body": body["body"]})
+                self._answer({"id": 7})
+
+            def do_PATCH(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                requests.append(("PATCH", self.path, body))
+                self._answer({"id": 7})
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.requests, self.comments = requests, comments
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+def test_on_a_pull_request_the_diff_goes_to_the_summary_and_one_comment(pull_request, tmp_path):
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"number": 42}}))
+    api = CommentServer()
+    env = {
+        "GITHUB_BASE_REF": "main",
+        "GITHUB_REPOSITORY": "acme/designs",
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_API_URL": api.url,
+        "GITHUB_ACTION_PATH": str(ROOT),
+    }
+    for push in ("first", "second"):
+        done, summary = run_step("What the change does", pull_request, extra_env=env, **{"github-token": "t0ken"})
+        assert done.returncode == 0, (push, done.stderr)
+        text = summary.read_text()
+        assert "## What this pull request does to the designs" in text
+        assert "Clean: introduces" in text and "| introduced error | [REL001]" in text
+        assert "Single database" not in text, "designs the change does not touch are left out"
+    methods = [(method, path) for method, path, _ in api.requests]
+    assert methods == [
+        ("GET", "/repos/acme/designs/issues/42/comments?per_page=100"),
+        ("POST", "/repos/acme/designs/issues/42/comments"),
+        ("GET", "/repos/acme/designs/issues/42/comments?per_page=100"),
+        ("PATCH", "/repos/acme/designs/issues/comments/7"),
+    ], "one comment, updated on the second push"
+    assert api.requests[1][2]["body"].startswith("<!-- archgen-diff -->\n### Clean")
+    api.server.shutdown()
+
+
+def test_off_a_pull_request_the_diff_step_does_nothing_unless_asked(workspace):
+    done, summary = run_step("What the change does", workspace)
+    assert done.returncode == 0 and summary.read_text() == "earlier steps wrote this\n"
+    asked, _ = run_step("What the change does", workspace, diff="true")
+    assert asked.returncode == 2 and "diff: true needs a pull request" in asked.stderr

@@ -23,9 +23,17 @@ def format_diff(run: DiffRun, format: str, rules_url: str = RULES_URL) -> str:
     """Return the diff in the named format: text, markdown or json."""
     if format == "json":
         return json.dumps([_design_json(design) for design in run.designs], indent=2, ensure_ascii=False) + "\n"
-    if format == "markdown":
-        return "\n".join(_design_markdown(design, rules_url) for design in run.designs)
+    if format == "markdown":  # a pull-request comment: only the designs the change touches
+        touched = [design for design in run.designs if _touched(design)]
+        if not touched:
+            return "No changes to the designs.\n"
+        return "\n".join(_design_markdown(design, rules_url) for design in touched)
     return "".join(_design_text(design) for design in run.designs)
+
+
+def _touched(design: DesignChange) -> bool:
+    changed = design.diff is None or not design.diff.empty
+    return changed or bool(design.introduced) or bool(design.resolved)
 
 
 def headline(design: DesignChange) -> str:
