@@ -335,3 +335,40 @@ def test_counts_are_said_in_the_singular_for_one():
 
     assert counts_text({"error": 1, "warning": 1, "info": 1}) == "1 error, 1 warning, 1 info"
     assert counts_text({"error": 2, "warning": 0, "info": 3}) == "2 errors, 0 warnings, 3 infos"
+
+
+@needs_dot
+def test_a_design_page_compares_with_a_git_ref(designs):
+    import subprocess as run
+
+    def git(*args: str) -> None:
+        run.run(["git", *args], cwd=designs, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("-c", "user.email=dev@example.com", "-c", "user.name=Dev", "add", ".")
+    git("-c", "user.email=dev@example.com", "-c", "user.name=Dev", "commit", "-q", "-m", "designs")
+    spec = designs / "tinyurl.yaml"
+    spec.write_text(spec.read_text().replace("replicas: 3, zones: [az-a, az-b, az-c]", "replicas: 1, zones: [az-a]", 1))
+    workspace = Workspace([designs], Settings())
+    workspace.load_all()
+    from archgen.serve.server import ArchgenServer
+
+    server = ArchgenServer(("127.0.0.1", 0), workspace)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/api/design/tinyurl/against"
+        status, body, _ = get(f"{url}?ref=main")
+        against = json.loads(body)
+        assert status == 200 and against["errors"] == [], against
+        assert against["headline"].startswith("TinyURL: introduces 1 error")
+        assert ">changed</text>" in against["svg"] and against["changes"][0]["fields"][0]["path"] == "replicas"
+        assert json.loads(get(f"{url}?ref=nope")[1])["errors"] == [
+            "nope: no such commit, branch or tag in this repository"
+        ]
+        for ref in ("--output=x", "main..HEAD", ""):
+            assert get(f"{url}?ref={ref}")[0] == 400, ref
+        assert get(f"http://127.0.0.1:{server.server_address[1]}/api/design/nope/against?ref=main")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -233,3 +233,23 @@ def test_a_design_page_reads_well_in_both_builtin_themes(browser, tmp_path, them
     assert measured["pictureTop"] < measured["summaryTop"] < measured["requirementsTop"], measured
     assert measured["smallestText"] >= 11, measured
     assert measured["padding"] >= 4 and measured["folded"] and measured["link"] == "diagram.svg", measured
+
+
+def test_a_design_page_against_a_git_ref_shows_the_change(server, browser, project, tmp_path):
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=project, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("-c", "user.email=dev@example.com", "-c", "user.name=Dev", "add", "designs")
+    git("-c", "user.email=dev@example.com", "-c", "user.name=Dev", "commit", "-q", "-m", "designs")
+    spec = project / "designs" / "spof.yaml"
+    spec.write_text(
+        spec.read_text().replace("  db: {kind: database, engine: postgresql, zones: [az-b], backup: true}", FIXED_DB)
+    )
+    browser.get(f"{server}design/single-database/?against=main")
+    wait(browser, lambda driver: driver.find_element("id", "against-headline").text.startswith("Single database:"))
+    headline = browser.find_element("id", "against-headline").text
+    assert "resolves" in headline and "changes 1 component" in headline
+    assert browser.execute_script("return document.querySelector('#diagram svg').textContent.includes('changed')")
+    assert "db" in browser.find_element("id", "against-changes").text
+    browser.save_screenshot(str(tmp_path / "against.png"))

@@ -16,7 +16,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from archgen import __version__
 from archgen.serve.workspace import Workspace
@@ -30,6 +30,9 @@ STATIC = {
 KEEPALIVE_SECONDS = 15.0
 _DESIGN = re.compile(r"/design/(?P<slug>[a-z0-9-]+)/(?P<rest>|diagram\.svg)")
 _API = re.compile(r"/api/design/(?P<slug>[a-z0-9-]+)")
+_AGAINST = re.compile(r"/api/design/(?P<slug>[a-z0-9-]+)/against")
+#: A git ref a page may ask to compare with: a branch, tag or commit name, never an option.
+_REF = re.compile(r"[A-Za-z0-9._][A-Za-z0-9._/~^-]{0,199}")
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -59,6 +62,10 @@ DESIGN_BODY = """
 <section class="tables">
   <h2>What fails when…</h2><div id="failures"></div>
   <h2>Capacity</h2><div id="capacity"></div>
+</section>
+<section id="against" hidden>
+  <h2>Against <code id="against-ref"></code></h2><p id="against-headline"></p>
+  <div id="against-findings"></div><div id="against-changes"></div>
 </section>
 <article id="doc"></article>
 """
@@ -92,8 +99,19 @@ class Handler(BaseHTTPRequestHandler):
             self._design(design["slug"], picture=bool(design["rest"]))
         elif (api := _API.fullmatch(path)) and (page := workspace.design(api["slug"])) is not None:
             self._json(page)
+        elif against := _AGAINST.fullmatch(path):
+            self._against(against["slug"], parse_qs(urlsplit(self.path).query).get("ref", [""])[0])
         else:
             self._not_found()
+
+    def _against(self, slug: str, ref: str) -> None:
+        """Send what a design changed since a git ref, or 400 for a ref that is not one, 404 for no design."""
+        if not _REF.fullmatch(ref) or ".." in ref:
+            self._send(HTTPStatus.BAD_REQUEST, b"not a git ref\n", "text/plain; charset=utf-8")
+        elif (answer := self.server.workspace.against(slug, ref)) is None:
+            self._not_found()
+        else:
+            self._json(answer)
 
     def _design(self, slug: str, picture: bool) -> None:
         """Send a design's page, or its last good picture."""

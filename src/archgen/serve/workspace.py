@@ -14,6 +14,7 @@ is watched anew) and whether the config file changed.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 import threading
@@ -112,6 +113,31 @@ class Workspace:
         with self.lock:
             state = self._by_slug(slug)
             return state.svg if state and state.svg else None
+
+    def against(self, slug: str, ref: str) -> dict[str, Any] | None:
+        """Return what the design's spec changed since the git `ref`: the picture and the tables (None: no design)."""
+        from archgen.commands.diff import diff_git
+        from archgen.render import render_change
+        from archgen.report.diff import format_diff, headline
+
+        with self.lock:
+            state = self._by_slug(slug)
+            path = state.path if state else None
+        if path is None:
+            return None
+        try:
+            run = diff_git(ref, [path], self.settings, cwd=path.parent)
+        except ArchgenError as error:
+            return {"ref": ref, "errors": error.lines()}
+        if run.errors or not run.designs:
+            return {"ref": ref, "errors": [line for error in run.errors for line in error.lines()] or ["no design"]}
+        (design,) = run.designs
+        svg = ""
+        if design.before is not None and design.after is not None and design.diff is not None:
+            picture = render_change(design.before.design, design.after.design, design.diff, design.findings, ["svg"])
+            svg = _inline(picture.files["svg"].decode())
+        report = json.loads(format_diff(run, "json"))[0]
+        return {"ref": ref, "errors": [], "headline": headline(design), "svg": svg, **report}
 
     def wait(self, seen: int, timeout: float) -> tuple[int, list[str]]:
         """Wait until something changes after counter `seen`; return the new counter and the slugs changed."""

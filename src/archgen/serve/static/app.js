@@ -131,8 +131,38 @@ async function drawDesign() {
   document.getElementById("capacity").replaceChildren(table(design.capacity, [["quantity", "Quantity"], ["value", "Estimate"], ["working", "Working"]]));
   document.getElementById("doc").innerHTML = design.doc;
   for (const image of document.querySelectorAll("#doc img")) image.remove();
+  await drawAgainst();
   body.dataset.version = String(design.version);
   body.dataset.swappedAt = String(performance.now());
+}
+
+// `?against=main`: the picture shows what the spec changed since that git ref, and the tables say it.
+async function drawAgainst() {
+  const ref = new URLSearchParams(location.search).get("against");
+  if (!ref) return;
+  const response = await fetch(`/api/design/${slug}/against?ref=${encodeURIComponent(ref)}`);
+  const section = document.getElementById("against");
+  section.hidden = false;
+  document.getElementById("against-ref").textContent = ref;
+  const headline = document.getElementById("against-headline");
+  if (!response.ok) { headline.textContent = await response.text(); return; }
+  const against = await response.json();
+  if (against.errors.length) { headline.textContent = against.errors.join("\n"); return; }
+  headline.textContent = against.headline;
+  if (against.svg) {
+    document.getElementById("diagram").innerHTML = against.svg;
+    fit();
+  }
+  const findings = [
+    ...against.introduced.map((f) => ({ what: `introduced ${f.severity}`, code: f.code, message: f.message })),
+    ...against.resolved.map((f) => ({ what: "resolved", code: f.code, message: f.message })),
+  ];
+  document.getElementById("against-findings").replaceChildren(table(findings, [["what", ""], ["code", "Rule"], ["message", "Finding"]]));
+  const changes = against.changes.map((c) => ({
+    what: c.action, element: `${c.kind} ${c.name}`,
+    fields: c.fields.map((f) => `${f.path}: ${JSON.stringify(f.before)} → ${JSON.stringify(f.after)}`).join("; "),
+  }));
+  document.getElementById("against-changes").replaceChildren(table(changes, [["what", ""], ["element", "What"], ["fields", "Fields"]]));
 }
 
 function listen(redraw) {
