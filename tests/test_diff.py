@@ -234,3 +234,18 @@ def test_the_change_pictures_pass_the_picture_check(tmp_path):
             laid = new.model_copy(update={"layout": new.layout.model_copy(update={"direction": direction})})
             check = check_layout(render_change(old, laid, compare(old, laid), [], ["json"]).files["json"])
             assert check.counts == {"overlaps": 0, "crossings": 0, "clipped": 0}, (direction, check)
+
+
+def test_the_gallery_against_itself_has_no_changes_and_a_real_edit_is_found(tmp_path):
+    gallery = sorted((ROOT / "designs").glob("*.yaml"))
+    for spec in gallery:
+        done = run_cli("diff", spec, spec)
+        assert done.code == 0 and done.out.endswith(": no changes.\n"), (spec.name, done.out, done.err)
+    original = ROOT / "designs" / "facebook-news-feed.yaml"
+    feed = tmp_path / "feed.yaml"
+    feed.write_text(original.read_text().replace("eviction: lru", "eviction: lfu", 1))
+    done = run_cli("diff", original, feed, "--format", "json", "--picture", tmp_path / "t.svg")
+    assert done.code == 0, done.err
+    (design,) = json.loads(done.out)
+    assert [(c["kind"], [f["path"] for f in c["fields"]]) for c in design["changes"]] == [("component", ["eviction"])]
+    assert ">changed</text>" in (tmp_path / "t.svg").read_text()
