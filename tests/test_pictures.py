@@ -181,7 +181,7 @@ def test_peers_third_parties_and_repeated_names_are_drawn_as_such():
     spec = FIXTURES / "pictures" / "replicas.yaml"
     scene = build_scene(load_design(spec).design)
     boxes = {box.id: box for box in scene.boxes}
-    assert boxes["peers"].details == ("cassandra · ×3 peers",), "no primary and replicas"
+    assert boxes["peers"].details == ("cassandra\n×3 peers",), "no primary and replicas (a line each: near the icon)"
     assert "peers#replica1" not in boxes
     assert boxes["five"].details == ("mysql · primary",) and boxes["five#replica1"].details == ("4 replicas",)
     pipeline = {box.id: box for box in build_scene(load_design(FIXTURES / "pictures" / "pipeline.yaml").design).boxes}

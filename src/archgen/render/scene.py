@@ -19,6 +19,8 @@ from archgen.text import suggest
 # Past this many replicas a store's replicas are drawn as one box with a count.
 MAX_REPLICA_BOXES = 2
 WRAP = 24
+#: Characters of a detail line that fit about the width of an icon.
+NARROW = 16
 #: Engines whose copies are peers, not a primary and its replicas.
 PEER_ENGINES = frozenset({"cassandra", "scylla", "scylladb", "dynamodb", "cockroachdb", "riak", "cosmosdb"})
 
@@ -270,7 +272,10 @@ def _details(component: Component, title: str) -> tuple[str, ...]:
     """Return the short lines under a component's name: engine, instances, partitioning, schedule."""
     sharded = isinstance(component, StoreBase) and component.partitioning and component.partitioning.shards
     engine = _engine(component, title)
-    first = " · ".join(part for part in (engine, "" if sharded else _instances(component)) if part)
+    parts = [part for part in (engine, "" if sharded else _instances(component)) if part]
+    # On one line when it is about as narrow as the icon; else a line each, so the box is not
+    # much wider than its icon and arrows end near it.
+    first = " · ".join(parts) if len(" · ".join(parts)) <= NARROW else "\n".join(parts)
     schedule = getattr(component, "schedule", None)
     when = f"runs {schedule}" if schedule in ("hourly", "daily", "weekly") else f"cron {schedule}" if schedule else ""
     third_party = "third party" if component.kind == "external" else ""
