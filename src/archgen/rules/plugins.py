@@ -56,7 +56,12 @@ loading: contextvars.ContextVar[Plugin | None] = contextvars.ContextVar("archgen
 def find(paths: Iterable[str] | None = None) -> list[Plugin]:
     """Return the `archgen.rules` entry points of the distributions installed on `paths` (default `sys.path`)."""
     found: dict[tuple[str, str], Plugin] = {}
+    # The standard library's folders hold no installed distributions: not worth listing.
+    stdlib = os.path.dirname(os.__file__)
+    skipped = {stdlib, os.path.join(stdlib, "lib-dynload")}
     for folder in paths if paths is not None else sys.path:
+        if folder in skipped or folder.endswith(".zip"):
+            continue
         try:
             names = sorted(entry.name for entry in os.scandir(folder or ".") if entry.name.endswith(".dist-info"))
         except OSError:
