@@ -127,3 +127,14 @@ def test_a_file_that_is_not_a_baseline_is_one_clear_error(project, content, mess
     wrote = run_cli("lint", "spof.yaml", "--write-baseline", "baseline.json", cwd=project)
     assert wrote.code == 2 and message in wrote.err, "an existing file that is not a baseline is not overwritten"
     assert (project / "baseline.json").read_text() == content
+
+
+def test_a_baseline_that_is_too_large_or_not_a_file_is_refused_before_it_is_read(project):
+    huge = project / "huge.json"
+    with huge.open("wb") as stream:
+        stream.truncate(64 * 1024**2)
+    done = run_cli("lint", "spof.yaml", "--baseline", "huge.json", cwd=project)
+    assert done.code == 2 and "cannot read the baseline: file is 67,108,864 bytes" in done.err
+    (project / "folder.json").mkdir()
+    folder = run_cli("lint", "spof.yaml", "--baseline", "folder.json", cwd=project)
+    assert folder.code == 2 and "folder.json" in folder.err and "Traceback" not in folder.err

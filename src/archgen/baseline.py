@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from archgen.errors import ConfigError
+from archgen.errors import ConfigError, SpecError
+from archgen.files import read_spec
 from archgen.findings import Finding, subject
 
 FORMAT = "archgen-baseline"
@@ -56,9 +57,9 @@ class Applied(NamedTuple):
 def read(path: Path) -> Counter[Entry]:
     """Read a baseline file; anything else (not JSON, another tool's, a broken entry) is one ConfigError."""
     try:
-        data = json.loads(path.read_bytes())
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read the baseline: {error.strerror or error}") from None
+        data = json.loads(read_spec(path, str(path)))  # a regular file of at most a spec's size
+    except SpecError as error:
+        raise ConfigError(f"{path}: cannot read the baseline: {error.problems[0].message}") from None
     except json.JSONDecodeError as error:
         raise ConfigError(f"{path}:{error.lineno}:{error.colno}: not an archgen baseline: {error.msg}") from None
     except (ValueError, RecursionError) as error:
