@@ -181,6 +181,8 @@ def test_git_compares_each_spec_with_its_version_at_the_ref(repo):
 
 
 def test_git_refuses_a_ref_that_does_not_exist_and_positions_a_side_that_does_not_load(repo):
+    option = run_cli("diff", "--git=--output=x", "designs", cwd=repo)
+    assert option.code == 2 and "'--output=x' is not a git ref" in option.err and not (repo / "x").exists()
     missing = run_cli("diff", "--git", "no-such-branch", "designs", cwd=repo)
     assert missing.code == 2
     assert missing.err.strip() == "no-such-branch: no such commit, branch or tag in this repository"

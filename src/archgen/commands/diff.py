@@ -79,6 +79,8 @@ def diff(old: Path, new: Path, settings: Settings | None = None) -> DiffRun:
 def diff_git(ref: str, paths: Iterable[Path], settings: Settings | None = None, cwd: Path | None = None) -> DiffRun:
     """Compare each spec under `paths` with its version at the git `ref`; report specs added or deleted since."""
     settings = settings or Settings()
+    if not ref or ref.startswith("-"):
+        raise ArchgenError(f"{ref!r} is not a git ref (a branch, tag or commit)")
     folder = cwd or Path.cwd()
     root = Path(_git(["rev-parse", "--show-toplevel"], folder).decode().strip())
     if _git_ok(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], folder) is None:
