@@ -45,6 +45,7 @@ SCALARS = [
     "[users, [api]]", "{any_of: [[a], {b: 1}]}", "{ranks: [[users, [api]], {a: 1}]}", "[flow:nope, [x]]",
     "{min: [1], max: {a: 1}}", "{rule: [REL001], component: {a: 1}}", "!!timestamp x", "!!timestamp 12:00",
     "!!bool maybe", "!!null x", "!!str", '"]"', '"]]>"', "'<b>x</b>'", "'[x](javascript:y)'", "Index",
+    "startup", "{when: startup}", "{when: [startup]}", "db-server", "[db-server]", "{host: x}", "durability",
 ]  # fmt: skip
 
 
