@@ -240,3 +240,15 @@ def test_every_option_of_every_command_says_what_it_does():
     ]
     assert silent == []
     assert all(command.help for command in main.commands.values())
+
+
+@pytest.mark.parametrize(
+    "table",
+    ['[tool.archgen]\nignore = ["REL"]\n', '[tool]\narchgen = {ignore = ["REL"]}\n', 'tool.archgen.ignore = ["REL"]\n'],
+    ids=["table", "inline table", "dotted key"],
+)
+def test_a_pyproject_config_is_found_however_toml_writes_it(tmp_path, table):
+    shutil.copy(FIXTURES / "lint" / "spof.yaml", tmp_path / "spof.yaml")
+    (tmp_path / "pyproject.toml").write_text(table + '\n[project]\nname = "shop"\n')
+    done = run_cli("lint", "spof.yaml", "--format", "json", cwd=tmp_path)
+    assert not [finding for finding in json.loads(done.out) if finding["code"].startswith("REL")], table

@@ -188,10 +188,12 @@ def _load(path: Path | None) -> Settings:
 
 
 def _mentions_archgen(path: Path) -> bool:
+    """Tell whether a pyproject.toml may hold a [tool.archgen] table (a dotted key or a [tool] table too)."""
     try:
-        return b"archgen" in path.read_bytes()
+        data = path.read_bytes()
     except OSError:
         return True  # let the TOML reader say what is wrong
+    return b"tool.archgen" in data or (b"[tool]" in data and b"archgen" in data)
 
 
 def _read(path: Path) -> dict[str, Any]:
