@@ -39,6 +39,11 @@ class Entry(NamedTuple):
     subject: str
     fingerprint: str
 
+    @property
+    def about(self) -> str:
+        """Say what the entry is about: `REL001 on db`, or the code alone."""
+        return f"{self.code} on {self.subject}" if self.subject else self.code
+
     @classmethod
     def of(cls, finding: Finding) -> Entry:
         """Identify a finding by its design, rule, subject and the stable parts of its message."""

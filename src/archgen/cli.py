@@ -86,15 +86,6 @@ def settings_for(paths: tuple[Path, ...], config: Path | None, **flags: Any) -> 
     return api.load_settings(start, config).merged(plugins=plugins, **flags)
 
 
-def _loopback(host: str) -> bool:
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def against_baseline(run: Any, path: Path | None, output_format: str) -> tuple[list[Any], Any]:
     """Return the findings a baseline does not record, and the baseline applied (None without one).
 
@@ -106,8 +97,7 @@ def against_baseline(run: Any, path: Path | None, output_format: str) -> tuple[l
 
     applied = api.apply_baseline(run.findings, path, [file for file, _ in run.designs])
     for entry in applied.fixed if output_format == "text" else ():
-        about = f" on {entry.subject}" if entry.subject else ""
-        click.echo(f"{entry.file}: {entry.code}{about}: fixed since the baseline", err=True)
+        click.echo(f"{entry.file}: {entry.about}: fixed since the baseline", err=True)
     return applied.new, applied
 
 
@@ -535,8 +525,9 @@ def serve(
 
     gc.enable()  # a server runs on: collect its cycles
     settings = settings_for(paths, config, python=python)
-    if host != "localhost" and not _loopback(host):
-        click.echo(f"warning: serving on {host}: anyone who can reach it can read your designs", err=True)
+
+    def warn(text: str) -> None:
+        click.echo(f"warning: {text}", err=True)
 
     def ready(url: str, designs: int) -> None:
         click.echo(f"serving {designs} design{'s' if designs != 1 else ''} at {url} (Ctrl-C to stop)", err=True)
@@ -548,7 +539,7 @@ def serve(
     def reload() -> Settings:
         return settings_for(paths, config, python=python)
 
-    api.serve(paths or settings.designs, settings, host=host, port=port, ready=ready, reload=reload)
+    api.serve(paths or settings.designs, settings, host=host, port=port, ready=ready, reload=reload, warn=warn)
 
 
 @main.command()

@@ -207,16 +207,14 @@ class DesignGraph:
         if len(component.regions) < 2:
             zones = self.placement(component_id)
             return tuple(zones[index % len(zones)] for index in range(count)) if zones else ()
-        regions = [self.design.regions.get(region, ()) for region in component.regions]
-        regions = [zones for zones in regions if zones]
-        return (
-            tuple(
-                regions[index % len(regions)][(index // len(regions)) % len(regions[index % len(regions)])]
-                for index in range(count)
-            )
-            if regions
-            else ()
-        )
+        regions = [zones for zones in (self.design.regions.get(name, ()) for name in component.regions) if zones]
+        if not regions:
+            return ()
+        placed = []
+        for index in range(count):
+            zones = regions[index % len(regions)]  # region by region first,
+            placed.append(zones[(index // len(regions)) % len(zones)])  # then that region's zones in turn
+        return tuple(placed)
 
     def used_zones(self, component_id: str) -> frozenset[str]:
         """Return the zones the component's instances sit in (none when it is not placed)."""

@@ -8,6 +8,7 @@ matched by line: moving or reformatting a spec changes nothing here. A component
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal, NamedTuple
 
 from archgen.model import Design
@@ -114,8 +115,13 @@ def _calls(design: Design, written: bool = False) -> dict[str, dict[str, Any]]:
     for component_id, component in design.components.items():
         for call in component.calls:
             options = call.model_dump(mode="json", exclude={"targets"}, exclude_defaults=written, by_alias=True)
-            calls[f"{component_id} → {' | '.join(sorted(call.targets))}"] = options
+            calls[call_name(component_id, call.targets)] = options
     return calls
+
+
+def call_name(source: str, targets: Iterable[str]) -> str:
+    """Name a call as a diff does: `app → db`, or `app → a | b` for alternatives."""
+    return f"{source} → {' | '.join(sorted(targets))}"
 
 
 def _flows(design: Design) -> dict[str, dict[str, Any]]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from archgen.analysis.compare import DesignDiff, compare
@@ -29,18 +30,31 @@ from archgen.vocabulary import Severity
 
 @dataclass(frozen=True)
 class DesignChange:
-    """One design before and after: which sides exist, what changed, which findings came and went."""
+    """One design before and after (either may be missing), what changed, which findings came and went."""
 
-    name: str
-    old: str | None
-    new: str | None
+    before: LoadedDesign | None
+    after: LoadedDesign | None
     diff: DesignDiff | None
     introduced: list[Finding]
     resolved: list[Finding]
-    #: Both versions, and every finding of the new one (for the picture's marks).
-    before: LoadedDesign | None = field(default=None, compare=False, repr=False)
-    after: LoadedDesign | None = field(default=None, compare=False, repr=False)
+    #: Every finding of the new version (the picture marks them).
     findings: list[Finding] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def name(self) -> str:
+        """Return the design's name: the new version's, or the old one's when it is deleted."""
+        either = self.after or self.before
+        return either.design.name if either is not None else ""
+
+    @property
+    def old(self) -> str | None:
+        """Return how the old version is shown (`main:designs/x.yaml`), or None when the design is new."""
+        return self.before.file if self.before else None
+
+    @property
+    def new(self) -> str | None:
+        """Return how the new version is shown, or None when the design is deleted."""
+        return self.after.file if self.after else None
 
 
 @dataclass
@@ -60,8 +74,8 @@ def diff(old: Path, new: Path, settings: Settings | None = None) -> DiffRun:
     """Compare two spec files."""
     settings = settings or Settings()
     run = DiffRun()
-    before = _load(lambda: _load_now(old, settings), run)
-    after = _load(lambda: _load_now(new, settings), run)
+    before = _load(partial(_load_now, old, settings), run)
+    after = _load(partial(_load_now, new, settings), run)
     if before is not None and after is not None:
         change = _change(before, after, settings)
         if change.diff is not None and change.diff.unrelated:
@@ -93,12 +107,8 @@ def diff_git(ref: str, paths: Iterable[Path], settings: Settings | None = None, 
     then = [name for name in listed if Path(name).suffix in (*YAML_SUFFIXES, ".py") and not _hidden(name)]
     for name in sorted(set(current) | set(then)):
         path = current.get(name)
-        after = (
-            _load(lambda p=path: load_design(p, allow_python=settings.python, file=display_path(p)), run)
-            if path
-            else None
-        )
-        before = _load(lambda n=name: _load_at(ref, n, root, settings), run) if name in then else None
+        after = _load(partial(_load_now, path, settings), run) if path else None
+        before = _load(partial(_load_at, ref, name, root, settings), run) if name in then else None
         if (path is not None and after is None) or (name in then and before is None):
             continue  # its error is in run.errors
         run.designs.append(_change(before, after, settings))
@@ -125,9 +135,10 @@ def _load_at(ref: str, name: str, root: Path, settings: Settings) -> LoadedDesig
         return load_design(copy, allow_python=settings.python, file=shown)
 
 
-def _load(load: object, run: DiffRun) -> LoadedDesign | None:
+def _load(load: Callable[[], LoadedDesign], run: DiffRun) -> LoadedDesign | None:
+    """Load one side; an error is kept for the report and the side is missing."""
     try:
-        return load()  # type: ignore[operator, no-any-return]
+        return load()
     except ArchgenError as error:
         run.errors.append(error)
         return None
@@ -138,20 +149,8 @@ def _change(before: LoadedDesign | None, after: LoadedDesign | None, settings: S
     old_findings = lint_design(before, settings).findings if before else []
     new_findings = lint_design(after, settings).findings if after else []
     introduced, resolved = _unmatched(new_findings, old_findings), _unmatched(old_findings, new_findings)
-    either = after or before
-    name = either.design.name if either is not None else ""
     difference = compare(before.design, after.design) if before and after else None
-    return DesignChange(
-        name,
-        before.file if before else None,
-        after.file if after else None,
-        difference,
-        introduced,
-        resolved,
-        before,
-        after,
-        new_findings,
-    )
+    return DesignChange(before, after, difference, introduced, resolved, new_findings)
 
 
 def write_diff_picture(path: Path, run: DiffRun) -> Path:

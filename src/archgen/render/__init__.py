@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from archgen.analysis.compare import DesignDiff
+from archgen.analysis.compare import DesignDiff, call_name
 from archgen.files import slugify
 from archgen.findings import Finding
 from archgen.model import Design
@@ -76,7 +76,7 @@ def render_change(
         (source, call)
         for source, component in old.components.items()
         for call in component.calls
-        if status.get(("call", f"{source} → {' | '.join(sorted(call.targets))}")) == "removed"
+        if status.get(("call", call_name(source, call.targets))) == "removed"
         and source in new.components
         and set(call.targets) <= kept
     ]
@@ -87,7 +87,8 @@ def render_change(
     scene = build_scene(merged, marks(findings))
     boxes = tuple(dataclasses.replace(box, change=status.get(("component", box.component))) for box in scene.boxes)
     links = tuple(
-        dataclasses.replace(link, change=status.get(("call", f"{link.source} → {link.target}"))) for link in scene.links
+        dataclasses.replace(link, change=status.get(("call", call_name(link.source, [link.target]))))
+        for link in scene.links
     )
     scene = dataclasses.replace(scene, boxes=boxes, links=links, title=f"{new.name}: the change")
     source = to_dot(scene)

@@ -74,7 +74,10 @@ def format_report(
 
         return as_sarif(findings, rules or catalogue(), baseline)
     if format == "github":
-        notices = "".join(f"::notice file={_escape(_uri(e.file), property=True)}::{_fixed_line(e)}\n" for e in fixed)
+        notices = "".join(
+            f"::notice file={_escape(_uri(entry.file), property=True)}::fixed since the baseline: {entry.about}\n"
+            for entry in fixed
+        )
         return as_github(findings) + notices
     return as_text(findings)
 
@@ -95,12 +98,11 @@ class BaselineEntry(Protocol):
     subject: str
     fingerprint: str
 
+    @property
+    def about(self) -> str:
+        """Say what the entry is about: `REL001 on db`."""
+
     def _asdict(self) -> dict[str, Any]: ...
-
-
-def _fixed_line(entry: BaselineEntry) -> str:
-    about = f" on {entry.subject}" if entry.subject else ""
-    return f"fixed since the baseline: {entry.code}{about}"
 
 
 def _fixed_markdown(fixed: Sequence[BaselineEntry]) -> str:
@@ -250,7 +252,7 @@ def as_sarif(findings: Sequence[Finding], rules: Mapping[str, RuleInfo], baselin
                 "ruleId": entry.code,
                 "level": "none",
                 "kind": "pass",
-                "message": {"text": _fixed_line(entry)},
+                "message": {"text": f"fixed since the baseline: {entry.about}"},
                 "locations": [{"physicalLocation": {"artifactLocation": _artifact(entry.file)}}],
                 "baselineState": "absent",
             }

@@ -10,6 +10,16 @@ from archgen.config import Settings
 from archgen.errors import ConfigError
 
 
+def is_loopback(address: str) -> bool:
+    """Say whether an address is a loopback one (127.0.0.0/8, ::1); a name is not."""
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
 def serve(
     paths: Iterable[Path],
     settings: Settings | None = None,
@@ -18,11 +28,13 @@ def serve(
     port: int = 8000,
     ready: Callable[[str, int], None] | None = None,
     reload: Callable[[], Settings] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> None:
     """Serve the designs under `paths` until interrupted; `ready(url, designs)` is called once listening.
 
     When the config file changes, `reload()` reads the settings again and they apply to every
-    design. A port in use is a ConfigError. Ctrl-C stops the watcher and the server and returns.
+    design. Bound to an address others can reach, `warn` is told so. A port in use is a
+    ConfigError. Ctrl-C stops the watcher and the server and returns.
     """
     from archgen.commands.lint import check_settings
     from archgen.serve.server import start
@@ -30,6 +42,8 @@ def serve(
 
     settings = settings or Settings()
     check_settings(settings)
+    if warn is not None and host != "localhost" and not is_loopback(host):
+        warn(f"serving on {host}: anyone who can reach it can read your designs")
     workspace = Workspace(paths, settings, reload)
     workspace.load_all()
     try:

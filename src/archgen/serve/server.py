@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from archgen import __version__
+from archgen.serve import is_loopback
 from archgen.serve.workspace import Workspace
 from archgen.text import plural
 
@@ -129,14 +130,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def _host_allowed(self) -> bool:
         """Refuse other host names on any loopback address (a web page cannot rebind a name to it)."""
-        if not _loopback(str(self.server.server_address[0])):
+        if not is_loopback(str(self.server.server_address[0])):
             return True
         host = (self.headers.get("Host") or "").strip().lower()
         if host.startswith("["):
             host = host[: host.find("]") + 1]
         elif host.count(":") == 1:
             host = host.rsplit(":", 1)[0]
-        return host == "localhost" or _loopback(host.strip("[]"))
+        return host == "localhost" or is_loopback(host.strip("[]"))
 
     def _static(self, name: str) -> None:
         data = resources.files("archgen.serve").joinpath("static", name).read_bytes()
@@ -203,16 +204,6 @@ def index_items(designs: list[dict[str, Any]]) -> str:
             f'<div class="counts{error}">{html.escape(broken + counts_text(design["counts"]))}</div></li>'
         )
     return "".join(items)
-
-
-def _loopback(address: str) -> bool:
-    """Say whether an address is a loopback one (127.0.0.0/8, ::1); a name is not."""
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
 
 
 class ArchgenServer(ThreadingHTTPServer):
