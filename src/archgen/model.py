@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError, core_schema
@@ -99,6 +100,9 @@ View = Annotated[
     AfterValidator(_view),
     Field(description="`flow:NAME` or `group:TITLE`: the part of the design a flow or a group touches."),
 ]
+
+
+Percent = Annotated[float, Field(gt=0, le=100)]
 
 
 class Frozen(BaseModel):
@@ -258,6 +262,27 @@ class ComponentBase(Frozen):
     calls: tuple[Call, ...] = Field(
         (), description="The components it calls.", examples=[["db", {"cache": {"optional": True}}]]
     )
+    availability: Percent | None = Field(
+        None,
+        description=(
+            "Percent of time up: of each instance when self-run (or managed with `replicas`), "
+            "of the whole service when managed or external."
+        ),
+        examples=[99.95],
+    )
+    #: What clients and monitoring are called when they are told they never fail (DESIGN.md §8).
+    never_fails: ClassVar[str] = ""
+
+    @field_validator("availability")
+    @classmethod
+    def _can_fail(cls, value: float | None) -> float | None:
+        if cls.never_fails and value is not None:
+            raise PydanticCustomError(
+                "archgen_availability",
+                "{what} never fails in archgen's model: `availability` belongs on what it calls",
+                {"what": cls.never_fails},
+            )
+        return value
 
     @model_validator(mode="after")
     def _one_instance_on_a_host(self) -> ComponentBase:
@@ -279,6 +304,7 @@ class Client(ComponentBase):
     """A user or device outside the system."""
 
     kind: Literal["client"]
+    never_fails: ClassVar[str] = "a client"
 
 
 class External(ComponentBase):
@@ -505,6 +531,7 @@ class Monitoring(ComponentBase):
     """Metrics, logs, alerts."""
 
     kind: Literal["monitoring"]
+    never_fails: ClassVar[str] = "monitoring"
 
 
 Component = Annotated[
@@ -547,6 +574,20 @@ class NonFunctional(Frozen):
         None, gt=0, le=86_400_000, description="99th-percentile latency target, in milliseconds.", examples=[200]
     )
     durability: float | None = Field(None, gt=0, le=100, description="Percent.", examples=[99.999999999])
+
+
+class AvailabilityDefaults(Frozen):
+    """Percent of time up of what a component's figure does not say (DESIGN.md §8)."""
+
+    instance: Percent | None = Field(None, description="One self-run instance (VM, container, pod).", examples=[99.5])
+    zone: Percent | None = Field(None, description="One zone.", examples=[99.99])
+    region: Percent | None = Field(
+        None, description="One region (a unit only when two or more are declared).", examples=[99.995]
+    )
+    managed: Percent | None = Field(
+        None, description="A managed component whose engine has no published figure.", examples=[99.95]
+    )
+    external: Percent | None = Field(None, description="A third party.", examples=[99.9])
 
 
 class Requirements(Frozen):
@@ -719,6 +760,9 @@ class Design(Frozen):
         default_factory=dict,
         description="Failure domains above zones: each region and its zones.",
         examples=[{"us-east-1": ["use1-az1", "use1-az2"], "eu-west-1": ["euw1-az1"]}],
+    )
+    availability: AvailabilityDefaults = Field(
+        AvailabilityDefaults(), description="Percent of time up of instances, zones, regions, managed and externals."
     )
     flows: dict[ComponentId, Flow] = Field(
         default_factory=dict,

@@ -75,7 +75,7 @@ class FailureAnalysis:
 
     def __init__(self, graph: DesignGraph) -> None:
         self.graph = graph
-        self.requirements = _requirements(graph)
+        self.requirements = requirements(graph)
         self.nodes = tuple(self.requirements)
         spofs = [c for c in graph.ids if graph.can_fail(c) and not graph.is_redundant(c)]
         own_cause = set(spofs)
@@ -276,7 +276,7 @@ class FailureAnalysis:
         return find_path(entry, failed_callees, lambda node: node in lost) or (entry,)
 
 
-def _requirements(graph: DesignGraph) -> dict[str, list[tuple[str, ...]]]:
+def requirements(graph: DesignGraph) -> dict[str, list[tuple[str, ...]]]:
     """Return, per node, what it needs: each required call as a tuple of alternatives."""
     requirements: dict[str, list[tuple[str, ...]]] = {}
     for component_id, component in graph.components.items():
