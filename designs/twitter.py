@@ -82,8 +82,12 @@ with Design(
             "entity": "Tweet",
             "store": "tweets_db",
             "primary_key": "tweet_id",
-            "fields": {"tweet_id": "snowflake id", "author_id": "bigint", "text": "varchar(280)",
-                       "created_at": "timestamp"},
+            "fields": {
+                "tweet_id": "snowflake id",
+                "author_id": "bigint",
+                "text": "varchar(280)",
+                "created_at": "timestamp",
+            },
             "indexes": ["author_id, created_at"],
         },
         {
@@ -119,13 +123,23 @@ with Design(
             "alternatives": ["a timeline for every account"],
         },
     ],
+    waivers=[
+        {
+            "rule": "REL009",
+            "reason": (
+                "The managed load balancer publishes 99.99%, the target itself, so every request through "
+                "it computes just below 99.99%; meeting the target would take two load balancers behind "
+                "DNS failover. Accepted for this design."
+            ),
+        }
+    ],
     layout={"direction": "LR"},
     views=["flow:read_timeline", "group:Write path"],
 ):
     users = Client("users")
-    dns = DNS("dns", managed=True)
+    dns = DNS("dns", managed=True, availability=100)  # managed DNS services publish 100%
     cdn = CDN("cdn", managed=True)
-    lb = LoadBalancer("lb", managed=True, rate_limit="300000/s")
+    lb = LoadBalancer("lb", managed=True, availability=99.99, rate_limit="300000/s")
     with Group("Write path", zones=ZONES):
         tweet_api = Service("tweet_api", name="Tweet service", replicas=30)
     with Group("Read path", zones=ZONES):
@@ -148,8 +162,14 @@ with Design(
         persistence=True,
     )
     tweet_cache = Cache(
-        "tweet_cache", engine="memcached", replicas=40, zones=ZONES, memory="1.5TB",
-        eviction="lru", strategy="cache_aside", ttl="3d",
+        "tweet_cache",
+        engine="memcached",
+        replicas=40,
+        zones=ZONES,
+        memory="1.5TB",
+        eviction="lru",
+        strategy="cache_aside",
+        ttl="3d",
     )
     tweets_db = Database(
         "tweets_db",

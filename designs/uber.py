@@ -87,8 +87,14 @@ with Design(
             "entity": "Trip",
             "store": "trips_db",
             "primary_key": ["city_id", "trip_id"],
-            "fields": {"city_id": "int", "trip_id": "uuid", "rider_id": "bigint", "driver_id": "bigint",
-                       "state": "requested, matched, started, finished or cancelled", "fare": "decimal(10,2)"},
+            "fields": {
+                "city_id": "int",
+                "trip_id": "uuid",
+                "rider_id": "bigint",
+                "driver_id": "bigint",
+                "state": "requested, matched, started, finished or cancelled",
+                "fare": "decimal(10,2)",
+            },
             "indexes": ["rider_id", "driver_id"],
         },
     ],
@@ -110,12 +116,22 @@ with Design(
             "alternatives": ["charge synchronously when the trip ends"],
         },
     ],
+    waivers=[
+        {
+            "rule": "REL009",
+            "reason": (
+                "The managed load balancer publishes 99.99%, the target itself, so every request through "
+                "it computes just below 99.99%; meeting the target would take two load balancers behind "
+                "DNS failover. Accepted for this design."
+            ),
+        }
+    ],
     layout={"direction": "LR"},
 ):
     riders = Client("riders", name="Rider apps")
     drivers = Client("drivers", name="Driver apps")
-    dns = DNS("dns", managed=True)
-    lb = LoadBalancer("lb", managed=True, rate_limit="500000/s")
+    dns = DNS("dns", managed=True, availability=100)  # managed DNS services publish 100%
+    lb = LoadBalancer("lb", managed=True, availability=99.99, rate_limit="500000/s")
     with Group("Dispatch", zones=ZONES):
         location = Service("location", name="Location service", replicas=40)
         matching = Service("matching", name="Matching service", replicas=20)

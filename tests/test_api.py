@@ -164,7 +164,7 @@ def test_validate_refuses_a_waiver_of_an_unknown_rule_as_lint_does():
     spec = FIXTURES / "lint" / "bad-waiver-rule.yaml"
     run = api.validate([spec])
     assert not run.designs
-    assert "waivers.0.rule: no rule 'REL009'" in run.errors[0].lines()[0]
+    assert "waivers.0.rule: no rule 'REL019'" in run.errors[0].lines()[0]
 
 
 def test_rules_whose_inputs_are_missing_say_so():

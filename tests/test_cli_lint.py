@@ -79,7 +79,7 @@ def test_waivers_silence_and_expired_waivers_come_back():
 def test_waiver_of_an_unknown_rule_is_a_spec_error():
     result = lint(f"{LINT}/bad-waiver-rule.yaml")
     assert result.code == 2
-    assert f"{LINT}/bad-waiver-rule.yaml:6:12: waivers.0.rule: no rule 'REL009'; did you mean" in result.err
+    assert f"{LINT}/bad-waiver-rule.yaml:6:12: waivers.0.rule: no rule 'REL019'; did you mean" in result.err
 
 
 def test_invalid_spec_exits_2_without_traceback():

@@ -20,8 +20,8 @@ def test_python_spec_py_writes_its_pictures_beside_it_and_prints_its_findings(tm
     done = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].startswith("url-shortener.py:") and " REL003 " in lines[0]
-    assert "Found 7 findings (7 warnings)." in lines
+    assert lines[0].startswith("url-shortener.py:") and " REL009 " in lines[0]  # errors first
+    assert "Found 8 findings (1 error, 7 warnings)." in lines  # REL009: users miss the 99.99% target
     assert lines[-2:] == [f"wrote {tmp_path / 'url-shortener.png'}", f"wrote {tmp_path / 'url-shortener.svg'}"]
     assert (tmp_path / "url-shortener.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "url-shortener.svg").read_text().startswith("<?xml")

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from archgen.api import Settings, WriteRun
+    from archgen.commands.estimate import DesignEstimate
     from archgen.model import Direction
     from archgen.vocabulary import Severity
 
@@ -324,12 +325,15 @@ def lint(
 
 @main.command()
 @paths_argument
-@format_option(ESTIMATE_FORMATS, "text (a table with the working) or json.")
+@format_option(ESTIMATE_FORMATS, "text (tables with the working) or json.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say where availability figures came from.")
 @config_option
 @python_option
 @reports_errors
-def estimate(paths: tuple[Path, ...], output_format: str, config: Path | None, python: bool | None) -> None:
-    """Estimate capacity the back-of-the-envelope way: requests, storage, servers, bandwidth, cache."""
+def estimate(
+    paths: tuple[Path, ...], output_format: str, verbose: bool, config: Path | None, python: bool | None
+) -> None:
+    """Estimate capacity the back-of-the-envelope way, and availability in nines per entry point and flow."""
     from archgen import api
 
     settings = settings_for(paths, config, python=python)
@@ -341,12 +345,32 @@ def estimate(paths: tuple[Path, ...], output_format: str, config: Path | None, p
     for item in run.estimates if output_format == "text" else ():
         click.echo(f"{item.loaded.design.name} ({item.loaded.file})")
         if not item.table:
-            click.echo("  no capacity section: add one to get an estimate (see `archgen schema`)\n")
-            continue
+            click.echo("  no capacity section: add one to get an estimate (see `archgen schema`)")
         for row in item.table:
             click.echo(f"  {row.quantity:<17} {row.value:<34} {row.working}")
+        _echo_availability(item)
         click.echo()
+    for item in run.estimates if verbose else ():
+        for note in item.availability.notes:
+            click.echo(f"{item.loaded.file}: {note}", err=True)
     finish(run.errors)
+
+
+def _echo_availability(item: DesignEstimate) -> None:
+    """Print a design's availability table under its capacity estimate."""
+    if item.availability.skipped:
+        click.echo(f"  availability: not computed, {item.availability.skipped}")
+        return
+    rows = item.availability_table
+    if not rows:
+        return
+    width = max(len(row.what) for row in rows)
+    up = max(len(row.percent) for row in rows)
+    click.echo(f"\n  {'Availability':<{width}}  {'Up':<{up}}  {'Down a year':<11}  {'a month':<9}  Most of it from")
+    for row in rows:
+        click.echo(
+            f"  {row.what:<{width}}  {row.percent:<{up}}  {row.per_year:<11}  {row.per_month:<9}  {row.contributors}"
+        )
 
 
 @main.command()

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from archgen.model import (
         Algorithm,
         Autoscale,
+        AvailabilityDefaults,
         Backup,
         CacheStrategy,
         Capacity,
@@ -97,6 +98,7 @@ class DesignFields(TypedDict, total=False):
     data: Sequence[Entity | Mapping[str, Any]]
     zones: Sequence[str]
     regions: Mapping[str, Sequence[str]]
+    availability: AvailabilityDefaults | Mapping[str, float]
     flows: Mapping[str, Mapping[str, Any]]
     tradeoffs: Sequence[Tradeoff | Mapping[str, Any]]
     waivers: Sequence[Waiver | Mapping[str, Any]]
@@ -357,6 +359,8 @@ class Fields(TypedDict, total=False):
     regions: Sequence[str]
     region: str
     group: str
+    host: str
+    availability: float
 
 
 class EdgeFields(Fields, total=False):

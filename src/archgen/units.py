@@ -216,3 +216,34 @@ Rate = Annotated[
         }
     ),
 ]
+
+
+def format_availability(unavailability: float, below: float | None = None) -> str:
+    """Write an availability with the digits that show its nines and two after them: 99.9712%.
+
+    With `below` (a target in percent the figure misses), enough digits that the figure
+    written is below it too: 99.94999%, never a 99.95% that misses a 99.95% target.
+    """
+    if unavailability <= 0:
+        return "100%"
+    down = min(unavailability, 1.0) * 100
+    decimals = min(15, max(2, math.floor(-math.log10(down)) + 3))
+    while below is not None and decimals < 15 and round(100 - down, decimals) >= below:
+        decimals += 1
+    text = f"{100 - down:.{decimals}f}".rstrip("0").rstrip(".")
+    return "≈100%" if text == "100" else f"{text}%"
+
+
+def format_downtime(minutes: float) -> str:
+    """Write a downtime the way a status page does: 26 s, 13.7 min, 4 h 23 min, 3 d 2 h."""
+    if minutes * 60 < 0.01:
+        return "0 s" if minutes <= 0 else "< 0.01 s"
+    if minutes < 1:
+        return f"{minutes * 60:.2g} s" if minutes * 60 < 10 else f"{minutes * 60:.0f} s"
+    if minutes < 60:
+        return f"{minutes:.3g} min"
+    hours, rest = divmod(round(minutes), 60)
+    if hours < 24:
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"

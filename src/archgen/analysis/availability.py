@@ -210,7 +210,7 @@ class Structure:
         engine = self.graph.components[component_id].engine
         said = f"engine {engine!r} has no published figure" if engine else "it names no engine"
         self.notes.append(
-            f"{component_id}: managed, {said}: the `managed` default {self.defaults['managed']:g} % is used"
+            f"{component_id}: managed, {said}: the `managed` default {self.defaults['managed']:g}% is used"
         )
         return self.defaults["managed"]
 

@@ -303,7 +303,9 @@ def _build_one(job: Job, options: Options) -> Built:
             warnings += rendering.warnings
         views = tuple(View(view, f"diagram--{view_slug(view)}.svg") for view in loaded.design.views)
         diagram = Diagram(svg="diagram.svg", png="diagram.png", views=views)
-        files["design.md"] = options.templates.design_doc(loaded, result.findings, diagram, result.failure_table)
+        files["design.md"] = options.templates.design_doc(
+            loaded, result.findings, diagram, result.failure_table, result.availability
+        )
     except RenderError as error:
         raise SpecError.at(job.source, position.line, position.column, str(error)) from None
     expiries = sorted(waiver.expires for waiver in loaded.design.waivers if waiver.expires and waiver.expires >= today)

@@ -24,7 +24,7 @@ def docs(paths: Iterable[Path], output: Path, settings: Settings | None = None) 
         scene = build_scene(loaded.design, marks(result.findings, result.waived))
         return {
             ".md": compiled.design_doc(
-                loaded, result.findings, Diagram(mermaid=to_mermaid(scene)), result.failure_table
+                loaded, result.findings, Diagram(mermaid=to_mermaid(scene)), result.failure_table, result.availability
             )
         }, []
 

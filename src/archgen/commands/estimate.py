@@ -1,4 +1,4 @@
-"""`archgen estimate`: the back-of-the-envelope capacity of each design."""
+"""`archgen estimate`: the back-of-the-envelope capacity of each design, and its availability in nines."""
 
 from __future__ import annotations
 
@@ -6,20 +6,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archgen.analysis.availability import Availability, availability
 from archgen.analysis.capacity import Estimate, estimate
 from archgen.config import Settings
 from archgen.errors import ArchgenError, SpecError
+from archgen.graph import DesignGraph
 from archgen.loaded import LoadedDesign
 from archgen.loader import load_all
+from archgen.render.availability import AvailabilityRow, availability_rows
 from archgen.render.capacity import Row, table
 
 
 @dataclass(frozen=True)
 class DesignEstimate:
-    """A design's capacity inputs and what they imply; estimate None when it has no capacity section."""
+    """A design's capacity inputs and what they imply (estimate None without a capacity section), and its availability."""
 
     loaded: LoadedDesign
     estimate: Estimate | None
+    availability: Availability
 
     @property
     def table(self) -> list[Row]:
@@ -35,7 +39,14 @@ class DesignEstimate:
             "file": self.loaded.file,
             "inputs": capacity.model_dump(mode="json") if capacity else None,
             "estimate": self.estimate._asdict() if self.estimate else None,
+            "availability": self.availability.as_dict(),
         }
+
+    @property
+    def availability_table(self) -> list[AvailabilityRow]:
+        """Return the availability of each entry point and flow as the rows `archgen estimate` prints."""
+        requirements = self.loaded.design.requirements
+        return availability_rows(self.availability, requirements.non_functional.availability if requirements else None)
 
 
 @dataclass
@@ -55,5 +66,6 @@ def estimate_all(paths: Iterable[Path], settings: Settings | None = None) -> Est
             run.errors.append(loaded)
             continue
         capacity = loaded.design.capacity
-        run.estimates.append(DesignEstimate(loaded, estimate(capacity) if capacity else None))
+        figures = availability(DesignGraph(loaded.design))
+        run.estimates.append(DesignEstimate(loaded, estimate(capacity) if capacity else None, figures))
     return run

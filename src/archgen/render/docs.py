@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archgen import __version__
+from archgen.analysis.availability import Availability, availability
 from archgen.analysis.capacity import estimate
 from archgen.analysis.failure import Outage
 from archgen.config import Settings
 from archgen.errors import RenderError
 from archgen.files import bundled
 from archgen.findings import Finding
+from archgen.graph import DesignGraph
 from archgen.loaded import LoadedDesign
 from archgen.model import Cache, Call, Component, Endpoint, Entity, Store, StoreBase, Waiver
+from archgen.render.availability import AvailabilityRow, availability_rows, target_of
 from archgen.render.capacity import Row, table
 from archgen.text import markdown_text, plural
 from archgen.units import format_count, format_duration, format_rate, format_size
@@ -279,6 +282,10 @@ class DocContext:
     components: list[ComponentRow]
     failures: list[FailureRow]
     has_flows: bool
+    availability: list[AvailabilityRow]
+    availability_target: str
+    #: Why there are no figures (the design is too large to compute them exactly), or "".
+    availability_skipped: str
     stores: list[StoreRow]
     caches: list[CacheRow]
     cache_summary: str
@@ -318,10 +325,16 @@ def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 def doc_context(
-    loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diagram, failures: Sequence[Outage] = ()
+    loaded: LoadedDesign,
+    findings: Sequence[Finding],
+    diagram: Diagram,
+    failures: Sequence[Outage] = (),
+    figures: Availability | None = None,
 ) -> DocContext:
-    """Build the design doc's context from a loaded design, its findings and what fails when."""
+    """Build the design doc's context from a loaded design, its findings, what fails when and how often."""
     design = loaded.design
+    figures = figures or availability(DesignGraph(design))
+    target = design.requirements.non_functional.availability if design.requirements else None
     components = design.components
     capacity = design.capacity
     result = estimate(capacity) if capacity else None
@@ -344,6 +357,9 @@ def doc_context(
         components=[ComponentRow.of(cid, component) for cid, component in components.items()],
         failures=[FailureRow.of(impact) for impact in failures],
         has_flows=bool(design.flows),
+        availability=availability_rows(figures, target),
+        availability_target=target_of(target),
+        availability_skipped=figures.skipped or "",
         stores=[StoreRow.of(cid, c) for cid, c in components.items() if isinstance(c, StoreBase)],
         caches=[CacheRow.of(cid, cache) for cid, cache in caches],
         cache_summary=_cache_summary([cache for _, cache in caches], result.cache_memory if result else None),
@@ -466,10 +482,15 @@ class Templates:
         return templates_digest(self.folders)
 
     def design_doc(
-        self, loaded: LoadedDesign, findings: Sequence[Finding], diagram: Diagram, failures: Sequence[Outage] = ()
+        self,
+        loaded: LoadedDesign,
+        findings: Sequence[Finding],
+        diagram: Diagram,
+        failures: Sequence[Outage] = (),
+        figures: Availability | None = None,
     ) -> bytes:
         """Return a design's Markdown document."""
-        return self.render(DESIGN_TEMPLATE, doc_context(loaded, findings, diagram, failures)).encode()
+        return self.render(DESIGN_TEMPLATE, doc_context(loaded, findings, diagram, failures, figures)).encode()
 
     def render(self, name: str, context: object) -> str:
         """Render one template with the context's fields; any template failure is one RenderError."""

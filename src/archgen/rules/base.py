@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, NamedTuple
 
+from archgen.analysis.availability import Availability, availability
 from archgen.analysis.capacity import Estimate, estimate
 from archgen.analysis.failure import FailureAnalysis, Outage
 from archgen.graph import DesignGraph
@@ -66,6 +67,11 @@ class Context:
     def failures(self) -> FailureAnalysis:
         """Return the failure analysis (DESIGN.md §3)."""
         return FailureAnalysis(self.graph)
+
+    @cached_property
+    def availability(self) -> Availability:
+        """Return the availability of every entry point and flow (DESIGN.md §8)."""
+        return availability(self.graph)
 
     @cached_property
     def estimate(self) -> Estimate | None:

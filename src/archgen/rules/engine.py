@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from archgen.analysis.availability import Availability
 from archgen.analysis.failure import Outage
 from archgen.config import Settings
 from archgen.errors import ArchgenError, ConfigError, Problem, SpecError
@@ -45,6 +46,12 @@ class LintResult:
         from archgen.script import svg_of_result
 
         return svg_of_result(self)
+
+    @property
+    def availability(self) -> Availability:
+        """Return the availability of every entry point and flow (DESIGN.md §8), computed once per design."""
+        context = self.context or Context(self.loaded.design)
+        return context.availability
 
     @property
     def failure_table(self) -> list[Outage]:

@@ -210,7 +210,7 @@ class Workspace:
             capacity = loaded.design.capacity
             rows = table(capacity, estimate(capacity)) if capacity else []
             document = templates_for(self.settings).design_doc(
-                loaded, result.findings, Diagram(svg="diagram.svg"), result.failure_table
+                loaded, result.findings, Diagram(svg="diagram.svg"), result.failure_table, result.availability
             )
         except ArchgenError as error:
             return error
