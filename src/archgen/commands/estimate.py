@@ -19,7 +19,7 @@ from archgen.render.capacity import Row, table
 
 @dataclass(frozen=True)
 class DesignEstimate:
-    """A design's capacity inputs and what they imply (estimate None without a capacity section), and its availability."""
+    """A design's capacity inputs, what they imply (None without a capacity section), and its availability."""
 
     loaded: LoadedDesign
     estimate: Estimate | None

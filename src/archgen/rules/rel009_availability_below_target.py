@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archgen.render.availability import NAMED_SHARE
 from archgen.rules.base import Context, Issue, has_entry_point, rule
 from archgen.units import format_availability, format_downtime
 
@@ -68,9 +69,10 @@ def check(context: Context) -> Iterator[Issue]:
         if figure.percent >= target:
             continue
         what = f"flow {figure.name}" if figure.kind == "flow" else f"entry point {figure.name}"
-        causes = ", ".join(f"{c.what} ({c.share:.0%})" for c in figure.contributors if c.share >= 0.005)
+        causes = ", ".join(f"{c.what} ({c.share:.0%})" for c in figure.contributors if c.share >= NAMED_SHARE)
+        up = format_availability(figure.unavailability, below=target)
         yield Issue(
-            f"{what} is up {format_availability(figure.unavailability, below=target)} of the time, below the {target:g}% target "
+            f"{what} is up {up} of the time, below the {target:g}% target "
             f"({format_downtime(figure.minutes_per_year)} of downtime a year)"
             + (f"; most of it from {causes}" if causes else ""),
             component=figure.name
