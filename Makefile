@@ -55,6 +55,7 @@ regen: $(RUNTIME) graphviz
 	$(BIN)/python -m archgen.rules.catalogue
 	$(BIN)/python tests/fixtures/generate_pictures.py
 	$(BIN)/archgen rules --markdown > docs/rules.md
+	$(BIN)/python -m archgen.analysis.figures > docs/availability.md
 	$(BIN)/archgen schema > designs/archgen.schema.json
 	$(BIN)/archgen schema --markdown > docs/spec.md
 	$(BIN)/archgen build designs -o output

@@ -79,6 +79,14 @@ def test_rule_names_are_unique():
     assert len(names) == len(set(names))
 
 
+def test_docs_availability_md_is_current():
+    from archgen.analysis import figures
+
+    assert (ROOT / "docs" / "availability.md").read_text() == figures.page(), (
+        "run: python -m archgen.analysis.figures > docs/availability.md"
+    )
+
+
 def test_docs_rules_md_is_current():
     assert (ROOT / "docs" / "rules.md").read_text() == api.catalogue_markdown(), (
         "run: archgen rules --markdown > docs/rules.md"

@@ -29,9 +29,9 @@ class TooLarge(Exception):
 class BDD:
     """Boolean functions over `variables` ordered variables, as shared diagram nodes."""
 
-    def __init__(self, variables: int, budget: int = BUDGET) -> None:
+    def __init__(self, variables: int, budget: int | None = None) -> None:
         self.variables = variables
-        self.budget = budget
+        self.budget = BUDGET if budget is None else budget
         # The terminals sit below every variable.
         self.level = [variables, variables]
         self.low = [0, 1]

@@ -110,3 +110,71 @@ def published(engine: str | None) -> Published | None:
     if not key:
         return None
     return ENGINES.get(key) or ENGINES.get(key.removesuffix("s")) or ENGINES.get(f"{key}s")
+
+
+PAGE_HEAD = """# Availability in nines
+
+`archgen estimate` prints, and the design doc shows, the availability of each entry point and
+flow: the probability that it is not broken, computed exactly from the same failure model as
+the single-point-of-failure check (docs/spec.md), with every unit failing independently.
+REL009 reports a user-facing entry point (or a flow, when the design declares flows) below
+`requirements.non_functional.availability`.
+
+## What fails, and how often
+
+- **Units.** Every instance of a self-run component (and of a managed one written with
+  `replicas` or `autoscale`), every read replica, every managed component otherwise (one unit:
+  the whole service), every third party (`external`), every shared `host`, every zone, and
+  every region when the design declares two or more. Clients and monitoring never fail.
+- **An instance is up** when it, its zone and its zone's region are. A redundant group is lost
+  when all its instances are (with the read replicas that take over writes); a store with
+  `failover: none` is lost with its first instance, which sits in the first zone; a managed
+  component is lost when its service is, or when every zone it spans is.
+- **Figures.** `availability:` on a component is per instance when it is self-run (or managed
+  with `replicas`; its read replicas use the same figure), and for the whole service when it is
+  managed or external. Otherwise the engine's published figure below; otherwise the design's
+  `availability:` default of its class (`instance`, `managed`, `external`; `zone`, `region`
+  for those); otherwise archgen's default. `archgen estimate --verbose` names every managed
+  component that fell back to the `managed` default.
+- **Decided readings.** `failover: manual` counts as a redundant group (the promotion time is
+  REL004's concern, not modelled here). A zone's loss counts against availability even where
+  REL002 leaves the component to REL001 (one root cause there, one figure here). Shards: the
+  figure is what one request sees. A pipeline fed only by components that are all down is not
+  broken (nothing to do), as in the failure analysis.
+- **Exact, not sampled.** The structure is compiled into a binary decision diagram (regions,
+  zones, then each component's instances in spec order) and summed once; contributors are the
+  three parts whose perfect reliability would remove the most downtime (a component's
+  instances together, a zone, a third party), with the share of the downtime each removes.
+  A design whose diagram outgrows 3,000,000 nodes gets no figure and says so; archgen never
+  prints a sampled figure as exact.
+
+## archgen's defaults
+
+| Unit | Percent up | Source |
+|---|---|---|
+"""
+
+ENGINE_HEAD = """
+## Published figures of managed engines
+
+An engine matches whatever its spelling (`Cloud SQL`, `cloud_sql`, `cloudsql`), singular or
+plural. "Per instance" is used for a managed component written with explicit `replicas`.
+
+| Engine | Product | Percent up | Per instance | Source |
+|---|---|---|---|---|
+"""
+
+
+def page() -> str:
+    """Return docs/availability.md: the model, the defaults and the engine table with their sources."""
+    lines = [PAGE_HEAD]
+    lines += [f"| {name} | {value:g} | {DEFAULT_SOURCES[name]} |\n" for name, value in DEFAULTS.items()]
+    lines.append(ENGINE_HEAD)
+    for key, figure in sorted(ENGINES.items()):
+        instance = f"{figure.instance:g}" if figure.instance is not None else "—"
+        lines.append(f"| `{key}` | {figure.product} | {figure.service:g} | {instance} | <{figure.source}> |\n")
+    return "".join(lines)
+
+
+if __name__ == "__main__":
+    print(page(), end="")
