@@ -45,7 +45,7 @@ def test_estimate_json_has_the_exact_figures():
     assert shoppers["percent"] == pytest.approx(100 * shop_by_hand(), abs=1e-9)
     assert shoppers["downtime_minutes_per_year"] == pytest.approx((1 - shop_by_hand()) * MINUTES_PER_YEAR)
     assert shoppers["downtime_minutes_per_month"] == pytest.approx(shoppers["downtime_minutes_per_year"] / 12)
-    assert [c["what"] for c in shoppers["contributors"]][0] == "bank"
+    assert shoppers["contributors"][0]["what"] == "bank"
     assert design["availability"]["flows"] == {}
 
 
