@@ -71,6 +71,8 @@ def test_routes_serve_pages_data_and_pictures_and_nothing_else(served):
     design = json.loads(get(f"{url}/api/design/single-database")[1])
     assert {finding["code"] for finding in design["findings"]} == {"REL001", "REL002"}
     assert design["capacity"] and design["failures"] and "<table>" in design["doc"]
+    (users,) = (row for row in design["availability"] if row["what"] == "entry point users")
+    assert users["percent"].endswith("%") and users["per_year"] and users["contributors"].startswith("db ")
     for page in ("/", "/design/tinyurl/"):
         status, body, kind = get(url + page)
         assert status == 200 and kind.startswith("text/html") and b"/static/app.js" in body

@@ -63,6 +63,7 @@ DESIGN_BODY = """
 <section class="tables">
   <h2>What fails when…</h2><div id="failures"></div>
   <h2>Capacity</h2><div id="capacity"></div>
+  <h2>Availability</h2><div id="availability"></div>
 </section>
 <section id="against" hidden>
   <h2>Against <code id="against-ref"></code></h2><p id="against-headline"></p>

@@ -27,6 +27,7 @@ from archgen import __version__
 from archgen.config import Settings
 from archgen.errors import ArchgenError, SpecError
 from archgen.files import SPEC_SUFFIXES, discover, display_path, read_spec, slugify
+from archgen.model import Design
 
 #: How often (ms) the watcher looks at its folders and the config file when nothing changes.
 CHECK_MS = 500
@@ -46,6 +47,7 @@ class DesignState:
     findings: list[dict[str, Any]] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
     capacity: list[dict[str, str]] = field(default_factory=list)
+    availability: list[dict[str, str]] = field(default_factory=list)
     doc: str = ""
     errors: list[str] = field(default_factory=list)
 
@@ -74,6 +76,7 @@ class DesignState:
             "findings": self.findings,
             "failures": self.failures,
             "capacity": self.capacity,
+            "availability": self.availability,
             "doc": self.doc,
             "errors": self.errors,
         }
@@ -200,6 +203,7 @@ class Workspace:
         from archgen.commands.lint import lint_loaded
         from archgen.loader import load_design
         from archgen.render import render_design
+        from archgen.render.availability import availability_rows
         from archgen.render.capacity import table
         from archgen.render.docs import Diagram, templates_for
 
@@ -221,6 +225,7 @@ class Workspace:
             "findings": [finding.as_dict() | {"marks": list(finding.marks)} for finding in result.findings],
             "failures": [outage.as_dict() for outage in result.failure_table],
             "capacity": [{"quantity": row.quantity, "value": row.value, "working": row.working} for row in rows],
+            "availability": [vars(row) for row in availability_rows(result.availability, _target(loaded.design))],
             "doc": _html(document.decode()),
         }
 
@@ -352,6 +357,10 @@ class _Either:
 
     def is_set(self) -> bool:
         return self.first.is_set() or self.second.is_set()
+
+
+def _target(design: Design) -> float | None:
+    return design.requirements.non_functional.availability if design.requirements else None
 
 
 def _inline(svg: str) -> str:

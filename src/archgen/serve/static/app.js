@@ -129,6 +129,7 @@ async function drawDesign() {
   if (!design.findings.length) document.getElementById("findings").append(element("li", {}, "No findings."));
   document.getElementById("failures").replaceChildren(table(design.failures, [["event", "Event"], ["lost", "Takes down"], ["breaks", "Breaks"]]));
   document.getElementById("capacity").replaceChildren(table(design.capacity, [["quantity", "Quantity"], ["value", "Estimate"], ["working", "Working"]]));
+  document.getElementById("availability").replaceChildren(table(design.availability, [["what", "Entry point or flow"], ["percent", "Up"], ["per_year", "Downtime a year"], ["per_month", "A month"], ["contributors", "Most of it from"]]));
   document.getElementById("doc").innerHTML = design.doc;
   for (const image of document.querySelectorAll("#doc img")) image.remove();
   await drawAgainst();
