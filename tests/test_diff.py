@@ -103,10 +103,21 @@ def test_the_reports_lead_with_what_the_change_does_and_fail_on_what_it_introduc
     old, new = write_pair(tmp_path, CASES["replica removed"][0])
     text = run_cli("diff", old, new)
     assert text.code == 0
-    headline = "Paste bin: introduces 1 error, among them REL001 on pastes_db; changes 1 component."
+    headline = (
+        "Paste bin: introduces 1 error, among them REL001 on pastes_db; "
+        "lowers the availability of flow view_paste 99.9922% → 99.485%; changes 1 component."
+    )
     assert text.out.splitlines()[0] == headline
     assert "  ~ component pastes_db: replicas 2 → 1" in text.out
+    assert "  ~ availability of flow new_paste 99.9922% → 99.485%" in text.out
+    (design,) = json.loads(run_cli("diff", old, new, "--format", "json").out)
+    figures = {item["name"]: (item["before"], item["after"]) for item in design["availability"]}
+    # The blobs pipeline reads no database, but its producer write_api does: down more often, it feeds blobs less.
+    assert set(figures) == {"users", "view_paste", "new_paste", "blobs"}
+    assert figures["blobs"][1] > figures["blobs"][0]
+    assert figures["new_paste"][0] > 99.99 > 99.5 > figures["new_paste"][1]
     markdown = run_cli("diff", old, new, "--format", "markdown")
+    assert "| flow view\\_paste | 99.9922% | 99.485% |" in markdown.out
     assert markdown.out.startswith("### Paste bin\n\nPaste bin: introduces 1 error")
     assert "| introduced error | [REL001](https://github.com/archgen/archgen/blob/main/docs/rules.md#rel001-" in (
         markdown.out

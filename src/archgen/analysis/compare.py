@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal, NamedTuple
 
+from archgen.analysis.availability import Availability
 from archgen.model import Design
 
 Action = Literal["+", "-", "~"]
@@ -140,4 +141,32 @@ def _fields(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> 
             changes += _fields(old, new, f"{path}.")
         else:
             changes.append(FieldChange(path, old, new))
+    return tuple(changes)
+
+
+class AvailabilityChange(NamedTuple):
+    """An entry point's or flow's availability before and after (None on the side where it does not exist)."""
+
+    kind: Literal["entry_point", "flow"]
+    name: str
+    #: Unavailabilities (probability of being down): exact, and kept small rather than as 1 − something.
+    before: float | None
+    after: float | None
+
+    @property
+    def worse(self) -> bool:
+        """Tell whether the figure is lower after than before (both sides have one)."""
+        return self.before is not None and self.after is not None and self.after > self.before
+
+
+def availability_changes(old: Availability, new: Availability) -> tuple[AvailabilityChange, ...]:
+    """Return the entry points and flows whose availability differs, appears or disappears, in the new order."""
+    before = {(figure.kind, figure.name): figure.unavailability for figure in old.figures}
+    after = {(figure.kind, figure.name): figure.unavailability for figure in new.figures}
+    keys = list(after) + [key for key in before if key not in after]
+    changes = []
+    for kind, name in keys:
+        was, now = before.get((kind, name)), after.get((kind, name))
+        if was is None or now is None or abs(was - now) > 1e-12 * max(was, now, 1e-300):
+            changes.append(AvailabilityChange(kind, name, was, now))
     return tuple(changes)

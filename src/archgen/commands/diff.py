@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from archgen.analysis.compare import DesignDiff, compare
+from archgen.analysis.compare import AvailabilityChange, DesignDiff, availability_changes, compare
 from archgen.baseline import Entry
 from archgen.config import Settings
 from archgen.errors import ArchgenError
@@ -39,6 +39,8 @@ class DesignChange:
     resolved: list[Finding]
     #: Every finding of the new version (the picture marks them).
     findings: list[Finding] = field(default_factory=list, compare=False, repr=False)
+    #: Entry points and flows whose availability changed (both versions present).
+    availability: tuple[AvailabilityChange, ...] = ()
 
     @property
     def name(self) -> str:
@@ -146,11 +148,16 @@ def _load(load: Callable[[], LoadedDesign], run: DiffRun) -> LoadedDesign | None
 
 def _change(before: LoadedDesign | None, after: LoadedDesign | None, settings: Settings) -> DesignChange:
     """Compare two loaded versions of a design (either may be missing: added or deleted)."""
-    old_findings = lint_design(before, settings).findings if before else []
-    new_findings = lint_design(after, settings).findings if after else []
+    old_result = lint_design(before, settings) if before else None
+    new_result = lint_design(after, settings) if after else None
+    old_findings = old_result.findings if old_result else []
+    new_findings = new_result.findings if new_result else []
     introduced, resolved = _unmatched(new_findings, old_findings), _unmatched(old_findings, new_findings)
     difference = compare(before.design, after.design) if before and after else None
-    return DesignChange(before, after, difference, introduced, resolved, new_findings)
+    figures = (
+        availability_changes(old_result.availability, new_result.availability) if old_result and new_result else ()
+    )
+    return DesignChange(before, after, difference, introduced, resolved, new_findings, figures)
 
 
 def write_diff_picture(path: Path, run: DiffRun) -> Path:

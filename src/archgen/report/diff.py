@@ -10,10 +10,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from archgen.analysis.compare import Change, FieldChange
+from archgen.analysis.compare import AvailabilityChange, Change, FieldChange
 from archgen.commands.diff import DesignChange, DiffRun
 from archgen.findings import Finding
 from archgen.text import markdown_text, plural
+from archgen.units import format_availability
 from archgen.vocabulary import RULES_URL, SEVERITIES
 
 WORDS = {"+": "added", "-": "removed", "~": "changed"}
@@ -33,7 +34,16 @@ def format_diff(run: DiffRun, format: str, rules_url: str = RULES_URL) -> str:
 
 def _touched(design: DesignChange) -> bool:
     changed = design.diff is None or not design.diff.empty
-    return changed or bool(design.introduced) or bool(design.resolved)
+    return changed or bool(design.introduced) or bool(design.resolved) or bool(design.availability)
+
+
+def _figure(unavailability: float | None) -> str:
+    return "—" if unavailability is None else format_availability(unavailability)
+
+
+def _availability_text(change: AvailabilityChange) -> str:
+    kind = "flow" if change.kind == "flow" else "entry point"
+    return f"availability of {kind} {change.name} {_figure(change.before)} → {_figure(change.after)}"
 
 
 def headline(design: DesignChange) -> str:
@@ -48,6 +58,10 @@ def headline(design: DesignChange) -> str:
         parts.append(f"introduces {_counts(design.introduced)}, among them {worst.code} on {_about(worst)}")
     if design.resolved:
         parts.append(f"resolves {_counts(design.resolved)}")
+    worse = [figure for figure in design.availability if figure.worse]
+    if worse:  # the largest rise in downtime
+        lowest = max(worse, key=lambda figure: (figure.after or 0) - (figure.before or 0))
+        parts.append("lowers the " + _availability_text(lowest))
     changes = design.diff.changes if design.diff else ()
     touched = {kind: sum(1 for change in changes if change.kind == kind) for kind in ("component", "call", "flow")}
     summary = ", ".join(plural(count, kind) for kind, count in touched.items() if count)
@@ -87,6 +101,7 @@ def _design_text(design: DesignChange) -> str:
     if design.diff is not None:
         lines += [_change_text(change) for change in design.diff.changes]
         lines += [f"  ({came} may be {gone} renamed: same fields)\n" for gone, came in design.diff.renames]
+    lines += [f"  ~ {_availability_text(change)}\n" for change in design.availability]
     lines += [f"  + {f.severity} {f.code} {f.message} ({f.file}:{f.line}:{f.column})\n" for f in design.introduced]
     lines += [f"  - resolved {f.code} {f.message}\n" for f in design.resolved]
     return "".join(lines)
@@ -104,6 +119,13 @@ def _design_markdown(design: DesignChange, rules_url: str) -> str:
         lines += [
             f"| {what} | {link(f)} | {markdown_text(_about(f))} | {markdown_text(f.message)} |" for what, f in rows
         ]
+        lines.append("")
+    if design.availability:
+        lines += ["| Availability | Before | After |", "|---|---|---|"]
+        for figure in design.availability:
+            kind = "flow" if figure.kind == "flow" else "entry point"
+            what = markdown_text(f"{kind} {figure.name}")
+            lines.append(f"| {what} | {_figure(figure.before)} | {_figure(figure.after)} |")
         lines.append("")
     changes = design.diff.changes if design.diff else ()
     if changes:
@@ -136,6 +158,15 @@ def _design_json(design: DesignChange) -> dict[str, Any]:
             for change in changes
         ],
         "renames": [list(pair) for pair in (design.diff.renames if design.diff else ())],
+        "availability": [
+            {
+                "kind": change.kind,
+                "name": change.name,
+                "before": None if change.before is None else 100 * (1 - change.before),
+                "after": None if change.after is None else 100 * (1 - change.after),
+            }
+            for change in design.availability
+        ],
         "introduced": [finding.as_dict() for finding in design.introduced],
         "resolved": [finding.as_dict() for finding in design.resolved],
     }
