@@ -109,3 +109,23 @@ def test_a_structure_too_large_for_its_budget_is_refused_not_sampled(monkeypatch
 )
 def test_availabilities_show_their_nines(unavailability, below, text):
     assert format_availability(unavailability, below) == text
+
+
+@needs_dot
+def test_the_picture_labels_entry_points_when_asked(tmp_path):
+    spec = tmp_path / "labelled.yaml"
+    spec.write_text(
+        "archgen: 1\nname: Labelled\nlayout: {availability: true}\ncomponents:\n"
+        "  users: {kind: client, calls: [api]}\n"
+        "  api: {kind: service, replicas: 2, calls: [db]}\n"
+        "  db: {kind: database, replicas: 2}\n"
+    )
+    assert run_cli("render", spec, "-o", tmp_path, "--format", "dot,svg").code == 0
+    both_tiers = (1 - 0.005**2) ** 2  # two instances of 99.5% each, twice
+    label = f"{format_availability(1 - both_tiers)} up"
+    assert label == "99.995% up"
+    assert label in (tmp_path / "labelled.dot").read_text()
+    assert label in (tmp_path / "labelled.svg").read_text()
+    spec.write_text(spec.read_text().replace("layout: {availability: true}\n", ""))
+    assert run_cli("render", spec, "-o", tmp_path, "--format", "dot").code == 0
+    assert " up" not in (tmp_path / "labelled.dot").read_text()

@@ -720,6 +720,9 @@ class Layout(Frozen):
         ),
         examples=["aws"],
     )
+    availability: bool = Field(
+        False, description="Label each entry point with its availability in nines.", examples=[True]
+    )
 
 
 class Flow(Frozen):

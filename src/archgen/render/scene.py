@@ -6,6 +6,7 @@ The DOT and Mermaid renderers both draw a Scene, so the two pictures always agre
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -158,6 +159,8 @@ def build_scene(design: Design, marked: dict[str, Mark] | None = None, view: str
         look = _Look(component_id, wrap(component.name or component_id), component, cluster, marked.get(component_id))
         boxes += look.boxes()
         links += _links(design, component_id, component)
+    if design.layout.availability:
+        boxes = _with_availability(design, boxes)
     drawn = {box.id for box in boxes}
     links = [link for link in links if link.source in drawn and link.target in drawn]  # a view leaves some out
     ranks = tuple(tuple(member for member in rank if member in members) for rank in design.layout.ranks)
@@ -165,6 +168,22 @@ def build_scene(design: Design, marked: dict[str, Mark] | None = None, view: str
     return Scene(
         title, design.layout, tuple(boxes), tuple(links), tuple(clusters), tuple(rank for rank in ranks if rank)
     )
+
+
+def _with_availability(design: Design, boxes: list[Box]) -> list[Box]:
+    """Add each entry point's availability to its box (`layout: {availability: true}`)."""
+    from archgen.analysis.availability import availability
+    from archgen.graph import DesignGraph
+    from archgen.units import format_availability
+
+    figures = {
+        figure.name: format_availability(figure.unavailability)
+        for figure in availability(DesignGraph(design)).entry_points
+    }
+    return [
+        dataclasses.replace(box, details=(*box.details, f"{figures[box.id]} up")) if box.id in figures else box
+        for box in boxes
+    ]
 
 
 def _cluster_title(layout: Layout, component: Component) -> str | None:
