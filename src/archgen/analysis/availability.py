@@ -350,9 +350,21 @@ def compile_(structure: Structure) -> tuple[dict[str, float], dict[str, tuple[Co
 
 
 def _own_function(bdd: BDD, terms: Terms) -> int:
+    """Return a node's own state: the instances that share a place (zone, region) as one chain under it.
+
+    Each chain is built from its deepest variable up, so 500 instances make 500 nodes per
+    state of the zones above them, not the quarter of a million that adding them top down makes.
+    """
     if terms is None:
         return 1
-    return bdd.any(bdd.all(bdd.var(unit) for unit in term) for term in terms)
+    by_place: dict[tuple[int, ...], list[int]] = {}
+    for term in terms:
+        by_place.setdefault(term[1:], []).append(term[0])
+    result = 0
+    for place, firsts in by_place.items():
+        chain = bdd.any(bdd.var(unit) for unit in sorted(firsts, reverse=True))
+        result = bdd.disj(result, bdd.conj(bdd.all(bdd.var(unit) for unit in sorted(place, reverse=True)), chain))
+    return result
 
 
 def _up_functions(structure: Structure, bdd: BDD) -> dict[str, int]:

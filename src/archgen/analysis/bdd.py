@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 #: The most nodes a diagram may hold before archgen stops rather than run out of memory.
-BUDGET = 3_000_000
+BUDGET = 1_000_000
 
 
 class TooLarge(Exception):

@@ -145,7 +145,7 @@ REL009 reports a user-facing entry point (or a flow, when the design declares fl
   zones, then each component's instances in spec order) and summed once; contributors are the
   three parts whose perfect reliability would remove the most downtime (a component's
   instances together, a zone, a third party), with the share of the downtime each removes.
-  A design whose diagram outgrows 3,000,000 nodes gets no figure and says so; archgen never
+  A design whose diagram outgrows 1,000,000 nodes gets no figure and says so; archgen never
   prints a sampled figure as exact.
 
 ## archgen's defaults
