@@ -239,6 +239,8 @@ def test_a_design_page_shows_its_picture_first_legibly_and_its_findings_as_one_s
     assert 'href="../archgen.css"' in page and (built / "archgen.css").is_file()
     regions = (built / "two-regions" / "index.html").read_text()
     assert "<td>regions us, eu</td>" in regions and "<td>region us</td>" in regions
+    availability = page[page.index('<h2 id="availability">') : page.index('<h2 id="partitioning-and-replication">')]
+    assert "<td>entry point users</td>" in availability and "<td>99.428%</td>" in availability
 
 
 def test_the_designs_option_takes_one_folder_as_a_string(tmp_path):

@@ -18,9 +18,8 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from archgen.analysis.availability import Availability, availability
 from archgen.analysis.capacity import Estimate, estimate
 from archgen.analysis.failure import FailureAnalysis, Outage
 from archgen.graph import DesignGraph
@@ -28,6 +27,9 @@ from archgen.model import Design, Waiver
 from archgen.rules import plugins
 from archgen.rules.catalogue import page_text
 from archgen.vocabulary import SEVERITIES, Severity
+
+if TYPE_CHECKING:
+    from archgen.analysis.availability import Availability
 
 SpecPath = tuple[str | int, ...]
 #: When a rule runs: on the design, or after the waivers have been applied (to judge them).
@@ -71,6 +73,8 @@ class Context:
     @cached_property
     def availability(self) -> Availability:
         """Return the availability of every entry point and flow (DESIGN.md §8)."""
+        from archgen.analysis.availability import availability  # only designs with a target need it
+
         return availability(self.graph)
 
     @cached_property

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from archgen.analysis.availability import Availability
 from archgen.analysis.failure import Outage
 from archgen.config import Settings
 from archgen.errors import ArchgenError, ConfigError, Problem, SpecError
@@ -16,6 +16,9 @@ from archgen.loaded import LoadedDesign
 from archgen.rules.base import Context, Issue, Rule, WaiverReview, all_rules
 from archgen.text import suggest
 from archgen.vocabulary import Severity
+
+if TYPE_CHECKING:
+    from archgen.analysis.availability import Availability
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from archgen.render.availability import NAMED_SHARE
 from archgen.rules.base import Context, Issue, has_entry_point, rule
 from archgen.units import format_availability, format_downtime
 
@@ -60,6 +59,8 @@ def _targeted(context: Context) -> str | None:
 )
 def check(context: Context) -> Iterator[Issue]:
     """Report each user-facing entry point, or each flow when there are flows, below the target."""
+    from archgen.render.availability import NAMED_SHARE
+
     requirements = context.design.requirements
     assert requirements is not None and requirements.non_functional.availability is not None
     target = requirements.non_functional.availability
