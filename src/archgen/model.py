@@ -102,7 +102,8 @@ View = Annotated[
 ]
 
 
-Percent = Annotated[float, Field(gt=0, le=100)]
+#: A percentage of time up, (0, 100]; prebuilt, as every kind of component has the field.
+Percent = Annotated[float, _Prebuilt(core_schema.float_schema(gt=0, le=100, allow_inf_nan=False, strict=True))]
 
 
 class Frozen(BaseModel):
@@ -270,20 +271,6 @@ class ComponentBase(Frozen):
         ),
         examples=[99.95],
     )
-    #: What clients and monitoring are called when they are told they never fail (DESIGN.md §8).
-    never_fails: ClassVar[str] = ""
-
-    @field_validator("availability")
-    @classmethod
-    def _can_fail(cls, value: float | None) -> float | None:
-        if cls.never_fails and value is not None:
-            raise PydanticCustomError(
-                "archgen_availability",
-                "{what} never fails in archgen's model: `availability` belongs on what it calls",
-                {"what": cls.never_fails},
-            )
-        return value
-
     @model_validator(mode="after")
     def _one_instance_on_a_host(self) -> ComponentBase:
         if self.host is not None and (self.replicas > 1 or self.managed or getattr(self, "autoscale", None)):
@@ -300,7 +287,25 @@ class ComponentBase(Frozen):
         return self
 
 
-class Client(ComponentBase):
+class _NeverFails(ComponentBase):
+    """Clients and monitoring: they never fail in archgen's model (DESIGN.md §8), so a figure on them means nothing."""
+
+    #: What the kind is called when it is told so.
+    never_fails: ClassVar[str] = ""
+
+    @field_validator("availability")
+    @classmethod
+    def _can_fail(cls, value: float | None) -> float | None:
+        if value is not None:
+            raise PydanticCustomError(
+                "archgen_availability",
+                "{what} never fails in archgen's model: `availability` belongs on what it calls",
+                {"what": cls.never_fails},
+            )
+        return value
+
+
+class Client(_NeverFails):
     """A user or device outside the system."""
 
     kind: Literal["client"]
@@ -527,7 +532,7 @@ class Search(StoreBase):
     kind: Literal["search"]
 
 
-class Monitoring(ComponentBase):
+class Monitoring(_NeverFails):
     """Metrics, logs, alerts."""
 
     kind: Literal["monitoring"]
@@ -565,7 +570,7 @@ STORE_KINDS = frozenset(kind for cls, kind in zip(COMPONENT_CLASSES, KINDS, stri
 class NonFunctional(Frozen):
     """Targets the design must meet."""
 
-    availability: float | None = Field(None, gt=0, le=100, description="Percent, e.g. 99.99.", examples=[99.99])
+    availability: Percent | None = Field(None, description="Percent, e.g. 99.99.", examples=[99.99])
     consistency: Consistency | None = Field(None, description="The consistency reads need.", examples=["eventual"])
     cap: Literal["CP", "AP"] | None = Field(
         None, description="What the system keeps under a partition: consistency or availability.", examples=["AP"]
@@ -573,7 +578,7 @@ class NonFunctional(Frozen):
     latency_p99_ms: float | None = Field(
         None, gt=0, le=86_400_000, description="99th-percentile latency target, in milliseconds.", examples=[200]
     )
-    durability: float | None = Field(None, gt=0, le=100, description="Percent.", examples=[99.999999999])
+    durability: Percent | None = Field(None, description="Percent.", examples=[99.999999999])
 
 
 class AvailabilityDefaults(Frozen):
