@@ -271,6 +271,7 @@ class ComponentBase(Frozen):
         ),
         examples=[99.95],
     )
+
     @model_validator(mode="after")
     def _one_instance_on_a_host(self) -> ComponentBase:
         if self.host is not None and (self.replicas > 1 or self.managed or getattr(self, "autoscale", None)):
