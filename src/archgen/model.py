@@ -789,6 +789,11 @@ class Design(Frozen):
     )
 
 
+def availability_target(design: Design) -> float | None:
+    """Return the availability the design's requirements ask for (`non_functional.availability`), or None."""
+    return design.requirements.non_functional.availability if design.requirements else None
+
+
 def json_schema() -> dict[str, Any]:
     """Return the JSON Schema of the spec (draft 2020-12)."""
     schema = Design.model_json_schema(by_alias=True)

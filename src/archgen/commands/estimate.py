@@ -13,6 +13,7 @@ from archgen.errors import ArchgenError, SpecError
 from archgen.graph import DesignGraph
 from archgen.loaded import LoadedDesign
 from archgen.loader import load_all
+from archgen.model import availability_target
 from archgen.render.availability import AvailabilityRow, availability_rows
 from archgen.render.capacity import Row, table
 
@@ -45,8 +46,7 @@ class DesignEstimate:
     @property
     def availability_table(self) -> list[AvailabilityRow]:
         """Return the availability of each entry point and flow as the rows `archgen estimate` prints."""
-        requirements = self.loaded.design.requirements
-        return availability_rows(self.availability, requirements.non_functional.availability if requirements else None)
+        return availability_rows(self.availability, availability_target(self.loaded.design))
 
 
 @dataclass

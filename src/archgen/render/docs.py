@@ -23,7 +23,7 @@ from archgen.files import bundled
 from archgen.findings import Finding
 from archgen.graph import DesignGraph
 from archgen.loaded import LoadedDesign
-from archgen.model import Cache, Call, Component, Endpoint, Entity, Store, StoreBase, Waiver
+from archgen.model import Cache, Call, Component, Endpoint, Entity, Store, StoreBase, Waiver, availability_target
 from archgen.render.availability import AvailabilityRow, availability_rows, target_of
 from archgen.render.capacity import Row, table
 from archgen.text import markdown_text, plural
@@ -334,7 +334,7 @@ def doc_context(
     """Build the design doc's context from a loaded design, its findings, what fails when and how often."""
     design = loaded.design
     figures = figures or availability(DesignGraph(design))
-    target = design.requirements.non_functional.availability if design.requirements else None
+    target = availability_target(design)
     components = design.components
     capacity = design.capacity
     result = estimate(capacity) if capacity else None

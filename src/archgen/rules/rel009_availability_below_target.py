@@ -37,13 +37,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archgen.model import availability_target
 from archgen.rules.base import Context, Issue, has_entry_point, rule
 from archgen.units import format_availability, format_downtime
 
 
 def _targeted(context: Context) -> str | None:
-    requirements = context.design.requirements
-    if requirements is None or requirements.non_functional.availability is None:
+    if availability_target(context.design) is None:
         return "the design sets no `requirements.non_functional.availability`"
     return has_entry_point(context) or context.availability.skipped
 
@@ -61,9 +61,8 @@ def check(context: Context) -> Iterator[Issue]:
     """Report each user-facing entry point, or each flow when there are flows, below the target."""
     from archgen.render.availability import NAMED_SHARE
 
-    requirements = context.design.requirements
-    assert requirements is not None and requirements.non_functional.availability is not None
-    target = requirements.non_functional.availability
+    target = availability_target(context.design)
+    assert target is not None  # the precondition says so
     result = context.availability
     figures = result.flows if context.design.flows else [f for f in result.entry_points if f.user_facing]
     for figure in figures:

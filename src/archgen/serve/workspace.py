@@ -27,7 +27,7 @@ from archgen import __version__
 from archgen.config import Settings
 from archgen.errors import ArchgenError, SpecError
 from archgen.files import SPEC_SUFFIXES, discover, display_path, read_spec, slugify
-from archgen.model import Design
+from archgen.model import availability_target
 
 #: How often (ms) the watcher looks at its folders and the config file when nothing changes.
 CHECK_MS = 500
@@ -213,6 +213,7 @@ class Workspace:
             svg = render_design(loaded.design, result.findings, ["svg"], waived=result.waived).files["svg"].decode()
             capacity = loaded.design.capacity
             rows = table(capacity, estimate(capacity)) if capacity else []
+            target = availability_target(loaded.design)
             document = templates_for(self.settings).design_doc(
                 loaded, result.findings, Diagram(svg="diagram.svg"), result.failure_table, result.availability
             )
@@ -225,7 +226,9 @@ class Workspace:
             "findings": [finding.as_dict() | {"marks": list(finding.marks)} for finding in result.findings],
             "failures": [outage.as_dict() for outage in result.failure_table],
             "capacity": [{"quantity": row.quantity, "value": row.value, "working": row.working} for row in rows],
-            "availability": [vars(row) for row in availability_rows(result.availability, _target(loaded.design))],
+            "availability": [
+                vars(row) for row in availability_rows(result.availability, availability_target(loaded.design))
+            ],
             "doc": _html(document.decode()),
         }
 
@@ -357,10 +360,6 @@ class _Either:
 
     def is_set(self) -> bool:
         return self.first.is_set() or self.second.is_set()
-
-
-def _target(design: Design) -> float | None:
-    return design.requirements.non_functional.availability if design.requirements else None
 
 
 def _inline(svg: str) -> str:
