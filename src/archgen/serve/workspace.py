@@ -213,7 +213,6 @@ class Workspace:
             svg = render_design(loaded.design, result.findings, ["svg"], waived=result.waived).files["svg"].decode()
             capacity = loaded.design.capacity
             rows = table(capacity, estimate(capacity)) if capacity else []
-            target = availability_target(loaded.design)
             document = templates_for(self.settings).design_doc(
                 loaded, result.findings, Diagram(svg="diagram.svg"), result.failure_table, result.availability
             )
