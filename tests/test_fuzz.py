@@ -46,6 +46,7 @@ SCALARS = [
     "{min: [1], max: {a: 1}}", "{rule: [REL001], component: {a: 1}}", "!!timestamp x", "!!timestamp 12:00",
     "!!bool maybe", "!!null x", "!!str", '"]"', '"]]>"', "'<b>x</b>'", "'[x](javascript:y)'", "Index",
     "startup", "{when: startup}", "{when: [startup]}", "db-server", "[db-server]", "{host: x}", "durability",
+    "availability", "{instance: 99.5}", "{zone: [99]}", "99.999", "100.5", "{availability: true}",
 ]  # fmt: skip
 
 
