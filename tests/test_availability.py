@@ -10,6 +10,7 @@ from archgen.analysis import bdd
 from archgen.analysis.availability import availability
 from archgen.api import load_design
 from archgen.graph import DesignGraph
+from archgen.model import Design
 from archgen.units import format_availability, format_downtime
 from tests.conftest import FIXTURES, needs_dot, run_cli
 
@@ -129,3 +130,12 @@ def test_the_picture_labels_entry_points_when_asked(tmp_path):
     spec.write_text(spec.read_text().replace("layout: {availability: true}\n", ""))
     assert run_cli("render", spec, "-o", tmp_path, "--format", "dot").code == 0
     assert " up" not in (tmp_path / "labelled.dot").read_text()
+
+
+def test_the_python_front_end_takes_the_figures(tmp_path):
+    from archgen import dsl
+
+    with dsl.Design("Sketch", availability={"instance": 99.0}) as design:
+        dsl.Client("users") >> dsl.Service("api", replicas=2) >> dsl.External("bank", availability=99.9)
+    (users,) = availability(DesignGraph(Design.model_validate(design.to_spec()))).entry_points
+    assert users.unavailability == pytest.approx(1 - (1 - 0.01**2) * 0.999, abs=1e-12)
