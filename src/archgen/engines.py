@@ -44,6 +44,32 @@ ASYNC_READ_REPLICAS = frozenset(
 )
 
 
+#: Managed engines whose storage is one shared volume or service the provider grows on its own:
+#: their data is compared with the engine's limit (bytes; None: no practical limit), never with
+#: shards × copies × `server_storage` (SCL002, SCL007).
+SHARED_STORAGE_WHEN_MANAGED: dict[str, float | None] = {
+    "aurora": 128 * 2**40,  # an Aurora cluster volume grows to 128 TiB
+    "dynamodb": None,
+    "spanner": None,
+    "cosmosdb": None,
+    "bigtable": None,
+    "firestore": None,
+    "s3": None,
+    "gcs": None,
+    "cloudstorage": None,
+    "blobstorage": None,
+}
+
+
+def shared_storage(engine: str | None, managed: bool) -> tuple[bool, float | None]:
+    """Tell whether a component's storage is the provider's shared volume, and its limit in bytes (None: none)."""
+    key = engine_key(engine)
+    for name in (key, key.removesuffix("s"), f"{key}s") if key and managed else ():
+        if name in SHARED_STORAGE_WHEN_MANAGED:
+            return True, SHARED_STORAGE_WHEN_MANAGED[name]
+    return False, None
+
+
 def engine_in(engine: str | None, engines: frozenset[str]) -> bool:
     """Tell whether an engine, written in the singular or the plural, is one of `engines`."""
     key = engine_key(engine)

@@ -603,14 +603,61 @@ class Requirements(Frozen):
     non_functional: NonFunctional = Field(NonFunctional(), description="Targets: availability, consistency, latency.")
 
 
+class CapacityEntity(Frozen):
+    """One kind of thing the system writes: how many a day, how big, kept how long, read how often, and where."""
+
+    writes_per_day: Count | None = Field(None, description="Writes a day.", examples=["2M"])
+    per_user_per_day: float | None = Field(
+        None,
+        gt=0,
+        le=1_000_000,
+        description="Instead of `writes_per_day`: writes a day per daily active user.",
+        examples=[0.5],
+    )
+    size: Size = Field(description="Bytes one write stores in the databases, caches and indexes.", examples=["2KB"])
+    media_size: Size | None = Field(
+        None, description="Bytes one write stores in object storage (photos, files, videos).", examples=["2MB"]
+    )
+    retention: Duration | None = Field(
+        None, gt=0, description="How long it is kept (else the design's retention).", examples=["30d"]
+    )
+    reads_per_write: float | None = Field(
+        None, ge=0, le=1_000_000, description="Reads per write (else the design's `read_write_ratio`).", examples=[20]
+    )
+    stored_in: tuple[ComponentId, ...] = Field(
+        (), description="The stores that hold it: databases, caches, object stores, indexes.", examples=[["orders_db"]]
+    )
+    hot_fraction: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="The share of a day's reads worth caching (else the design's `cache_hot_fraction`).",
+        examples=[0.2],
+    )
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> CapacityEntity:
+        given = [name for name in ("writes_per_day", "per_user_per_day") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give `writes_per_day` or `per_user_per_day`, exactly one")
+        return self
+
+
 class Capacity(Frozen):
     """Back-of-the-envelope inputs."""
 
     daily_active_users: Count | None = Field(None, description="Users a day.", examples=["100M"])
-    writes_per_day: Count = Field(description="Writes a day.", examples=["100M"])
+    writes_per_day: Count | None = Field(
+        None, description="Writes a day (one kind of write; several are `entities`).", examples=["100M"]
+    )
     read_write_ratio: float = Field(1, ge=0, le=1_000_000, description="Reads per write.", examples=[100])
-    object_size: Size = Field(
-        description="Bytes a write stores in the databases and caches (its metadata).", examples=["500B"]
+    object_size: Size | None = Field(
+        None, description="Bytes a write stores in the databases and caches (its metadata).", examples=["500B"]
+    )
+    entities: dict[ComponentId, CapacityEntity] = Field(
+        default_factory=dict,
+        description="Instead of `writes_per_day` and `object_size`: each kind of thing written, by name.",
+        examples=[{"orders": {"writes_per_day": "1M", "size": "2KB", "stored_in": ["orders_db"]}}],
     )
     media_size: Size | None = Field(
         None, description="Bytes a write stores in object storage, served by the CDN.", examples=["2MB"]
@@ -633,6 +680,18 @@ class Capacity(Frozen):
     def _one_retention(self) -> Capacity:
         if self.retention is not None and "retention_years" in self.model_fields_set:
             raise ValueError("give `retention` or `retention_years`, not both")
+        return self
+
+    @model_validator(mode="after")
+    def _one_way_to_count_writes(self) -> Capacity:
+        single = [name for name in ("writes_per_day", "object_size", "media_size") if getattr(self, name) is not None]
+        if self.entities and single:
+            raise ValueError(f"give `entities` or {', '.join(f'`{name}`' for name in single)}, not both")
+        if not self.entities and (self.writes_per_day is None or self.object_size is None):
+            raise ValueError("give `writes_per_day` and `object_size` (one kind of write), or `entities`")
+        per_user = [name for name, entity in self.entities.items() if entity.per_user_per_day is not None]
+        if per_user and self.daily_active_users is None:
+            raise ValueError(f"`per_user_per_day` ({', '.join(per_user)}) needs `daily_active_users`")
         return self
 
     @property

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archgen.analysis.availability import Availability, availability
-from archgen.analysis.capacity import Estimate, estimate
+from archgen.analysis.capacity import Estimate, estimate_design
 from archgen.config import Settings
 from archgen.errors import ArchgenError, SpecError
 from archgen.graph import DesignGraph
 from archgen.loaded import LoadedDesign
 from archgen.loader import load_all
-from archgen.model import availability_target
+from archgen.model import Capacity, availability_target
 from archgen.render.availability import AvailabilityRow, availability_rows
 from archgen.render.capacity import Row, table
 
@@ -38,8 +38,8 @@ class DesignEstimate:
         return {
             "design": self.loaded.design.name,
             "file": self.loaded.file,
-            "inputs": capacity.model_dump(mode="json") if capacity else None,
-            "estimate": self.estimate._asdict() if self.estimate else None,
+            "inputs": _inputs(capacity) if capacity else None,
+            "estimate": self.estimate.as_dict() if self.estimate else None,
             "availability": self.availability.as_dict(),
         }
 
@@ -47,6 +47,13 @@ class DesignEstimate:
     def availability_table(self) -> list[AvailabilityRow]:
         """Return the availability of each entry point and flow as the rows `archgen estimate` prints."""
         return availability_rows(self.availability, availability_target(self.loaded.design))
+
+
+def _inputs(capacity: Capacity) -> dict[str, object]:
+    """Return the capacity inputs, with the one retention field the spec uses (`retention` or `retention_years`)."""
+    inputs = capacity.model_dump(mode="json")
+    inputs.pop("retention_years" if capacity.retention is not None else "retention")
+    return inputs
 
 
 @dataclass
@@ -65,7 +72,6 @@ def estimate_all(paths: Iterable[Path], settings: Settings | None = None) -> Est
         if isinstance(loaded, SpecError):
             run.errors.append(loaded)
             continue
-        capacity = loaded.design.capacity
         figures = availability(DesignGraph(loaded.design))
-        run.estimates.append(DesignEstimate(loaded, estimate(capacity) if capacity else None, figures))
+        run.estimates.append(DesignEstimate(loaded, estimate_design(loaded.design), figures))
     return run

@@ -29,6 +29,10 @@ def reference_problems(raw: dict[str, Any]) -> Problems:
     for index, entity in enumerate(_list(raw.get("data"))):
         store = entity.get("store") if isinstance(entity, dict) else None
         yield from references.to_kind(("data", index, "store"), store, STORE_KINDS, "a store")
+    for name, entity in _dict(_dict(raw.get("capacity")).get("entities")).items():
+        for index, store in enumerate(_list(_dict(entity).get("stored_in"))):
+            loc = ("capacity", "entities", name, "stored_in", index)
+            yield from references.to_kind(loc, store, STORE_KINDS, "a store")
     for index, waiver in enumerate(_list(raw.get("waivers"))):
         target = waiver.get("component") if isinstance(waiver, dict) else None
         problem = references.unknown(target)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from archgen import __version__
 from archgen.analysis.availability import Availability, availability
-from archgen.analysis.capacity import estimate
+from archgen.analysis.capacity import estimate_design
 from archgen.analysis.failure import Outage
 from archgen.config import Settings
 from archgen.errors import RenderError
@@ -337,7 +337,7 @@ def doc_context(
     target = availability_target(design)
     components = design.components
     capacity = design.capacity
-    result = estimate(capacity) if capacity else None
+    result = estimate_design(design)
     caches = [(cid, c) for cid, c in components.items() if isinstance(c, Cache)]
     counts = count_by_severity(findings)
     return DocContext(
@@ -422,9 +422,11 @@ def _capacity_inputs(loaded: LoadedDesign) -> str:
         return ""
     parts = [
         f"{format_count(capacity.daily_active_users)} daily active users" if capacity.daily_active_users else "",
-        f"{format_count(capacity.writes_per_day)} writes a day",
+        f"entities {', '.join(capacity.entities)}"
+        if capacity.entities
+        else f"{format_count(capacity.writes_per_day or 0)} writes a day",
         f"{capacity.read_write_ratio:g} read{'' if capacity.read_write_ratio == 1 else 's'} per write",
-        f"{format_size(capacity.object_size)} per object",
+        "" if capacity.entities else f"{format_size(capacity.object_size or 0)} per object",
         f"kept {format_duration(capacity.retention)}"
         if capacity.retention
         else f"kept {capacity.retention_years:g} year{'' if capacity.retention_years == 1 else 's'}",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from archgen.analysis.capacity import Estimate, estimate
+from archgen.analysis.capacity import Estimate, estimate_design
 from archgen.analysis.failure import FailureAnalysis, Outage
 from archgen.graph import DesignGraph
 from archgen.model import Design, Waiver
@@ -80,7 +80,7 @@ class Context:
     @cached_property
     def estimate(self) -> Estimate | None:
         """Return the capacity estimate, or None when the design has no capacity section."""
-        return estimate(self.design.capacity) if self.design.capacity else None
+        return estimate_design(self.design)
 
     @property
     def waivers(self) -> WaiverReview:

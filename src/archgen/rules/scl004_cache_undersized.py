@@ -20,6 +20,10 @@ Good:
     capacity: {writes_per_day: 10M, read_write_ratio: 10, object_size: 1KB, cache_hot_fraction: 0.2}
     components:
       cache: {kind: cache, memory: 32GB, eviction: lru}
+
+With `capacity.entities`, each cache is judged on the entities stored in it (`stored_in`):
+its `memory` against their hot set (each entity's `hot_fraction` of its reads × its size),
+and the finding names them.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ def _sized_caches(context: Context) -> str | None:
     precondition=_sized_caches,
 )
 def check(context: Context) -> Iterator[Issue]:
-    """Report caches whose memory adds up to less than the estimated hot set."""
+    """Report caches whose memory is less than the estimated hot set (of what they hold, with entities)."""
     estimate = context.estimate
     caches = [
         (cache_id, cache)
@@ -58,6 +62,19 @@ def check(context: Context) -> Iterator[Issue]:
         if isinstance(cache, Cache) and cache.role == "cache" and cache.memory is not None
     ]
     if estimate is None or not caches:
+        return
+    if estimate.entities:
+        hot = {store.component: store for store in estimate.stores if store.kind == "cache"}
+        for cache_id, cache in caches:
+            store = hot.get(cache_id)
+            if store is not None and (cache.memory or 0) < store.hot_set:
+                yield Issue(
+                    f"{cache_id} holds {format_size(cache.memory or 0)}, below the hot set of "
+                    f"{', '.join(store.entities)} ({format_size(store.hot_set)})",
+                    cache_id,
+                    where=("components", cache_id, "memory"),
+                    details={"entities": list(store.entities)},
+                )
         return
     total = sum(cache.memory or 0 for _, cache in caches)
     if total < estimate.cache_memory:

@@ -20,12 +20,19 @@ Good:
     capacity: {writes_per_day: 100M, object_size: 1KB, retention_years: 5, server_storage: 4TB}
     components:
       db: {kind: database, replicas: 3, partitioning: {strategy: consistent_hash, shards: 64}}
+
+With `capacity.entities`, each database is judged on the entities stored in it, and the
+finding names them. A managed engine whose storage is the provider's shared volume (Aurora,
+Spanner, DynamoDB, Cosmos DB) has no servers to count: one copy of its data is compared with
+the engine's limit (Aurora: 128 TiB), and without entities such databases are left out, as
+the estimate cannot tell which of the data they hold.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archgen.engines import shared_storage
 from archgen.model import Database
 from archgen.rules.base import Context, Issue, rule
 from archgen.units import format_size
@@ -50,15 +57,36 @@ def _inputs(context: Context) -> str | None:
     precondition=_inputs,
 )
 def check(context: Context) -> Iterator[Issue]:
-    """Report databases that hold less than the estimate says the data needs."""
+    """Report databases that hold less than the estimate says their data needs."""
     capacity, estimate = context.design.capacity, context.estimate
     if capacity is None or estimate is None or not capacity.server_storage or estimate.servers is None:
         return
-    servers = 0
-    for component in context.graph.components.values():
-        if isinstance(component, Database) and component.replica_of is None:
-            shards = component.partitioning.shards if component.partitioning and component.partitioning.shards else 1
-            servers += shards * component.replicas
+    databases = {
+        database_id: component
+        for database_id, component in context.graph.components.items()
+        if isinstance(component, Database) and component.replica_of is None
+    }
+    if estimate.stores:
+        for store in estimate.stores:
+            database = databases.get(store.component)
+            if database is None:
+                continue
+            shared, limit = shared_storage(database.engine, database.managed)
+            needed = store.storage_with_headroom if shared else store.storage_replicated
+            room = limit if shared else _servers(database) * capacity.server_storage
+            if room is not None and room < needed:
+                declared = f"{_servers(database):,} servers of {format_size(capacity.server_storage)}"
+                what = f"the engine's limit of {format_size(room)}" if shared else f"{declared} ({format_size(room)})"
+                yield Issue(
+                    f"{store.component} declares {what}; {', '.join(store.entities)} need {format_size(needed)}"
+                    + ("" if shared else " replicated"),
+                    store.component,
+                    details={"entities": list(store.entities)},
+                )
+        return
+    if any(shared_storage(database.engine, database.managed)[0] for database in databases.values()):
+        return
+    servers = sum(_servers(database) for database in databases.values())
     if servers * capacity.server_storage < estimate.storage_replicated:
         yield Issue(
             f"the databases declare {servers:,} servers of {format_size(capacity.server_storage)} "
@@ -66,3 +94,9 @@ def check(context: Context) -> Iterator[Issue]:
             f"({format_size(estimate.storage_replicated)} replicated)",
             where=("capacity", "server_storage"),
         )
+
+
+def _servers(database: Database) -> int:
+    """Return a database's servers: shards × copies."""
+    shards = database.partitioning.shards if database.partitioning and database.partitioning.shards else 1
+    return shards * database.replicas

@@ -199,7 +199,7 @@ class Workspace:
 
     def _draw(self, path: Path, source: str) -> dict[str, Any] | ArchgenError:
         """Return what the page shows of one spec, or the error that stops it loading."""
-        from archgen.analysis.capacity import estimate
+        from archgen.analysis.capacity import estimate_design
         from archgen.commands.lint import lint_loaded
         from archgen.loader import load_design
         from archgen.render import render_design
@@ -212,7 +212,8 @@ class Workspace:
             result = lint_loaded(loaded, self.settings)
             svg = render_design(loaded.design, result.findings, ["svg"], waived=result.waived).files["svg"].decode()
             capacity = loaded.design.capacity
-            rows = table(capacity, estimate(capacity)) if capacity else []
+            result_estimate = estimate_design(loaded.design)
+            rows = table(capacity, result_estimate) if capacity and result_estimate else []
             document = templates_for(self.settings).design_doc(
                 loaded, result.findings, Diagram(svg="diagram.svg"), result.failure_table, result.availability
             )
