@@ -346,8 +346,10 @@ def estimate(
         click.echo(f"{item.loaded.design.name} ({item.loaded.file})")
         if not item.table:
             click.echo("  no capacity section: add one to get an estimate (see `archgen schema`)")
+        width = max([17, *(len(row.quantity) for row in item.table)])
+        values = max([34, *(len(row.value) for row in item.table)])
         for row in item.table:
-            click.echo(f"  {row.quantity:<17} {row.value:<34} {row.working}")
+            click.echo(f"  {row.quantity:<{width}} {row.value:<{values}} {row.working}")
         _echo_availability(item)
         click.echo()
     for item in run.estimates if verbose else ():

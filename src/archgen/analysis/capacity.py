@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from archgen.engines import shared_storage
 from archgen.model import Capacity, CapacityEntity, Design
 
 SECONDS_PER_DAY = 86_400
@@ -50,6 +51,8 @@ class StoreEstimate(NamedTuple):
     storage_replicated: float
     #: For caches: the hot set of the entities it holds.
     hot_set: float
+    #: Whether the provider keeps the copies on a shared volume (Aurora, DynamoDB, S3, ...): one copy is counted.
+    shared: bool = False
 
 
 class Estimate(NamedTuple):
@@ -82,13 +85,16 @@ class Estimate(NamedTuple):
         return fields
 
 
-def estimate(capacity: Capacity, kinds: Mapping[str, str] | None = None) -> Estimate:
+def estimate(
+    capacity: Capacity, kinds: Mapping[str, str] | None = None, shared: frozenset[str] = frozenset()
+) -> Estimate:
     """Estimate requests, storage, servers, bandwidth and cache memory; per entity and store when given.
 
-    `kinds` maps component ids to their kinds, to tell object storage and caches from the rest.
+    `kinds` maps component ids to their kinds, to tell object storage and caches from the rest;
+    `shared` names the stores whose provider keeps the copies on a shared volume.
     """
     if capacity.entities:
-        return _by_entity(capacity, kinds or {})
+        return _by_entity(capacity, kinds or {}, shared)
     writes: float = capacity.writes_per_day or 0
     reads = writes * capacity.read_write_ratio
     size = capacity.object_size or 0
@@ -156,7 +162,7 @@ def _entity(capacity: Capacity, name: str, entity: CapacityEntity) -> EntityEsti
     )
 
 
-def _by_entity(capacity: Capacity, kinds: Mapping[str, str]) -> Estimate:
+def _by_entity(capacity: Capacity, kinds: Mapping[str, str], shared: frozenset[str]) -> Estimate:
     entities = tuple(_entity(capacity, name, entity) for name, entity in capacity.entities.items())
     writes = sum(entity.writes_per_day for entity in entities)
     reads = sum(entity.reads_per_day for entity in entities)
@@ -185,12 +191,12 @@ def _by_entity(capacity: Capacity, kinds: Mapping[str, str]) -> Estimate:
         media_retained=sum(entity.media_retained or 0 for entity in media) if media else None,
         media_egress_per_second=media_egress if media else None,
         entities=entities,
-        stores=_stores(capacity, entities, kinds),
+        stores=_stores(capacity, entities, kinds, shared),
     )
 
 
 def _stores(
-    capacity: Capacity, entities: tuple[EntityEstimate, ...], kinds: Mapping[str, str]
+    capacity: Capacity, entities: tuple[EntityEstimate, ...], kinds: Mapping[str, str], shared: frozenset[str]
 ) -> tuple[StoreEstimate, ...]:
     """Add up what each store holds, in the order stores are first named."""
     held: dict[str, list[EntityEstimate]] = {}
@@ -218,8 +224,9 @@ def _stores(
                 storage_per_day=per_day,
                 storage_retained=retained,
                 storage_with_headroom=with_headroom,
-                storage_replicated=with_headroom * capacity.replication_factor,
+                storage_replicated=with_headroom * (1 if store in shared else capacity.replication_factor),
                 hot_set=hot,
+                shared=store in shared,
             )
         )
     return tuple(stores)
@@ -229,4 +236,6 @@ def estimate_design(design: Design) -> Estimate | None:
     """Estimate a design's capacity (None without a capacity section), its stores known by kind."""
     if design.capacity is None:
         return None
-    return estimate(design.capacity, {component_id: c.kind for component_id, c in design.components.items()})
+    components = design.components.items()
+    shared = frozenset(component_id for component_id, c in components if shared_storage(c.engine, c.managed)[0])
+    return estimate(design.capacity, {component_id: c.kind for component_id, c in components}, shared)

@@ -156,6 +156,13 @@ def _store_row(capacity: Capacity, store: StoreEstimate) -> Row:
     held = ", ".join(store.entities)
     if store.kind == "cache":
         return Row(f"Store {store.component}", f"hot set {format_size(store.hot_set)}", f"hot share of {held}")
+    if store.shared:
+        return Row(
+            f"Store {store.component}",
+            f"{format_size(store.storage_with_headroom)} with headroom",
+            f"{held}: {format_size(store.storage_retained)} kept ÷ {capacity.storage_headroom:.0%} fill; "
+            "the provider keeps the copies",
+        )
     copies = _counted(capacity.replication_factor, "copy", "copies")
     return Row(
         f"Store {store.component}",

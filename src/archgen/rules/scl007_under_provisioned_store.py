@@ -23,9 +23,9 @@ Good:
 
 With `capacity.entities`, each database is judged on the entities stored in it, and the
 finding names them. A managed engine whose storage is the provider's shared volume (Aurora,
-Spanner, DynamoDB, Cosmos DB) has no servers to count: one copy of its data is compared with
-the engine's limit (Aurora: 128 TiB), and without entities such databases are left out, as
-the estimate cannot tell which of the data they hold.
+Spanner, DynamoDB, Cosmos DB) has no servers to count: SCL002 holds its data to the engine's
+limit (Aurora: 128 TiB), and without entities a design with such a database is left alone, as
+the estimate cannot tell which of the data it holds.
 """
 
 from __future__ import annotations
@@ -71,15 +71,14 @@ def check(context: Context) -> Iterator[Issue]:
             database = databases.get(store.component)
             if database is None:
                 continue
-            shared, limit = shared_storage(database.engine, database.managed)
-            needed = store.storage_with_headroom if shared else store.storage_replicated
-            room = limit if shared else _servers(database) * capacity.server_storage
-            if room is not None and room < needed:
-                declared = f"{_servers(database):,} servers of {format_size(capacity.server_storage)}"
-                what = f"the engine's limit of {format_size(room)}" if shared else f"{declared} ({format_size(room)})"
+            if shared_storage(database.engine, database.managed)[0]:
+                continue  # no servers to count: SCL002 holds it to the engine's limit
+            room = _servers(database) * capacity.server_storage
+            if room < store.storage_replicated:
                 yield Issue(
-                    f"{store.component} declares {what}; {', '.join(store.entities)} need {format_size(needed)}"
-                    + ("" if shared else " replicated"),
+                    f"{store.component} declares {_servers(database):,} servers of "
+                    f"{format_size(capacity.server_storage)} ({format_size(room)}); "
+                    f"{', '.join(store.entities)} need {format_size(store.storage_replicated)} replicated",
                     store.component,
                     details={"entities": list(store.entities)},
                 )
