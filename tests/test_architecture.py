@@ -136,7 +136,7 @@ def imports_after(code: str) -> set[str]:
 def test_lint_does_not_import_diagrams_or_jinja2():
     modules = imports_after(
         "from archgen.cli import main\n"
-        "try:\n    main(['lint', 'tests/fixtures/lint/clean.yaml'])\nexcept SystemExit:\n    pass"
+        "try:\n    main(['lint', '--no-cache', 'tests/fixtures/lint/clean.yaml'])\nexcept SystemExit:\n    pass"
     )
     assert "archgen.rules.engine" in modules, "the lint ran"
     assert not {"diagrams", "jinja2", "archgen.render.docs", "archgen.commands.build"} & modules
