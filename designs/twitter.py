@@ -38,15 +38,32 @@ with Design(
     },
     capacity={
         "daily_active_users": "200M",
-        "writes_per_day": "500M",
         "read_write_ratio": 100,
-        "object_size": "300B",
         "retention_years": 10,
         "replication_factor": 3,
         "storage_headroom": 0.7,
         "server_storage": "16TB",
         "cache_hot_fraction": 0.2,
         "peak_factor": 5,
+        "entities": {
+            # A tweet is read about 100 times, mostly within a day or two of being posted.
+            "tweets": {
+                "writes_per_day": "500M",
+                "size": "300B",
+                "hot_fraction": 0.1,
+                "stored_in": ["tweets_db", "tweet_cache", "index"],
+            },
+            # One in ten tweets carries a photo or video, served from object storage through the CDN.
+            "media": {"writes_per_day": "50M", "size": "100B", "media_size": "1MB", "stored_in": ["media"]},
+            # Fan-out on write: an entry per follower (200 on average), kept for a week of timeline reads.
+            "timeline_entries": {
+                "writes_per_day": "100B",
+                "size": "8B",
+                "reads_per_write": 0.5,
+                "retention": "7d",
+                "stored_in": ["timelines"],
+            },
+        },
     },
     api=[
         {

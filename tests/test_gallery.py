@@ -61,7 +61,10 @@ def test_each_design_is_a_real_design(path):
     assert requirements and len(requirements.functional) >= 2
     targets = requirements.non_functional
     assert targets.availability and targets.consistency and targets.cap
-    assert (design.capacity and design.capacity.daily_active_users is None) or design.capacity.writes_per_day
+    capacity = design.capacity
+    assert capacity and (capacity.writes_per_day or capacity.entities)
+    # Several kinds of write are counted each with its own rate, size and stores.
+    assert all(entity.stored_in for entity in capacity.entities.values())
     assert design.api and all(endpoint.auth and endpoint.rate_limit for endpoint in design.api)
     assert design.data and all(entity.primary_key for entity in design.data)
     assert len(design.tradeoffs) >= 2 and all(tradeoff.alternatives for tradeoff in design.tradeoffs)
