@@ -47,6 +47,7 @@ SCALARS = [
     "!!bool maybe", "!!null x", "!!str", '"]"', '"]]>"', "'<b>x</b>'", "'[x](javascript:y)'", "Index",
     "startup", "{when: startup}", "{when: [startup]}", "db-server", "[db-server]", "{host: x}", "durability",
     "availability", "{instance: 99.5}", "{zone: [99]}", "99.999", "100.5", "{availability: true}",
+    "entities", "{a: {size: 1KB}}", "{stored_in: [nowhere]}", "per_user_per_day", "[db, [store]]",
 ]  # fmt: skip
 
 
