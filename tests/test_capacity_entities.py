@@ -76,7 +76,9 @@ def test_the_rules_judge_each_store_on_its_entities():
     assert findings["SCL007", "orders_db"]["message"] == (
         "orders_db declares 2 servers of 2 TB (4 TB); orders need 4.38 TB replicated"
     )
-    assert findings["SCL004", "cache"]["message"] == "cache holds 16 GB, below the hot set of products, sessions (266 GB)"
+    assert (
+        findings["SCL004", "cache"]["message"] == "cache holds 16 GB, below the hot set of products, sessions (266 GB)"
+    )
     assert findings["SCL004", "cache"]["entities"] == ["products", "sessions"]
 
 
