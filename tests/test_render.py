@@ -65,8 +65,8 @@ def test_renders_the_design_example_in_every_format(tmp_path):
         "URL shortener",
         "Application tier",
         "haproxy · ×2",
-        "consistent_hash on hash",
-        "64 shards × 3 peers",
+        "consistent_hash\non hash",  # lines about as narrow as the icon
+        "64 shards\n× 3 peers",
         "Legend",
     ):
         assert drawn in text
@@ -211,7 +211,7 @@ def test_groups_edge_styles_and_replicas(tmp_path):
     assert "db#replica" not in dot, "a sharded store is one box: its replicas are copies of each shard"
     picture = laid_out(tmp_path / "two-groups.dot")
     assert {picture.lines["cluster_title_0"][0], picture.lines["cluster_title_1"][0]} == {"Data", "data"}
-    assert picture.lines["db"][-2:] == ["range on user_id", "8 shards × 5 copies"]
+    assert picture.lines["db"][-3:] == ["range on user_id", "8 shards", "× 5 copies"], "as narrow as the icon"
     assert picture.edge("users", "web_a")["arrowhead"] == "empty", "both members of the any_of are alternatives"
     assert picture.edge("users", "web_b")["arrowhead"] == "empty"
     assert picture.edge("web_b", "db")["label"] == "reads"

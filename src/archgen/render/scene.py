@@ -313,10 +313,14 @@ def _store_details(component: Component, title: str) -> tuple[str, ...]:
     partitioning = component.partitioning if isinstance(component, StoreBase) else None
     if partitioning:
         on = f" on {partitioning.key}" if partitioning.key else ""
-        lines.append(wrap(f"{partitioning.strategy}{on}"))
+        # Lines about as narrow as the icon, so the box is not much wider and arrows end near it.
+        lines.append(wrap(f"{partitioning.strategy}{on}", NARROW))
         if partitioning.shards:
-            copies = f" × {component.replicas} {'peers' if _peers(component) else 'copies'}"
-            lines.append(f"{partitioning.shards} shards{copies if component.replicas > 1 else ''}")
+            copies = f"× {component.replicas} {'peers' if _peers(component) else 'copies'}"
+            shards = f"{partitioning.shards} shards"
+            if component.replicas > 1:
+                shards += f" {copies}" if len(f"{shards} {copies}") <= NARROW else f"\n{copies}"
+            lines.append(shards)
     return tuple(lines)
 
 
