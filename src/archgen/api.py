@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from archgen.commands.diff import diff, diff_git, write_diff_picture
     from archgen.commands.docs import docs
     from archgen.commands.estimate import DesignEstimate, EstimateRun, estimate_all
+    from archgen.commands.importing import import_spec
     from archgen.commands.lint import LintRun, ValidateRun, lint, lint_loaded, lint_text, validate
     from archgen.commands.new import new_design
     from archgen.commands.render import WriteRun, render
@@ -77,6 +78,7 @@ _WHERE = {
     "estimate_all": "archgen.commands.estimate",
     "explain": "archgen.commands.rules",
     "format_diff": "archgen.report.diff",
+    "import_spec": "archgen.commands.importing",
     "format_report": "archgen.report",
     "json_schema": "archgen.model",
     "lint": "archgen.commands.lint",
@@ -152,6 +154,7 @@ __all__ = [
     "explain",
     "format_diff",
     "format_report",
+    "import_spec",
     "json_schema",
     "lint",
     "lint_from_cache",

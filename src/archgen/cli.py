@@ -633,6 +633,25 @@ def diff(
     finish(run.errors, failing=bool(run.introduced_at_or_above(cast("Severity | None", fail_on))))
 
 
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=PathParam(dir_okay=False))
+@click.option(
+    "-o", "--output", type=PathParam(dir_okay=False), default=None, help="Write the spec here (else to stdout)."
+)
+@click.option("--name", default=None, help="The design's name (else the deployment's folder name).")
+@reports_errors
+def import_(paths: tuple[Path, ...], output: Path | None, name: str | None) -> None:
+    """Write a spec from what is deployed: a Docker Compose file, each part with its evidence."""
+    from archgen import api
+
+    text, loaded = api.import_spec(paths, name, output)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {api.display_path(output)}: {len(loaded.design.components)} components", err=True)
+    finish()
+
+
 @main.command("rules")
 @click.option("--markdown", is_flag=True, help="Print archgen's own catalogue as Markdown (docs/rules.md).")
 @config_option

@@ -1,0 +1,59 @@
+"""What an importer found, and where: the neutral form every deployment format is read into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+
+class Evidence(NamedTuple):
+    """Where something was read: the file, the line, and what says so (`depends_on`, `env DB_HOST=db`)."""
+
+    file: str
+    line: int
+    what: str
+
+    def __str__(self) -> str:
+        return f"from {self.file}:{self.line} {self.what}"
+
+
+@dataclass
+class ImportedComponent:
+    """A component read from a deployment: its kind and engine, how many run, where, and why."""
+
+    id: str
+    kind: str
+    evidence: Evidence
+    engine: str | None = None
+    replicas: int = 1
+    zones: tuple[str, ...] = ()
+    name: str | None = None
+
+
+@dataclass
+class ImportedCall:
+    """A call read from a deployment, with every piece of evidence for it (the strongest first)."""
+
+    source: str
+    target: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Imported:
+    """A deployment read: its components and calls, the design-wide zones, and notes on what was left out."""
+
+    name: str
+    components: dict[str, ImportedComponent] = field(default_factory=dict)
+    calls: list[ImportedCall] = field(default_factory=list)
+    zones: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)
+
+    def call(self, source: str, target: str, evidence: Evidence) -> None:
+        """Record a call (once per pair), adding the evidence to one already found."""
+        for found in self.calls:
+            if (found.source, found.target) == (source, target):
+                if evidence.what not in {known.what for known in found.evidence}:
+                    found.evidence.append(evidence)
+                return
+        self.calls.append(ImportedCall(source, target, [evidence]))

@@ -1,0 +1,48 @@
+"""Write an `Imported` as a spec: plain YAML a reviewer edits, every component and call with its evidence."""
+
+from __future__ import annotations
+
+import json
+
+from archgen.importers.evidence import Imported, ImportedComponent
+
+
+def spec_text(imported: Imported) -> str:
+    """Return the spec's text: a header, the design, and a `# from FILE:LINE …` comment on each part."""
+    lines = [
+        "# Imported by `archgen import`: what the deployment says. Review it: the kinds, the calls",
+        "# (depends_on only orders start-up), and what a deployment file cannot say (managed",
+        "# services, zones, the design's requirements and capacity).",
+    ]
+    lines += [f"# Note: {note}" for note in imported.notes]
+    lines += ["archgen: 1", f"name: {_text(imported.name)}"]
+    if imported.zones:
+        lines.append(f"zones: [{', '.join(imported.zones)}]")
+    lines.append("components:")
+    for component in imported.components.values():
+        lines += _component(imported, component)
+    return "\n".join(lines) + "\n"
+
+
+def _component(imported: Imported, component: ImportedComponent) -> list[str]:
+    lines = [f"  {component.id}:  # {component.evidence}", f"    kind: {component.kind}"]
+    if component.engine:
+        lines.append(f"    engine: {_text(component.engine)}")
+    if component.replicas != 1:
+        lines.append(f"    replicas: {component.replicas}")
+    if component.zones and component.kind != "client":
+        lines.append(f"    zones: [{', '.join(component.zones)}]")
+    calls = [call for call in imported.calls if call.source == component.id]
+    if calls:
+        lines.append("    calls:")
+        for call in calls:
+            evidence = "; ".join(str(item) for item in call.evidence)
+            if [item.what for item in call.evidence] == ["depends_on"]:
+                evidence += " (it orders start-up only: nothing else says it calls)"
+            lines.append(f"      - {call.target}  # {evidence}")
+    return lines
+
+
+def _text(value: str) -> str:
+    """Write a string YAML reads back as the same string (JSON strings are YAML)."""
+    return json.dumps(value, ensure_ascii=False)
