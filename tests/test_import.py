@@ -87,3 +87,36 @@ def test_bad_input_is_one_clear_error_and_writes_nothing(tmp_path, text, message
     assert result.code == 2
     assert message in result.err and "Traceback" not in result.err
     assert not out.exists()
+
+
+NEXTCLOUD = COMPOSE / "nextcloud"
+
+
+def test_the_reviewers_design_has_no_drift():
+    result = run_cli("import", "--check", NEXTCLOUD / "expected.yaml", CASES["nextcloud"])
+    assert result.code == 0, result.out + result.err
+    assert result.out == "" and "0 drifts from the deployment" in result.err
+
+
+def test_drift_is_found_both_ways_with_positions_and_evidence():
+    drifted = NEXTCLOUD / "drifted.yaml"
+    result = run_cli("import", "--check", drifted, CASES["nextcloud"])
+    assert result.code == 1
+    shown = "tests/fixtures/import/compose/nextcloud/drifted.yaml"
+    compose = "tests/fixtures/import/compose/nextcloud/docker-compose.yaml"
+    assert result.out.splitlines() == [
+        f"{shown}:7:3: drift: nc runs 2 in the design, 1 deployed",
+        f"{shown}:5:1: drift: db is deployed (database) but not in the design (from {compose}:24 image mariadb)",
+        f"{shown}:9:3: drift: search is in the design but not deployed",
+    ]
+
+
+def test_drift_json_lists_each_drift(tmp_path):
+    written = tmp_path / "nextcloud.yaml"
+    written.write_text((NEXTCLOUD / "expected.yaml").read_text().replace("calls: [redis, db]", "calls: [redis]"))
+    result = run_cli("import", "--check", written, CASES["nextcloud"], "--format", "json")
+    assert result.code == 1
+    (drift,) = json.loads(result.out)
+    assert drift["kind"] == "call" and drift["component"] == "nc"
+    assert drift["message"] == "nc calls db in the deployment, not in the design"
+    assert drift["evidence"].endswith("docker-compose.yaml:14 env MYSQL_HOST=db")

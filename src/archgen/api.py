@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from archgen.commands.diff import diff, diff_git, write_diff_picture
     from archgen.commands.docs import docs
     from archgen.commands.estimate import DesignEstimate, EstimateRun, estimate_all
-    from archgen.commands.importing import import_spec
+    from archgen.commands.importing import Drift, check_drift, import_spec
     from archgen.commands.lint import LintRun, ValidateRun, lint, lint_loaded, lint_text, validate
     from archgen.commands.new import new_design
     from archgen.commands.render import WriteRun, render
@@ -79,6 +79,8 @@ _WHERE = {
     "explain": "archgen.commands.rules",
     "format_diff": "archgen.report.diff",
     "import_spec": "archgen.commands.importing",
+    "check_drift": "archgen.commands.importing",
+    "Drift": "archgen.commands.importing",
     "format_report": "archgen.report",
     "json_schema": "archgen.model",
     "lint": "archgen.commands.lint",
@@ -126,6 +128,7 @@ __all__ = [
     "ConfigError",
     "Design",
     "DesignEstimate",
+    "Drift",
     "EstimateRun",
     "Finding",
     "LintResult",
@@ -145,6 +148,7 @@ __all__ = [
     "at_or_above",
     "build",
     "catalogue_markdown",
+    "check_drift",
     "check_picture",
     "diff",
     "diff_git",

@@ -639,11 +639,33 @@ def diff(
     "-o", "--output", type=PathParam(dir_okay=False), default=None, help="Write the spec here (else to stdout)."
 )
 @click.option("--name", default=None, help="The design's name (else the deployment's folder name).")
+@click.option(
+    "--check",
+    "design",
+    type=PathParam(dir_okay=False),
+    default=None,
+    help="Instead, compare this written design with the deployment: exit 1 on any drift.",
+)
+@format_option(("text", "json"), "text (a line per drift) or json; with --check.")
 @reports_errors
-def import_(paths: tuple[Path, ...], output: Path | None, name: str | None) -> None:
-    """Write a spec from what is deployed: a Docker Compose file, each part with its evidence."""
+def import_(
+    paths: tuple[Path, ...], output: Path | None, name: str | None, design: Path | None, output_format: str
+) -> None:
+    """Write a spec from what is deployed (a Docker Compose file), each part with its evidence; or --check drift."""
     from archgen import api
 
+    if design is not None:
+        written = api.load_design(design, allow_python=False, file=api.display_path(design))
+        drifts = api.check_drift(written, paths)
+        if output_format == "json":
+            import json
+
+            click.echo(json.dumps([drift.as_dict() for drift in drifts], indent=2, ensure_ascii=False))
+        else:
+            for drift in drifts:
+                click.echo(str(drift))
+            click.echo(f"{len(drifts)} drift{'s' if len(drifts) != 1 else ''} from the deployment", err=True)
+        finish(failing=bool(drifts))
     text, loaded = api.import_spec(paths, name, output)
     if output is None:
         click.echo(text, nl=False)
