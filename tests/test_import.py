@@ -13,6 +13,7 @@ from archgen.loader import load_text
 from tests.conftest import FIXTURES, run_cli
 
 COMPOSE = FIXTURES / "import" / "compose"
+KUBERNETES = FIXTURES / "import" / "kubernetes"
 CASES = {
     "go-postgres-rabbitmq": COMPOSE / "go-postgres-rabbitmq" / "compose.yaml",
     "java-mysql": COMPOSE / "java-mysql" / "compose.yaml",
@@ -20,6 +21,8 @@ CASES = {
     "voting-app": COMPOSE / "voting-app" / "docker-compose.yml",
     "mapping": COMPOSE / "mapping" / "compose.yaml",
     "stack": COMPOSE / "mapping" / "stack.yaml",
+    "online-boutique": KUBERNETES / "online-boutique" / "kubernetes-manifests.yaml",
+    "k8s-mapping": KUBERNETES / "mapping" / "manifests.yaml",
 }
 EXPECTED = {
     name: (path.parent / "stack.expected.yaml" if name == "stack" else path.parent / "expected.yaml")
@@ -32,7 +35,7 @@ def test_each_file_imports_into_the_reviewers_design(case):
     result = run_cli("import", CASES[case], "--name", case)
     assert result.code == 0, result.err
     imported = load_text(result.out, file="<imported>").design
-    expected = load_design(EXPECTED[case]).design
+    expected = load_design(EXPECTED[case]).design.model_copy(update={"name": case})
     difference = compare(expected, imported)
     assert difference.empty, difference.changes
     # Every component and every call names its evidence: the file and the line.
@@ -73,8 +76,11 @@ def test_an_imported_compose_file_lints_with_its_one_host_named(tmp_path):
     [
         ("services:\n  a: {image: x\n", "not valid YAML"),
         ("services:\n  a:\n    extends: {file: base.yaml, service: web}\n", ":3:5: `extends` is not read"),
-        ("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n", "Kubernetes manifests: archgen import reads"),
-        ('{"format_version": "1.2", "planned_values": {}}', "a Terraform plan or state"),
+        ("apiVersion: v1\nkind: Service\n---\nmetadata: {name: a}\n", ":4:1: not a Kubernetes object"),
+        (
+            '{"format_version": "1.2", "planned_values": {}}',
+            "a Terraform plan or state (terraform show -json; not read",
+        ),
         ("version: '3'\nnetworks: {a: {}}\n", "not a deployment file archgen knows"),
         ("services: [a, b]\n", "a Compose file has a top-level `services` mapping"),
     ],
@@ -120,3 +126,31 @@ def test_drift_json_lists_each_drift(tmp_path):
     assert drift["kind"] == "call" and drift["component"] == "nc"
     assert drift["message"] == "nc calls db in the deployment, not in the design"
     assert drift["evidence"].endswith("docker-compose.yaml:14 env MYSQL_HOST=db")
+
+
+def test_kubernetes_evidence_names_the_helm_template_and_the_line():
+    out = run_cli("import", CASES["k8s-mapping"]).out
+    assert "Note: not imported (they describe no component or call): 1 PodDisruptionBudget" in out
+    assert "Note: sessions spreads over zones: write the design's zones and its placement" in out
+    assert (
+        "      - orders-db  # from tests/fixtures/import/kubernetes/mapping/manifests.yaml:29 "
+        "ConfigMap api-config DATABASE_URL=postgres://orders-db.shop.svc.cluster.local:5432/orders "
+        "(Source: shop/templates/api-config.yaml)"
+    ) in out
+    assert "otel" not in out.split("  api:")[1].split("  orders-db:")[0], "an agent outside the input is no call"
+
+
+def test_a_folder_of_manifests_imports_as_one_design(tmp_path):
+    documents = CASES["online-boutique"].read_text().split("\n---\n")
+    for index, document in enumerate(documents):
+        (tmp_path / f"{index:02}.yaml").write_text(document + "\n")
+    result = run_cli("import", tmp_path, "--name", "online-boutique")
+    assert result.code == 0, result.err
+    imported = load_text(result.out, file="<imported>").design
+    expected = load_design(EXPECTED["online-boutique"]).design
+    assert compare(expected, imported).empty
+
+
+def test_compose_and_kubernetes_are_not_mixed(tmp_path):
+    result = run_cli("import", CASES["nextcloud"], CASES["online-boutique"])
+    assert result.code == 2 and "not both at once" in result.err

@@ -634,7 +634,7 @@ def diff(
 
 
 @main.command("import")
-@click.argument("paths", nargs=-1, required=True, type=PathParam(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=PathParam())
 @click.option(
     "-o", "--output", type=PathParam(dir_okay=False), default=None, help="Write the spec here (else to stdout)."
 )
@@ -651,7 +651,7 @@ def diff(
 def import_(
     paths: tuple[Path, ...], output: Path | None, name: str | None, design: Path | None, output_format: str
 ) -> None:
-    """Write a spec from what is deployed (a Docker Compose file), each part with its evidence; or --check drift."""
+    """Write a spec from what is deployed (Compose, Kubernetes), each part with its evidence; or --check drift."""
     from archgen import api
 
     if design is not None:

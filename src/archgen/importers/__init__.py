@@ -4,12 +4,13 @@ Each reader turns its format into the neutral `Imported` (components, calls, not
 the file and line it comes from); `spec_text` writes that as a spec with `# from FILE:LINE`
 comments. The format is told from the content, not the file name.
 
-Docker Compose files (and swarm stacks) are read today; Kubernetes manifests and Terraform
-are recognised and refused with a clear message until their readers exist.
+Docker Compose files (and swarm stacks) and Kubernetes manifests are read today; Terraform
+is recognised and refused with a clear message until its reader exists.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,37 +20,57 @@ from archgen.importers.evidence import Imported
 
 
 def read(paths: Sequence[Path], name: str | None = None) -> Imported:
-    """Read the deployment files at `paths` (one format) into an `Imported`."""
-    from archgen.importers import compose
+    """Read the deployment files at `paths` (one format; a folder holds Kubernetes manifests) into an `Imported`."""
+    from archgen.importers import compose, kubernetes
 
     if not paths:
-        raise ArchgenError("archgen import: give a deployment file (a Compose file)")
+        raise ArchgenError("archgen import: give a deployment file (a Compose file, Kubernetes manifests)")
     files = []
     for path in paths:
-        if path.is_dir():
-            raise ArchgenError(f"{display_path(path)}: a folder; give the Compose file itself")
-        shown = display_path(path)
-        files.append((shown, read_spec(path, shown)))
+        for file in _files(path):
+            shown = display_path(file)
+            files.append((shown, read_spec(file, shown)))
     formats = {shown: detect(shown, data) for shown, data in files}
-    unsupported = {shown: fmt for shown, fmt in formats.items() if fmt != "compose"}
-    for shown, fmt in unsupported.items():
-        raise ArchgenError(f"{shown}: {fmt}: archgen import reads Docker Compose files only, for now")
-    return compose.read(files, name or _default_name(paths[0]))
+    files = [(shown, data) for shown, data in files if formats[shown] != "empty"]  # comments only: nothing to read
+    formats = {shown: fmt for shown, fmt in formats.items() if fmt != "empty"}
+    if not files:
+        raise ArchgenError("archgen import: the files hold only comments and blank lines")
+    known = {"compose", "kubernetes"}
+    for shown, fmt in formats.items():
+        if fmt not in known:
+            raise ArchgenError(f"{shown}: {fmt}: archgen import reads Docker Compose files and Kubernetes manifests")
+    kinds = set(formats.values())
+    if len(kinds) > 1:
+        raise ArchgenError("archgen import: give Compose files or Kubernetes manifests, not both at once")
+    reader = compose.read if kinds == {"compose"} else kubernetes.read
+    return reader(files, name or _default_name(paths[0]))
+
+
+def _files(path: Path) -> list[Path]:
+    """Return a file, or the YAML files of a folder (Kubernetes manifests), sorted."""
+    if not path.is_dir():
+        return [path]
+    found = sorted(file for file in path.rglob("*") if file.suffix in (".yaml", ".yml") and file.is_file())
+    if not found:
+        raise ArchgenError(f"{display_path(path)}: no .yaml or .yml file in this folder")
+    return found
 
 
 def detect(shown: str, data: bytes) -> str:
     """Tell the format of a deployment file from its content."""
     text = data.decode("utf-8", errors="replace")
     stripped = text.lstrip()
-    if shown.endswith(".tf") or ('resource "' in text and "{" in text and not stripped.startswith(("{", "services"))):
-        return "Terraform configuration"
+    if shown.endswith(".tf"):
+        return "Terraform configuration (not read yet)"
     if stripped.startswith("{") and '"format_version"' in text:
-        return "a Terraform plan or state (terraform show -json)"
-    if "apiVersion:" in text and "kind:" in text and "services:" not in text:
-        return "Kubernetes manifests"
-    if "services:" in text:
+        return "a Terraform plan or state (terraform show -json; not read yet)"
+    if re.search(r"^apiVersion:", text, re.MULTILINE) and re.search(r"^kind:", text, re.MULTILINE):
+        return "kubernetes"
+    if re.search(r"^services:", text, re.MULTILINE):
         return "compose"
-    return "not a deployment file archgen knows (a Compose file has a top-level `services`)"
+    if all(not line.strip() or line.lstrip().startswith("#") or line.strip() == "---" for line in text.splitlines()):
+        return "empty"
+    return "not a deployment file archgen knows (a Compose file has `services`, a manifest `apiVersion` and `kind`)"
 
 
 def _default_name(path: Path) -> str:

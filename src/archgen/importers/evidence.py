@@ -28,6 +28,7 @@ class ImportedComponent:
     replicas: int = 1
     zones: tuple[str, ...] = ()
     name: str | None = None
+    schedule: str | None = None
 
 
 @dataclass

@@ -10,9 +10,9 @@ from archgen.importers.evidence import Imported, ImportedComponent
 def spec_text(imported: Imported) -> str:
     """Return the spec's text: a header, the design, and a `# from FILE:LINE …` comment on each part."""
     lines = [
-        "# Imported by `archgen import`: what the deployment says. Review it: the kinds, the calls",
-        "# (depends_on only orders start-up), and what a deployment file cannot say (managed",
-        "# services, zones, the design's requirements and capacity).",
+        "# Imported by `archgen import`: what the deployment says. Review it: the kinds, the calls,",
+        "# and what a deployment file cannot say (managed services, zones, optional and",
+        "# asynchronous calls, the design's requirements and capacity).",
     ]
     lines += [f"# Note: {note}" for note in imported.notes]
     lines += ["archgen: 1", f"name: {_text(imported.name)}"]
@@ -30,6 +30,8 @@ def _component(imported: Imported, component: ImportedComponent) -> list[str]:
         lines.append(f"    engine: {_text(component.engine)}")
     if component.replicas != 1:
         lines.append(f"    replicas: {component.replicas}")
+    if component.schedule:
+        lines.append(f"    schedule: {_text(component.schedule)}")
     if component.zones and component.kind != "client":
         lines.append(f"    zones: [{', '.join(component.zones)}]")
     calls = [call for call in imported.calls if call.source == component.id]
