@@ -21,8 +21,9 @@ from typing import Any
 import yaml
 
 from archgen.errors import ArchgenError, Problem, SpecError
+from archgen.importers.documents import documents
 from archgen.importers.evidence import Evidence, Imported, ImportedComponent
-from archgen.importers.tables import classify
+from archgen.importers.tables import classify, hosts
 
 HOST = "host"
 _ID = re.compile(r"[^A-Za-z0-9_\-]")
@@ -67,17 +68,8 @@ def _in_swarm(spec: dict[str, Any]) -> bool:
 
 def _load(shown: str, data: bytes) -> tuple[yaml.Node | None, Any]:
     """Parse one Compose file: its node tree (for lines) and its data; a syntax error is positioned."""
-    text = data.decode("utf-8", errors="replace")
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        document = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise SpecError([Problem(shown, line, column, f"not valid YAML: {error.problem}")]) from None
-    except yaml.YAMLError as error:
-        raise ArchgenError(f"{shown}: not valid YAML: {error}") from None
-    return root, document
+    parsed = documents(shown, data.decode("utf-8", errors="replace"))
+    return parsed[0] if parsed else (None, None)
 
 
 def _services(shown: str, root: yaml.Node | None, document: Any) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
@@ -136,9 +128,8 @@ def _calls(
 ) -> Iterator[tuple[str, Evidence]]:
     """Yield the services a service calls, each with its evidence: environment values, then `depends_on`."""
     for key, value, line in _environment(spec.get("environment"), lines):
-        for target in services:
-            if target != service and _names(str(value), target):
-                yield target, Evidence(shown, line, f"env {key}={value}")
+        for target in sorted(hosts(str(value)) & services.keys() - {service}):
+            yield target, Evidence(shown, line, f"env {key}={value}")
     depends = spec.get("depends_on")
     names = list(depends) if isinstance(depends, (list, dict)) else []
     node = lines.get("depends_on/value")
@@ -170,12 +161,6 @@ def _item_line(node: yaml.Node | None, index: int, fallback: int) -> int:
     if isinstance(node, yaml.MappingNode) and index < len(node.value):
         return int(node.value[index][0].start_mark.line) + 1
     return fallback
-
-
-def _names(value: str, service: str) -> bool:
-    """Tell whether an environment value names a service as a host: `db`, `db:5432`, `redis://db:6379/0`, `@db/`."""
-    escaped = re.escape(service)
-    return bool(re.search(rf"(^|://|@|//|[=,;\s])({escaped})(:\d+|/|$|[,;\s?])", value))
 
 
 def _entry_points(imported: Imported, services: dict[str, Any], ids: dict[str, str]) -> None:

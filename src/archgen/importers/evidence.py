@@ -46,15 +46,20 @@ class Imported:
 
     name: str
     components: dict[str, ImportedComponent] = field(default_factory=dict)
-    calls: list[ImportedCall] = field(default_factory=list)
     zones: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
+    #: The calls by caller and callee, in the order they were first found.
+    by_pair: dict[tuple[str, str], ImportedCall] = field(default_factory=dict)
+
+    @property
+    def calls(self) -> list[ImportedCall]:
+        """Return every call, in the order first found."""
+        return list(self.by_pair.values())
 
     def call(self, source: str, target: str, evidence: Evidence) -> None:
         """Record a call (once per pair), adding the evidence to one already found."""
-        for found in self.calls:
-            if (found.source, found.target) == (source, target):
-                if evidence.what not in {known.what for known in found.evidence}:
-                    found.evidence.append(evidence)
-                return
-        self.calls.append(ImportedCall(source, target, [evidence]))
+        found = self.by_pair.get((source, target))
+        if found is None:
+            self.by_pair[(source, target)] = ImportedCall(source, target, [evidence])
+        elif evidence.what not in {known.what for known in found.evidence}:
+            found.evidence.append(evidence)

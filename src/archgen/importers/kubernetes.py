@@ -25,9 +25,10 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from archgen.errors import ArchgenError, Problem, SpecError
+from archgen.errors import Problem, SpecError
+from archgen.importers.documents import documents
 from archgen.importers.evidence import Evidence, Imported, ImportedComponent
-from archgen.importers.tables import classify
+from archgen.importers.tables import classify, hosts
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob")
 #: Kinds read for what they say of others (env from ConfigMaps, replicas from HPAs, entry points from Ingresses).
@@ -92,17 +93,9 @@ def _objects(shown: str, data: bytes) -> Iterator[Object]:
     """Yield every object of a file: each document, and each item of a `List`."""
     text = data.decode("utf-8", errors="replace")
     sources = [(match.start(), match.group(1).strip()) for match in _SOURCE.finditer(text)]
-    try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-        documents = list(yaml.safe_load_all(text))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise SpecError([Problem(shown, line, column, f"not valid YAML: {error.problem}")]) from None
-    except yaml.YAMLError as error:
-        raise ArchgenError(f"{shown}: not valid YAML: {error}") from None
+    parsed = documents(shown, text)
     lines = text.count("\n")
-    for node, document in zip(nodes, documents, strict=True):
+    for node, document in parsed:
         if not isinstance(document, dict):
             continue
         start = node.start_mark.index
@@ -167,14 +160,20 @@ def _labels(workload: Object) -> dict[str, str]:
 
 def _services_to_workloads(services: list[Object], workloads: list[Object]) -> dict[tuple[str, str], list[Object]]:
     """Return, for each Service (namespace, name), the workloads whose pods it selects."""
+    labels = {_key(workload): _labels(workload) for workload in workloads}
+    # Workloads by namespace and one label: a Service looks only at those that carry its first pair.
+    index: dict[tuple[str, str, str], list[Object]] = {}
+    for workload in workloads:
+        for pair in labels[_key(workload)].items():
+            index.setdefault((workload.namespace, *pair), []).append(workload)
     behind: dict[tuple[str, str], list[Object]] = {}
     for service in services:
         selector = (service.data.get("spec") or {}).get("selector") or {}
         wanted = {str(key): str(value) for key, value in selector.items()} if isinstance(selector, dict) else {}
+        first = next(iter(wanted.items()), None)
+        candidates = index.get((service.namespace, *first), []) if first else []
         behind[(service.namespace, service.name)] = [
-            workload
-            for workload in workloads
-            if wanted and workload.namespace == service.namespace and wanted.items() <= _labels(workload).items()
+            workload for workload in candidates if wanted.items() <= labels[_key(workload)].items()
         ]
     return behind
 
@@ -291,18 +290,16 @@ def _environment(workload: Object, config: dict[tuple[str, str], Object]) -> Ite
 
 def _named(value: str, namespace: str, names: dict[tuple[str, str], str]) -> Iterator[str]:
     """Yield the components whose Services a value names as a host (short, namespaced or fully qualified)."""
-    for (service_namespace, service), component in names.items():
-        forms = [f"{service}.{service_namespace}.svc.cluster.local", f"{service}.{service_namespace}.svc"]
-        forms.append(f"{service}.{service_namespace}")
-        if service_namespace == namespace:
-            forms.append(service)
-        if any(_host(value, form) for form in forms):
-            yield component
-
-
-def _host(value: str, host: str) -> bool:
-    escaped = re.escape(host)
-    return bool(re.search(rf"(^|://|@|//|[=,;\s])({escaped})(:\d+|/|$|[,;\s?])", value))
+    for host in hosts(value):
+        parts = host.split(".")
+        if len(parts) == 1:
+            found = names.get((namespace, parts[0]))
+        elif len(parts) == 2 or (len(parts) >= 3 and parts[2] == "svc"):
+            found = names.get((parts[1], parts[0]))
+        else:
+            found = None
+        if found is not None:
+            yield found
 
 
 def _entry_points(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from archgen.importers.evidence import Imported, ImportedComponent
+from archgen.importers.evidence import Imported, ImportedCall, ImportedComponent
 
 
 def spec_text(imported: Imported) -> str:
@@ -19,12 +19,15 @@ def spec_text(imported: Imported) -> str:
     if imported.zones:
         lines.append(f"zones: [{', '.join(imported.zones)}]")
     lines.append("components:")
+    calls: dict[str, list[ImportedCall]] = {}
+    for call in imported.calls:
+        calls.setdefault(call.source, []).append(call)
     for component in imported.components.values():
-        lines += _component(imported, component)
+        lines += _component(component, calls.get(component.id, []))
     return "\n".join(lines) + "\n"
 
 
-def _component(imported: Imported, component: ImportedComponent) -> list[str]:
+def _component(component: ImportedComponent, calls: list[ImportedCall]) -> list[str]:
     lines = [f"  {component.id}:  # {component.evidence}", f"    kind: {component.kind}"]
     if component.engine:
         lines.append(f"    engine: {_text(component.engine)}")
@@ -34,7 +37,6 @@ def _component(imported: Imported, component: ImportedComponent) -> list[str]:
         lines.append(f"    schedule: {_text(component.schedule)}")
     if component.zones and component.kind != "client":
         lines.append(f"    zones: [{', '.join(component.zones)}]")
-    calls = [call for call in imported.calls if call.source == component.id]
     if calls:
         lines.append("    calls:")
         for call in calls:

@@ -8,6 +8,8 @@ that says nothing stays a `service` named after its container.
 
 from __future__ import annotations
 
+import re
+
 #: (word in the image, kind, engine). Monitoring, tracing and log agents are `monitoring`:
 #: they observe, and a call to them is no dependency.
 IMAGES: tuple[tuple[str, str, str], ...] = (
@@ -62,3 +64,14 @@ def classify(image: str) -> tuple[str, str | None]:
         if word in words:
             return kind, engine
     return "service", None
+
+
+#: A host named in an environment value: alone, after `scheme://`, `user@` or `//`, or after a
+#: separator, and followed by a port, a path, a separator or the end (`db`, `cart:7070`,
+#: `redis://cache:6379/0`, `postgres://u:p@db:5432/x`, `db.shop.svc.cluster.local`).
+_HOST = re.compile(r"(?:^|://|@|//|[=,;\s])([A-Za-z0-9][A-Za-z0-9._\-]*)(?=:\d+|/|$|[,;\s?])")
+
+
+def hosts(value: str) -> set[str]:
+    """Return the host names an environment value mentions."""
+    return {match.group(1) for match in _HOST.finditer(value)}
