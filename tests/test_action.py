@@ -244,3 +244,18 @@ def test_off_a_pull_request_the_diff_step_does_nothing_unless_asked(workspace):
     assert done.returncode == 0 and summary.read_text() == "earlier steps wrote this\n"
     asked, _ = run_step("What the change does", workspace, diff="true")
     assert asked.returncode == 2 and "diff: true needs a pull request" in asked.stderr
+
+
+def test_the_drift_step_fails_on_drift_and_says_it_in_the_summary(tmp_path):
+    compose = FIXTURES / "import" / "compose" / "nextcloud"
+    shutil.copy(compose / "docker-compose.yaml", tmp_path / "docker-compose.yaml")
+    shutil.copy(compose / "expected.yaml", tmp_path / "nextcloud.yaml")
+    shutil.copy(compose / "drifted.yaml", tmp_path / "drifted.yaml")
+    done, summary = run_step("Drift from the deployment", tmp_path, drift="nextcloud.yaml docker-compose.yaml")
+    assert done.returncode == 0, done.stderr
+    assert "## Drift from the deployment" in summary.read_text()
+    done, summary = run_step("Drift from the deployment", tmp_path, drift="drifted.yaml docker-compose.yaml")
+    assert done.returncode == 1
+    assert "drifted.yaml:7:3: drift: nc runs 2 in the design, 1 deployed" in summary.read_text()
+    done, _ = run_step("Drift from the deployment", tmp_path, drift="drifted.yaml --format=json")
+    assert done.returncode == 2, "no flag arrives through the input: `--format=json` is a file that is not there"
