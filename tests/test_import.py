@@ -154,3 +154,24 @@ def test_a_folder_of_manifests_imports_as_one_design(tmp_path):
 def test_compose_and_kubernetes_are_not_mixed(tmp_path):
     result = run_cli("import", CASES["nextcloud"], CASES["online-boutique"])
     assert result.code == 2 and "not both at once" in result.err
+
+
+def test_a_manifest_too_large_is_refused_before_it_is_read(tmp_path):
+    huge = tmp_path / "manifests.yaml"
+    with huge.open("w") as stream:
+        stream.write("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n")
+        stream.write("  blob: " + "x" * (17 * 2**20) + "\n")
+    result = run_cli("import", huge)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert "manifests.yaml:1:1: file is 17,825,860 bytes" in result.err and "16,777,216 bytes" in result.err
+
+
+def test_cyclic_depends_on_imports_and_the_lint_names_the_cycle(tmp_path):
+    source = tmp_path / "compose.yaml"
+    source.write_text(
+        "services:\n  a: {image: app, depends_on: [b], ports: ['80:80']}\n  b: {image: app, depends_on: [a]}\n"
+    )
+    spec = tmp_path / "design.yaml"
+    assert run_cli("import", source, "-o", spec).code == 0
+    findings = json.loads(run_cli("lint", spec, "--format", "json", "--select", "STR003").out)
+    assert [f["code"] for f in findings] == ["STR003"]
