@@ -19,7 +19,10 @@ from pathlib import Path
 
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 PEAK = "print(next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM')))"
-PARSE = "import yaml; list(yaml.load_all(open({path!r}).read(), Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))); "
+PARSE = (
+    "import yaml; "
+    "list(yaml.load_all(open({path!r}).read(), Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))); "
+)
 IMPORT = (
     "from pathlib import Path; from archgen import api; text, loaded = api.import_spec([Path({path!r})]); "
     "api.lint_loaded(loaded); "
