@@ -20,8 +20,7 @@ from pathlib import Path
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 PEAK = "print(next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM')))"
 PARSE = (
-    "import yaml; "
-    "list(yaml.load_all(open({path!r}).read(), Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))); "
+    "import yaml; list(yaml.load_all(open({path!r}).read(), Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))); "
 )
 IMPORT = (
     "from pathlib import Path; from archgen import api; text, loaded = api.import_spec([Path({path!r})]); "
@@ -35,7 +34,7 @@ def manifests(documents: int) -> str:
     parts = []
     for index in range(services):
         calls = "".join(
-            f"        - {{name: DEP_{step}, value: \"svc-{(index + step) % services}:8080\"}}\n" for step in (1, 2)
+            f'        - {{name: DEP_{step}, value: "svc-{(index + step) % services}:8080"}}\n' for step in (1, 2)
         )
         image = "redis:7" if index % 10 == 9 else f"registry.example.com/app-{index}:1"
         parts.append(
