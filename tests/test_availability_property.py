@@ -1,10 +1,11 @@
 """The availability figures are exact: the decision diagram agrees with trying every state of the units.
 
 The random designs (50 + 50 by default, 250 + 250 with `pytest --slow`) are those of the
-failure property test (every word of DESIGN.md §3, §7 and round 2), with low figures (50–95 %) written on some components and as design defaults, so
-that a wrong term shows in the fourth decimal rather than the twelfth. A second check ties the
-units to the failure analysis: taking down the units of one single point of failure breaks
-exactly what the failure analysis says that event breaks.
+failure property test (every word of DESIGN.md §3, §7 and round 2), with low figures (50–95 %)
+written on some components and as design defaults, so that a wrong term shows in the fourth
+decimal rather than the twelfth. A second check ties the units to the failure analysis: taking
+down the units of one single point of failure breaks exactly what the failure analysis says
+that event breaks.
 """
 
 from __future__ import annotations
