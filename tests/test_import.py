@@ -21,6 +21,7 @@ CASES = {
     "voting-app": COMPOSE / "voting-app" / "docker-compose.yml",
     "mapping": COMPOSE / "mapping" / "compose.yaml",
     "stack": COMPOSE / "mapping" / "stack.yaml",
+    "replicas": COMPOSE / "replicas" / "compose.yaml",
     "online-boutique": KUBERNETES / "online-boutique" / "kubernetes-manifests.yaml",
     "k8s-mapping": KUBERNETES / "mapping" / "manifests.yaml",
 }
@@ -175,3 +176,9 @@ def test_cyclic_depends_on_imports_and_the_lint_names_the_cycle(tmp_path):
     assert run_cli("import", source, "-o", spec).code == 0
     findings = json.loads(run_cli("lint", spec, "--format", "json", "--select", "STR003").out)
     assert [f["code"] for f in findings] == ["STR003"]
+
+
+def test_a_primary_and_its_replicas_are_one_store():
+    out = run_cli("import", CASES["replicas"]).out
+    assert "Note: redis-master and redis-replica are one store, redis, with 2 read replicas" in out
+    assert "redis-master" not in out.split("components:")[1].split("#")[0]

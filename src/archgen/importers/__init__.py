@@ -17,6 +17,7 @@ from pathlib import Path
 from archgen.errors import ArchgenError
 from archgen.files import display_path, read_spec
 from archgen.importers.evidence import Imported
+from archgen.importers.roles import merge_replicas
 
 
 def read(paths: Sequence[Path], name: str | None = None) -> Imported:
@@ -43,7 +44,9 @@ def read(paths: Sequence[Path], name: str | None = None) -> Imported:
     if len(kinds) > 1:
         raise ArchgenError("archgen import: give Compose files or Kubernetes manifests, not both at once")
     reader = compose.read if kinds == {"compose"} else kubernetes.read
-    return reader(files, name or _default_name(paths[0]))
+    imported = reader(files, name or _default_name(paths[0]))
+    merge_replicas(imported)
+    return imported
 
 
 def _files(path: Path) -> list[Path]:

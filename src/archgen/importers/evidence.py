@@ -29,6 +29,7 @@ class ImportedComponent:
     zones: tuple[str, ...] = ()
     name: str | None = None
     schedule: str | None = None
+    read_replicas: int = 0
 
 
 @dataclass
@@ -38,6 +39,8 @@ class ImportedCall:
     source: str
     target: str
     evidence: list[Evidence] = field(default_factory=list)
+    #: "read" when the caller reaches only a store's read replicas.
+    mode: str | None = None
 
 
 @dataclass

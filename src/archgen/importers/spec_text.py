@@ -35,6 +35,8 @@ def _component(component: ImportedComponent, calls: list[ImportedCall]) -> list[
         lines.append(f"    replicas: {component.replicas}")
     if component.schedule:
         lines.append(f"    schedule: {_text(component.schedule)}")
+    if component.read_replicas:
+        lines.append(f"    read_replicas: {component.read_replicas}")
     if component.zones and component.kind != "client":
         lines.append(f"    zones: [{', '.join(component.zones)}]")
     if calls:
@@ -43,7 +45,8 @@ def _component(component: ImportedComponent, calls: list[ImportedCall]) -> list[
             evidence = "; ".join(str(item) for item in call.evidence)
             if [item.what for item in call.evidence] == ["depends_on"]:
                 evidence += " (it orders start-up only: nothing else says it calls)"
-            lines.append(f"      - {call.target}  # {evidence}")
+            target = f"{{{call.target}: {{mode: read}}}}" if call.mode == "read" else call.target
+            lines.append(f"      - {target}  # {evidence}")
     return lines
 
 
