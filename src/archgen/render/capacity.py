@@ -49,20 +49,7 @@ def table(capacity: Capacity, result: Estimate) -> list[Row]:
             format_size(result.storage_retained),
             _kept(capacity),
         ),
-        Row(
-            "With headroom",
-            format_size(result.storage_with_headroom),
-            f"÷ {capacity.storage_headroom:.0%} fill",
-        ),
-        Row(
-            "Replicated",
-            format_size(result.storage_replicated),
-            f"× {_counted(capacity.replication_factor, 'copy', 'copies')}",
-        ),
-    ]
-    if result.servers is not None and capacity.server_storage:
-        rows.append(Row("Storage servers", f"{result.servers:,}", f"÷ {format_size(capacity.server_storage)} a server"))
-    rows += [
+        *_stored(capacity, result),
         Row("Ingress", f"{format_size(result.ingress_per_second)}/s", "writes × object size"),
         Row("Egress", f"{format_size(result.egress_per_second)}/s", "reads × object size"),
         Row(
@@ -77,6 +64,21 @@ def table(capacity: Capacity, result: Estimate) -> list[Row]:
             Row("Media retained", format_size(result.media_retained), _kept(capacity)),
             Row("Media egress", f"{format_size(result.media_egress_per_second or 0)}/s", "reads × media size"),
         ]
+    return rows
+
+
+def _stored(capacity: Capacity, result: Estimate) -> list[Row]:
+    """Return the rows from the data kept to the servers it needs: headroom, copies, servers."""
+    rows = [
+        Row("With headroom", format_size(result.storage_with_headroom), f"÷ {capacity.storage_headroom:.0%} fill"),
+        Row(
+            "Replicated",
+            format_size(result.storage_replicated),
+            f"× {_counted(capacity.replication_factor, 'copy', 'copies')}",
+        ),
+    ]
+    if result.servers is not None and capacity.server_storage:
+        rows.append(Row("Storage servers", f"{result.servers:,}", f"÷ {format_size(capacity.server_storage)} a server"))
     return rows
 
 
@@ -112,16 +114,7 @@ def _totals(capacity: Capacity, result: Estimate) -> list[Row]:
         ),
         Row("Storage per day", format_size(result.storage_per_day), f"the {count}' writes × their sizes"),
         Row("Storage retained", format_size(result.storage_retained), "each kept for its retention"),
-        Row("With headroom", format_size(result.storage_with_headroom), f"÷ {capacity.storage_headroom:.0%} fill"),
-        Row(
-            "Replicated",
-            format_size(result.storage_replicated),
-            f"× {_counted(capacity.replication_factor, 'copy', 'copies')}",
-        ),
-    ]
-    if result.servers is not None and capacity.server_storage:
-        rows.append(Row("Storage servers", f"{result.servers:,}", f"÷ {format_size(capacity.server_storage)} a server"))
-    rows += [
+        *_stored(capacity, result),
         Row("Ingress", f"{format_size(result.ingress_per_second)}/s", "writes × size"),
         Row("Egress", f"{format_size(result.egress_per_second)}/s", "reads × size"),
         Row("Cache memory", format_size(result.cache_memory), "each entity's hot share of a day's reads × size"),
