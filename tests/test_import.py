@@ -182,3 +182,10 @@ def test_a_primary_and_its_replicas_are_one_store():
     out = run_cli("import", CASES["replicas"]).out
     assert "Note: redis-master and redis-replica are one store, redis, with 2 read replicas" in out
     assert "redis-master" not in out.split("components:")[1].split("#")[0]
+
+
+def test_check_writes_nothing_and_says_so_when_asked_to(tmp_path):
+    out = tmp_path / "x.yaml"
+    result = run_cli("import", "--check", NEXTCLOUD / "expected.yaml", CASES["nextcloud"], "-o", out)
+    assert result.code == 2 and "--check compares with a written design and writes nothing" in result.err
+    assert not out.exists()

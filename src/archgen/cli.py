@@ -654,6 +654,8 @@ def import_(
     """Write a spec from what is deployed (Compose, Kubernetes), each part with its evidence; or --check drift."""
     from archgen import api
 
+    if design is not None and output is not None:
+        raise click.UsageError("--check compares with a written design and writes nothing: drop -o")
     if design is not None:
         written = api.load_design(design, allow_python=False, file=api.display_path(design))
         drifts = api.check_drift(written, paths)
