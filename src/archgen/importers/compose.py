@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -23,10 +22,9 @@ import yaml
 from archgen.errors import ArchgenError, Problem, SpecError
 from archgen.importers.documents import documents
 from archgen.importers.evidence import Evidence, Imported, ImportedComponent
-from archgen.importers.tables import classify, hosts
+from archgen.importers.tables import classify, component_id, hosts
 
 HOST = "host"
-_ID = re.compile(r"[^A-Za-z0-9_\-]")
 
 
 def read(files: Sequence[tuple[str, bytes]], name: str) -> Imported:
@@ -37,7 +35,7 @@ def read(files: Sequence[tuple[str, bytes]], name: str) -> Imported:
         root, document = _load(shown, data)
         for service, (lines, spec) in _services(shown, root, document).items():
             services[service] = (shown, lines, spec)
-    ids = {service: _component_id(service) for service in services}
+    ids = {service: component_id(service, "s_") for service in services}
     imported.notes += [
         f"service {service!r} is component {new!r} (ids are letters, digits, _ and -)"
         for service, new in ids.items()
@@ -98,12 +96,6 @@ def _keys(node: yaml.Node | None) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     if not isinstance(node, yaml.MappingNode):
         return {}
     return {str(key.value): (key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)}
-
-
-def _component_id(service: str) -> str:
-    """Make a service name a component id: letters, digits, _ and -, starting with a letter."""
-    cleaned = _ID.sub("_", service)
-    return cleaned if cleaned[:1].isalpha() else f"s_{cleaned}"
 
 
 def _component(
@@ -175,9 +167,4 @@ def _entry_points(imported: Imported, services: dict[str, Any], ids: dict[str, s
     if not published:
         imported.notes.append("no service publishes a port: the design has no entry point from outside")
         return
-    client = "users" if "users" not in imported.components else "clients"
-    first_evidence = published[0][1]
-    users = ImportedComponent(client, "client", Evidence(first_evidence.file, first_evidence.line, "published ports"))
-    imported.components = {client: users, **imported.components}
-    for component_id, evidence in published:
-        imported.call(client, component_id, evidence)
+    imported.users_call(published, "published ports")

@@ -66,3 +66,12 @@ class Imported:
             self.by_pair[(source, target)] = ImportedCall(source, target, [evidence])
         elif evidence.what not in {known.what for known in found.evidence}:
             found.evidence.append(evidence)
+
+    def users_call(self, entries: list[tuple[str, Evidence]], what: str) -> None:
+        """Add a `users` client (`clients` when a component has that name) first, calling each entry point."""
+        client = "users" if "users" not in self.components else "clients"
+        first = entries[0][1]
+        users = ImportedComponent(client, "client", Evidence(first.file, first.line, what))
+        self.components = {client: users, **self.components}
+        for component_id, evidence in entries:
+            self.call(client, component_id, evidence)

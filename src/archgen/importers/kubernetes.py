@@ -28,14 +28,13 @@ import yaml
 from archgen.errors import Problem, SpecError
 from archgen.importers.documents import documents
 from archgen.importers.evidence import Evidence, Imported, ImportedComponent
-from archgen.importers.tables import classify, hosts
+from archgen.importers.tables import classify, component_id, hosts
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob")
 #: Kinds read for what they say of others (env from ConfigMaps, replicas from HPAs, entry points from Ingresses).
 READ_FOR_OTHERS = ("Service", "Ingress", "ConfigMap", "HorizontalPodAutoscaler")
 #: Proxies injected beside an application: never what a pod is.
 SIDECARS = ("istio-proxy", "linkerd-proxy", "envoy-sidecar", "cloud-sql-proxy")
-_ID = re.compile(r"[^A-Za-z0-9_\-]")
 _SOURCE = re.compile(r"^# Source: (.+)$", re.MULTILINE)
 
 
@@ -187,16 +186,11 @@ def _ids(workloads: list[Object], behind: dict[tuple[str, str], list[Object]]) -
         for workload in selected:
             named.setdefault(_key(workload), service)
     for workload in workloads:
-        wanted = _component_id(named.get(_key(workload), workload.name))
-        chosen = wanted if wanted not in taken else _component_id(f"{wanted}-{workload.kind.lower()}")
+        wanted = component_id(named.get(_key(workload), workload.name), "k_")
+        chosen = wanted if wanted not in taken else component_id(f"{wanted}-{workload.kind.lower()}", "k_")
         taken.add(chosen)
         ids[_key(workload)] = chosen
     return ids
-
-
-def _component_id(name: str) -> str:
-    cleaned = _ID.sub("_", name)
-    return cleaned if cleaned[:1].isalpha() else f"k_{cleaned}"
 
 
 def _autoscaled(objects: list[Object]) -> dict[tuple[str, str, str], int]:
@@ -333,11 +327,7 @@ def _entry_points(
             "no LoadBalancer or NodePort Service and no Ingress: the design has no entry point from outside"
         )
         return
-    client = "users" if "users" not in imported.components else "clients"
-    users = ImportedComponent(client, "client", Evidence(reached[0][1].file, reached[0][1].line, "entry points"))
-    imported.components = {client: users, **imported.components}
-    for component_id, evidence in reached:
-        imported.call(client, component_id, evidence)
+    imported.users_call(reached, "entry points")
 
 
 def _ingress_backends(spec: dict[str, Any]) -> Iterator[str]:

@@ -75,3 +75,12 @@ _HOST = re.compile(r"(?:^|://|@|//|[=,;\s])([A-Za-z0-9][A-Za-z0-9._\-]*)(?=:\d+|
 def hosts(value: str) -> set[str]:
     """Return the host names an environment value mentions."""
     return {match.group(1) for match in _HOST.finditer(value)}
+
+
+_NOT_IN_AN_ID = re.compile(r"[^A-Za-z0-9_\-]")
+
+
+def component_id(name: str, prefix: str) -> str:
+    """Make a deployment's name a component id: letters, digits, _ and -, starting with a letter (else `prefix`)."""
+    cleaned = _NOT_IN_AN_ID.sub("_", name)
+    return cleaned if cleaned[:1].isalpha() else f"{prefix}{cleaned}"
