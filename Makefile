@@ -13,14 +13,14 @@ TOOLS := $(VENV)/.tools
 run: $(RUNTIME) graphviz
 	$(BIN)/archgen build designs -o output
 
-# The checks run side by side, and the tests on every core (pytest-xdist); `pytest` alone
-# runs them one after another. `integration` installs archgen the ways users do (a wheel in
+# The checks run side by side, and the tests on every core (pytest-xdist, an idle worker
+# taking tests queued for a busy one); `pytest` alone runs them one after another. `integration` installs archgen the ways users do (a wheel in
 # a fresh venv, pre-commit, MkDocs), so it is slower and runs beside the rest.
 test: $(TOOLS) graphviz
 	@$(MAKE) --no-print-directory --output-sync=target -j4 lint gallery pytest integration
 
 pytest: $(TOOLS) graphviz
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 integration: $(TOOLS) graphviz browser
 	$(BIN)/pytest --integration tests/integration
