@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 import pytest
 
@@ -14,6 +15,7 @@ from tests.conftest import FIXTURES, run_cli
 
 COMPOSE = FIXTURES / "import" / "compose"
 KUBERNETES = FIXTURES / "import" / "kubernetes"
+TERRAFORM = FIXTURES / "import" / "terraform"
 CASES = {
     "go-postgres-rabbitmq": COMPOSE / "go-postgres-rabbitmq" / "compose.yaml",
     "java-mysql": COMPOSE / "java-mysql" / "compose.yaml",
@@ -24,9 +26,18 @@ CASES = {
     "replicas": COMPOSE / "replicas" / "compose.yaml",
     "online-boutique": KUBERNETES / "online-boutique" / "kubernetes-manifests.yaml",
     "k8s-mapping": KUBERNETES / "mapping" / "manifests.yaml",
+    "server-db-elb": TERRAFORM / "server-db-elb",
+    "webserver-cluster": TERRAFORM / "webserver-cluster" / "main.tf",
+    "infracost-small": TERRAFORM / "infracost-small" / "plan.json",
+    "tf-mapping": TERRAFORM / "mapping" / "plan.json",
+    "tf-mapping-hcl": TERRAFORM / "mapping-tf",
 }
 EXPECTED = {
-    name: (path.parent / "stack.expected.yaml" if name == "stack" else path.parent / "expected.yaml")
+    name: (
+        path.parent / "stack.expected.yaml"
+        if name == "stack"
+        else (path if path.is_dir() else path.parent) / "expected.yaml"
+    )
     for name, path in CASES.items()
 }
 
@@ -78,10 +89,9 @@ def test_an_imported_compose_file_lints_with_its_one_host_named(tmp_path):
         ("services:\n  a: {image: x\n", "not valid YAML"),
         ("services:\n  a:\n    extends: {file: base.yaml, service: web}\n", ":3:5: `extends` is not read"),
         ("apiVersion: v1\nkind: Service\n---\nmetadata: {name: a}\n", ":4:1: not a Kubernetes object"),
-        (
-            '{"format_version": "1.2", "planned_values": {}}',
-            "a Terraform plan or state (terraform show -json; not read",
-        ),
+        ('{"format_version": "1.2", "planned_values": {}}', "no `planned_values` or `values` with a `root_module`"),
+        ('{"format_version": "2.0",\n "values": {}}', ":1:2: format_version '2.0' is not one archgen reads"),
+        ('{"format_version": "1.2",\n  "values": {"root_module": {]}}', ":2:30: not valid JSON"),
         ("version: '3'\nnetworks: {a: {}}\n", "not a deployment file archgen knows"),
         ("services: [a, b]\n", "a Compose file has a top-level `services` mapping"),
     ],
@@ -154,7 +164,7 @@ def test_a_folder_of_manifests_imports_as_one_design(tmp_path):
 
 def test_compose_and_kubernetes_are_not_mixed(tmp_path):
     result = run_cli("import", CASES["nextcloud"], CASES["online-boutique"])
-    assert result.code == 2 and "not both at once" in result.err
+    assert result.code == 2 and "give one kind of deployment at once" in result.err
 
 
 def test_a_manifest_too_large_is_refused_before_it_is_read(tmp_path):
@@ -189,3 +199,123 @@ def test_check_writes_nothing_and_says_so_when_asked_to(tmp_path):
     result = run_cli("import", "--check", NEXTCLOUD / "expected.yaml", CASES["nextcloud"], "-o", out)
     assert result.code == 2 and "--check compares with a written design and writes nothing" in result.err
     assert not out.exists()
+
+
+def test_terraform_evidence_names_the_resources_and_the_wiring_between_them():
+    out = run_cli("import", CASES["tf-mapping"]).out
+    assert (
+        "      - api  # from tests/fixtures/import/terraform/mapping/plan.json:9 aws_lb.web refers to "
+        "aws_ecs_service.api through aws_lb_listener.https\n"
+    ) in out
+    assert "aws_rds_cluster_instance.catalog: 3 cluster instances are counted in db_catalog" in out
+    assert "Note: aws_security_group (1): not imported" in out
+    assert (
+        "  db_main:  # from tests/fixtures/import/terraform/mapping/plan.json:35 module.db.aws_db_instance.main " in out
+    )
+    assert "(engine postgres, instance_class db.r6g.large, multi_az true)" in out
+    hcl = run_cli("import", CASES["tf-mapping-hcl"]).out
+    assert "Note: module 'monitoring' (tests/fixtures/import/terraform/mapping-tf/gcp.tf) is not followed" in hcl
+    assert "  web:  # from tests/fixtures/import/terraform/mapping-tf/gcp.tf:22 " in hcl
+
+
+def test_a_terraform_state_is_read_by_depends_on_and_by_the_values_that_name_other_resources(tmp_path):
+    state = {
+        "format_version": "1.0",
+        "terraform_version": "1.9.8",
+        "values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "aws_ecs_service.api",
+                        "mode": "managed",
+                        "type": "aws_ecs_service",
+                        "name": "api",
+                        "values": {
+                            "desired_count": 2,
+                            "task_definition": "arn:aws:ecs:eu-west-1:1:task-definition/api:7",
+                        },
+                        "depends_on": ["aws_sqs_queue.jobs"],
+                    },
+                    {
+                        "address": "aws_ecs_task_definition.api",
+                        "mode": "managed",
+                        "type": "aws_ecs_task_definition",
+                        "name": "api",
+                        "values": {
+                            "arn": "arn:aws:ecs:eu-west-1:1:task-definition/api:7",
+                            "container_definitions": json.dumps(
+                                [
+                                    {
+                                        "environment": [
+                                            {"name": "DB", "value": "orders.abc123.eu-west-1.rds.amazonaws.com"}
+                                        ]
+                                    }
+                                ]
+                            ),
+                        },
+                    },
+                    {
+                        "address": "aws_db_instance.orders",
+                        "mode": "managed",
+                        "type": "aws_db_instance",
+                        "name": "orders",
+                        "values": {"address": "orders.abc123.eu-west-1.rds.amazonaws.com", "multi_az": False},
+                    },
+                    {
+                        "address": "aws_sqs_queue.jobs",
+                        "mode": "managed",
+                        "type": "aws_sqs_queue",
+                        "name": "jobs",
+                        "values": {},
+                    },
+                ]
+            }
+        },
+    }
+    source = tmp_path / "state.json"
+    source.write_text(json.dumps(state, indent=1))
+    result = run_cli("import", source)
+    assert result.code == 0, result.err
+    design = load_text(result.out, file="<imported>").design
+    calls = {(name, *call.targets) for name, component in design.components.items() for call in component.calls}
+    assert calls == {("api", "orders"), ("api", "jobs")}
+    assert design.components["api"].replicas == 2
+    assert "aws_ecs_service.api refers to aws_db_instance.orders through aws_ecs_task_definition.api" in result.out
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('resource "aws_instance" "a" {\n  ami = \n}\n', "main.tf:2:9: not valid HCL"),
+        ('resource "aws_instance" "a" {\n  count = var.n\n}\n', "its count is not known from the files"),
+    ],
+)
+def test_terraform_files_say_what_they_cannot_read(tmp_path, text, message):
+    source = tmp_path / "main.tf"
+    source.write_text(text)
+    result = run_cli("import", source)
+    assert message in result.out + result.err and "Traceback" not in result.err
+
+
+def test_terraform_and_compose_are_not_imported_at_once(tmp_path):
+    result = run_cli("import", CASES["server-db-elb"] / "main.tf", CASES["nextcloud"])
+    assert result.code == 2
+    assert "give one kind of deployment at once" in result.err
+
+
+def test_drift_against_a_terraform_plan(tmp_path):
+    expected = TERRAFORM / "mapping" / "expected.yaml"
+    assert run_cli("import", "--check", expected, CASES["tf-mapping"]).code == 0
+    written = tmp_path / "mapping.yaml"
+    written.write_text(expected.read_text().replace("replicas: 3", "replicas: 4"))
+    result = run_cli("import", "--check", written, CASES["tf-mapping"])
+    assert result.code == 1
+    assert result.out.splitlines() == [f"{written}:11:3: drift: api runs 4 in the design, 3 deployed"]
+
+
+def test_tf_files_without_python_hcl2_say_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "hcl2", None)  # as if python-hcl2 were not installed
+    result = run_cli("import", CASES["webserver-cluster"])
+    assert result.code == 2
+    assert "reading .tf files needs python-hcl2: pip install 'archgen[terraform]'" in result.err
+    assert run_cli("import", CASES["infracost-small"]).code == 0, "a plan needs nothing more"

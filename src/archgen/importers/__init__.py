@@ -4,8 +4,8 @@ Each reader turns its format into the neutral `Imported` (components, calls, not
 the file and line it comes from); `spec_text` writes that as a spec with `# from FILE:LINE`
 comments. The format is told from the content, not the file name.
 
-Docker Compose files (and swarm stacks) and Kubernetes manifests are read today; Terraform
-is recognised and refused with a clear message until its reader exists.
+Docker Compose files (and swarm stacks), Kubernetes manifests, and Terraform (`terraform show
+-json` of a plan or state, or `.tf` files through python-hcl2) are read.
 """
 
 from __future__ import annotations
@@ -22,10 +22,12 @@ from archgen.importers.roles import merge_replicas
 
 def read(paths: Sequence[Path], name: str | None = None) -> Imported:
     """Read the deployment files at `paths` (one format; a folder holds Kubernetes manifests) into an `Imported`."""
-    from archgen.importers import compose, kubernetes
+    from archgen.importers import compose, kubernetes, terraform
 
     if not paths:
-        raise ArchgenError("archgen import: give a deployment file (a Compose file, Kubernetes manifests)")
+        raise ArchgenError(
+            "archgen import: give a deployment file (a Compose file, Kubernetes manifests, Terraform files or plan)"
+        )
     files = []
     for path in paths:
         for file in _files(path):
@@ -36,26 +38,36 @@ def read(paths: Sequence[Path], name: str | None = None) -> Imported:
     formats = {shown: fmt for shown, fmt in formats.items() if fmt != "empty"}
     if not files:
         raise ArchgenError("archgen import: the files hold only comments and blank lines")
-    known = {"compose", "kubernetes"}
+    readers = {"compose": compose.read, "kubernetes": kubernetes.read, "terraform": terraform.read}
     for shown, fmt in formats.items():
-        if fmt not in known:
-            raise ArchgenError(f"{shown}: {fmt}: archgen import reads Docker Compose files and Kubernetes manifests")
+        if fmt not in readers:
+            raise ArchgenError(
+                f"{shown}: {fmt}: archgen import reads Docker Compose files, Kubernetes manifests and Terraform"
+            )
     kinds = set(formats.values())
     if len(kinds) > 1:
-        raise ArchgenError("archgen import: give Compose files or Kubernetes manifests, not both at once")
-    reader = compose.read if kinds == {"compose"} else kubernetes.read
+        raise ArchgenError(
+            "archgen import: give one kind of deployment at once (Compose files, Kubernetes manifests or Terraform)"
+        )
+    reader = readers[kinds.pop()]
     imported = reader(files, name or _default_name(paths[0]))
     merge_replicas(imported)
     return imported
 
 
 def _files(path: Path) -> list[Path]:
-    """Return a file, or the YAML files of a folder (Kubernetes manifests), sorted."""
+    """Return a file, or the deployment files of a folder (manifests, or a Terraform module's `.tf` files), sorted.
+
+    A Terraform module is its own folder's `.tf` files (not its subfolders, which are other modules).
+    """
     if not path.is_dir():
         return [path]
+    terraform = sorted(file for file in path.glob("*.tf") if file.is_file())
+    if terraform:
+        return terraform
     found = sorted(file for file in path.rglob("*") if file.suffix in (".yaml", ".yml") and file.is_file())
     if not found:
-        raise ArchgenError(f"{display_path(path)}: no .yaml or .yml file in this folder")
+        raise ArchgenError(f"{display_path(path)}: no .yaml, .yml or .tf file in this folder")
     return found
 
 
@@ -64,9 +76,9 @@ def detect(shown: str, data: bytes) -> str:
     text = data.decode("utf-8", errors="replace")
     stripped = text.lstrip()
     if shown.endswith(".tf"):
-        return "Terraform configuration (not read yet)"
+        return "terraform"
     if stripped.startswith("{") and '"format_version"' in text:
-        return "a Terraform plan or state (terraform show -json; not read yet)"
+        return "terraform"
     if re.search(r"^apiVersion:", text, re.MULTILINE) and re.search(r"^kind:", text, re.MULTILINE):
         return "kubernetes"
     if re.search(r"^services:", text, re.MULTILINE):
@@ -77,6 +89,6 @@ def detect(shown: str, data: bytes) -> str:
 
 
 def _default_name(path: Path) -> str:
-    """Name a design after the folder of its file (`shop/compose.yaml` is "shop"), else the file."""
-    folder = path.resolve().parent.name
+    """Name a design after its folder, or the folder of its file (`shop/compose.yaml` is "shop"), else the file."""
+    folder = path.resolve().name if path.is_dir() else path.resolve().parent.name
     return folder.replace("-", " ").replace("_", " ").strip() or path.stem

@@ -30,6 +30,8 @@ class ImportedComponent:
     name: str | None = None
     schedule: str | None = None
     read_replicas: int = 0
+    #: Run by a provider (a Terraform resource of a managed service).
+    managed: bool = False
 
 
 @dataclass
@@ -41,6 +43,8 @@ class ImportedCall:
     evidence: list[Evidence] = field(default_factory=list)
     #: "read" when the caller reaches only a store's read replicas.
     mode: str | None = None
+    #: A queue or topic handing work on (or being handed it): the caller does not wait.
+    asynchronous: bool = False
 
 
 @dataclass

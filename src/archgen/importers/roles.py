@@ -62,7 +62,9 @@ def _retarget(imported: Imported, renamed: dict[str, str], reads: set[str]) -> N
         read = call.target in reads
         found = merged.get((source, target))
         if found is None:
-            merged[(source, target)] = ImportedCall(source, target, list(call.evidence), "read" if read else None)
+            merged[(source, target)] = ImportedCall(
+                source, target, list(call.evidence), "read" if read else None, call.asynchronous
+            )
         else:
             found.evidence += call.evidence
             if not read:

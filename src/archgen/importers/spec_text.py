@@ -31,6 +31,8 @@ def _component(component: ImportedComponent, calls: list[ImportedCall]) -> list[
     lines = [f"  {component.id}:  # {component.evidence}", f"    kind: {component.kind}"]
     if component.engine:
         lines.append(f"    engine: {_text(component.engine)}")
+    if component.managed:
+        lines.append("    managed: true")
     if component.replicas != 1:
         lines.append(f"    replicas: {component.replicas}")
     if component.schedule:
@@ -45,7 +47,11 @@ def _component(component: ImportedComponent, calls: list[ImportedCall]) -> list[
             evidence = "; ".join(str(item) for item in call.evidence)
             if [item.what for item in call.evidence] == ["depends_on"]:
                 evidence += " (it orders start-up only: nothing else says it calls)"
-            target = f"{{{call.target}: {{mode: read}}}}" if call.mode == "read" else call.target
+            options = [
+                *(["mode: read"] if call.mode == "read" else []),
+                *(["async: true"] if call.asynchronous else []),
+            ]
+            target = f"{{{call.target}: {{{', '.join(options)}}}}}" if options else call.target
             lines.append(f"      - {target}  # {evidence}")
     return lines
 
