@@ -26,6 +26,8 @@ CASES = {
     "replicas": COMPOSE / "replicas" / "compose.yaml",
     "online-boutique": KUBERNETES / "online-boutique" / "kubernetes-manifests.yaml",
     "k8s-mapping": KUBERNETES / "mapping" / "manifests.yaml",
+    "guestbook": KUBERNETES / "guestbook" / "guestbook-all-in-one.yaml",
+    "opensearch-helm": KUBERNETES / "opensearch-helm" / "statefulset.yaml",
     "server-db-elb": TERRAFORM / "server-db-elb",
     "webserver-cluster": TERRAFORM / "webserver-cluster" / "main.tf",
     "infracost-small": TERRAFORM / "infracost-small" / "plan.json",

@@ -3,7 +3,8 @@
 Workloads of one store kind and engine named `<base>-master`/`-primary`/`-leader` and
 `<base>-replica`/`-replicas`/`-slave`/`-secondary`/`-follower`/`-read` (or with `_`) are one
 store named `<base>` (the primary's name without its role, unless another component has it),
-with the replicas' count as `read_replicas`. Calls to the replicas become calls to the store;
+with the replicas' count as `read_replicas`. A replica whose image says nothing (a custom build,
+`gb-redisslave`) beside a primary store of its name is that store's replica too. Calls to the replicas become calls to the store;
 a caller that called only the replicas reads (`mode: read`).
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from archgen.importers.evidence import Imported, ImportedCall
+from archgen.importers.evidence import Imported, ImportedCall, ImportedComponent
 
 _PRIMARY = re.compile(r"^(?P<base>.+?)[-_](master|primary|leader)$")
 _REPLICA = re.compile(r"^(?P<base>.+?)[-_](replicas?|slaves?|secondar(y|ies)|followers?|read)$")
@@ -30,11 +31,7 @@ def merge_replicas(imported: Imported) -> None:
     for replica_id, replica in list(components.items()):
         match = _REPLICA.match(replica_id)
         primary_id = primaries.get(match.group("base")) if match else None
-        if (
-            primary_id is None
-            or replica.kind != components[primary_id].kind
-            or replica.engine != components[primary_id].engine
-        ):
+        if primary_id is None or not _same_store(replica, components[primary_id]):
             continue
         base = match.group("base") if match else primary_id
         name = base if base not in components or base in (primary_id, replica_id) else primary_id
@@ -49,6 +46,12 @@ def merge_replicas(imported: Imported) -> None:
             f"replica{'s' if replica.replicas != 1 else ''} ({replica.evidence})"
         )
         _retarget(imported, renamed, {replica_id})
+
+
+def _same_store(replica: ImportedComponent, primary: ImportedComponent) -> bool:
+    """Tell whether a replica workload is the primary's store: the same kind and engine, or an image that says nothing."""
+    said_nothing = replica.kind == "service" and replica.engine is None
+    return said_nothing or (replica.kind, replica.engine) == (primary.kind, primary.engine)
 
 
 def _retarget(imported: Imported, renamed: dict[str, str], reads: set[str]) -> None:
