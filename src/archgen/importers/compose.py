@@ -17,10 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import yaml
-
 from archgen.errors import ArchgenError, Problem, SpecError
-from archgen.importers.documents import documents
+from archgen.importers.documents import LocatedMapping, LocatedNode, LocatedScalar, LocatedSequence, documents
 from archgen.importers.evidence import Evidence, Imported, ImportedComponent
 from archgen.importers.tables import classify, component_id, hosts
 
@@ -64,13 +62,13 @@ def _in_swarm(spec: dict[str, Any]) -> bool:
     return isinstance(deploy, dict) and ("placement" in deploy or "mode" in deploy)
 
 
-def _load(shown: str, data: bytes) -> tuple[yaml.Node | None, Any]:
+def _load(shown: str, data: bytes) -> tuple[LocatedNode | None, Any]:
     """Parse one Compose file: its node tree (for lines) and its data; a syntax error is positioned."""
     parsed = documents(shown, data.decode("utf-8", errors="replace"))
     return parsed[0] if parsed else (None, None)
 
 
-def _services(shown: str, root: yaml.Node | None, document: Any) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+def _services(shown: str, root: LocatedNode | None, document: Any) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     """Return each service: the line of each of its keys (and of the service itself, as ""), and its spec."""
     if not isinstance(document, dict) or not isinstance(document.get("services"), dict):
         raise ArchgenError(f"{shown}: a Compose file has a top-level `services` mapping")
@@ -91,11 +89,11 @@ def _services(shown: str, root: yaml.Node | None, document: Any) -> dict[str, tu
     return found
 
 
-def _keys(node: yaml.Node | None) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+def _keys(node: LocatedNode | None) -> dict[str, tuple[LocatedNode, LocatedNode]]:
     """Return a mapping node's entries by key, with their key and value nodes."""
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, LocatedMapping):
         return {}
-    return {str(key.value): (key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)}
+    return {str(key.value): (key, value) for key, value in node.value if isinstance(key, LocatedScalar)}
 
 
 def _component(
@@ -146,11 +144,11 @@ def _environment(environment: Any, lines: dict[str, Any]) -> Iterator[tuple[str,
                 yield key, value, _item_line(node, index, fallback)
 
 
-def _item_line(node: yaml.Node | None, index: int, fallback: int) -> int:
+def _item_line(node: LocatedNode | None, index: int, fallback: int) -> int:
     """Return the line of a list item or a mapping entry of a node, by position."""
-    if isinstance(node, yaml.SequenceNode) and index < len(node.value):
+    if isinstance(node, LocatedSequence) and index < len(node.value):
         return int(node.value[index].start_mark.line) + 1
-    if isinstance(node, yaml.MappingNode) and index < len(node.value):
+    if isinstance(node, LocatedMapping) and index < len(node.value):
         return int(node.value[index][0].start_mark.line) + 1
     return fallback
 

@@ -23,10 +23,8 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
-import yaml
-
 from archgen.errors import Problem, SpecError
-from archgen.importers.documents import documents
+from archgen.importers.documents import LocatedMapping, LocatedNode, LocatedSequence, documents
 from archgen.importers.evidence import Evidence, Imported, ImportedComponent
 from archgen.importers.tables import classify, component_id, hosts
 
@@ -45,11 +43,11 @@ class Object(NamedTuple):
     name: str
     namespace: str
     data: dict[str, Any]
-    node: yaml.Node
+    node: LocatedNode
     file: str
     source: str  # the Helm template it was rendered from, or ""
 
-    def evidence(self, node: yaml.Node | None, what: str) -> Evidence:
+    def evidence(self, node: LocatedNode | None, what: str) -> Evidence:
         """Return evidence at a node of the object (or the object itself), naming its Helm template."""
         line = int((node or self.node).start_mark.line) + 1
         return Evidence(self.file, line, f"{what} (Source: {self.source})" if self.source else what)
@@ -102,7 +100,7 @@ def _objects(shown: str, data: bytes) -> Iterator[Object]:
         if document.get("kind") == "List" or str(document.get("kind", "")).endswith("List"):
             items = _child(node, "items")
             for index, item in enumerate(document.get("items") or []):
-                item_node = items.value[index] if isinstance(items, yaml.SequenceNode) else node
+                item_node = items.value[index] if isinstance(items, LocatedSequence) else node
                 if isinstance(item, dict):
                     yield _object(shown, item, item_node, source)
             continue
@@ -112,7 +110,7 @@ def _objects(shown: str, data: bytes) -> Iterator[Object]:
         yield _object(shown, document, node, source)
 
 
-def _object(shown: str, data: dict[str, Any], node: yaml.Node, source: str) -> Object:
+def _object(shown: str, data: dict[str, Any], node: LocatedNode, source: str) -> Object:
     found = data.get("metadata")
     metadata: dict[str, Any] = found if isinstance(found, dict) else {}
     return Object(
@@ -126,12 +124,12 @@ def _object(shown: str, data: dict[str, Any], node: yaml.Node, source: str) -> O
     )
 
 
-def _child(node: yaml.Node | None, *path: str | int) -> yaml.Node | None:
+def _child(node: LocatedNode | None, *path: str | int) -> LocatedNode | None:
     """Return the node at a path of keys and indexes under `node`, or None."""
     for step in path:
-        if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+        if isinstance(node, LocatedMapping) and isinstance(step, str):
             node = next((value for key, value in node.value if getattr(key, "value", None) == step), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        elif isinstance(node, LocatedSequence) and isinstance(step, int) and step < len(node.value):
             node = node.value[step]
         else:
             return None

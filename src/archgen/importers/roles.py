@@ -4,8 +4,8 @@ Workloads of one store kind and engine named `<base>-master`/`-primary`/`-leader
 `<base>-replica`/`-replicas`/`-slave`/`-secondary`/`-follower`/`-read` (or with `_`) are one
 store named `<base>` (the primary's name without its role, unless another component has it),
 with the replicas' count as `read_replicas`. A replica whose image says nothing (a custom build,
-`gb-redisslave`) beside a primary store of its name is that store's replica too. Calls to the replicas become calls to the store;
-a caller that called only the replicas reads (`mode: read`).
+`gb-redisslave`) beside a primary store of its name is that store's replica too. Calls to the
+replicas become calls to the store; a caller that called only the replicas reads (`mode: read`).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def merge_replicas(imported: Imported) -> None:
 
 
 def _same_store(replica: ImportedComponent, primary: ImportedComponent) -> bool:
-    """Tell whether a replica workload is the primary's store: the same kind and engine, or an image that says nothing."""
+    """Tell whether a replica workload is the primary's store: same kind and engine, or an image that says nothing."""
     said_nothing = replica.kind == "service" and replica.engine is None
     return said_nothing or (replica.kind, replica.engine) == (primary.kind, primary.engine)
 
