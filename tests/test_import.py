@@ -321,3 +321,19 @@ def test_tf_files_without_python_hcl2_say_how_to_install_it(monkeypatch):
     assert result.code == 2
     assert "reading .tf files needs python-hcl2: pip install 'archgen[terraform]'" in result.err
     assert run_cli("import", CASES["infracost-small"]).code == 0, "a plan needs nothing more"
+
+
+def test_a_gateway_api_route_is_an_entry_point(tmp_path):
+    manifests = tmp_path / "route.yaml"
+    manifests.write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: shop}\n"
+        "spec:\n  replicas: 2\n  template:\n    metadata: {labels: {app: shop}}\n"
+        "    spec: {containers: [{name: shop, image: example/shop:1}]}\n"
+        "---\napiVersion: v1\nkind: Service\nmetadata: {name: shop-svc}\n"
+        "spec: {selector: {app: shop}, ports: [{port: 80}]}\n"
+        "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: shop-route}\n"
+        "spec:\n  parentRefs: [{name: public-gateway}]\n  rules:\n  - backendRefs: [{name: shop-svc, port: 80}]\n"
+    )
+    result = run_cli("import", manifests)
+    assert result.code == 0, result.err
+    assert "      - shop-svc  # from " in result.out and "HTTPRoute shop-route → Service shop-svc" in result.out

@@ -11,7 +11,8 @@
   `configMapKeyRef` bring in) that name a Service as a host or in a URL (`cartservice:7070`,
   `redis://redis-cart:6379`, `db.shop.svc.cluster.local`), resolved to the component behind
   the Service. A call to a monitoring or tracing agent is no dependency.
-- Entry points: `LoadBalancer` and `NodePort` Services and Ingress backends: a `users` client
+- Entry points: `LoadBalancer` and `NodePort` Services, Ingress and Gateway API `HTTPRoute`
+  (and `GRPCRoute`) backends: a `users` client
   calls them.
 - Zones: the manifests do not say which zones a cluster has; none are written (a note says so
   when topology spread constraints ask for zones).
@@ -30,7 +31,7 @@ from archgen.importers.tables import classify, component_id, hosts
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob")
 #: Kinds read for what they say of others (env from ConfigMaps, replicas from HPAs, entry points from Ingresses).
-READ_FOR_OTHERS = ("Service", "Ingress", "ConfigMap", "HorizontalPodAutoscaler")
+READ_FOR_OTHERS = ("Service", "Ingress", "HTTPRoute", "GRPCRoute", "ConfigMap", "HorizontalPodAutoscaler")
 #: Proxies injected beside an application: never what a pod is.
 SIDECARS = ("istio-proxy", "linkerd-proxy", "envoy-sidecar", "cloud-sql-proxy")
 _SOURCE = re.compile(r"^# Source: (.+)$", re.MULTILINE)
@@ -314,15 +315,16 @@ def _entry_points(
                         ),
                     )
                 )
-        if item.kind == "Ingress":
-            for service in _ingress_backends(spec):
+        if item.kind in ("Ingress", "HTTPRoute", "GRPCRoute"):
+            backends = _ingress_backends(spec) if item.kind == "Ingress" else _route_backends(spec)
+            for service in backends:
                 for workload in behind.get((item.namespace, service)) or []:
                     reached.append(
-                        (ids[_key(workload)], item.evidence(None, f"Ingress {item.name} → Service {service}"))
+                        (ids[_key(workload)], item.evidence(None, f"{item.kind} {item.name} → Service {service}"))
                     )
     if not reached:
         imported.notes.append(
-            "no LoadBalancer or NodePort Service and no Ingress: the design has no entry point from outside"
+            "no LoadBalancer or NodePort Service, Ingress or HTTPRoute: the design has no entry point from outside"
         )
         return
     imported.users_call(reached, "entry points")
@@ -338,3 +340,11 @@ def _ingress_backends(spec: dict[str, Any]) -> Iterator[str]:
         name = (backend.get("service") or {}).get("name") or backend.get("serviceName")
         if name:
             yield str(name)
+
+
+def _route_backends(spec: dict[str, Any]) -> Iterator[str]:
+    """Yield the Service names a Gateway API route sends requests to (`rules[].backendRefs[]` of kind Service)."""
+    for rule in spec.get("rules") or []:
+        for backend in (rule or {}).get("backendRefs") or []:
+            if isinstance(backend, dict) and backend.get("name") and backend.get("kind", "Service") == "Service":
+                yield str(backend["name"])
