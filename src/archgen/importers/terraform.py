@@ -675,19 +675,16 @@ def _count_members(imported: Imported, resources: dict[str, Resource], members: 
 
 
 def _say_what_is_left_out(imported: Imported, resources: dict[str, Resource], read: set[str]) -> None:
-    """Note each provider resource type that is neither a component nor wiring, with how many there are."""
+    """Note each resource type that is neither a component nor wiring, with how many: none is dropped silently."""
     left: dict[str, int] = {}
     for address, resource in resources.items():
         kind = resource.type
-        if address not in read and kind not in WIRING and kind not in JOINS and kind.startswith(_PROVIDERS):
+        if address not in read and kind not in WIRING and kind not in JOINS:
             left[kind] = left.get(kind, 0) + 1
     imported.notes += [
         f"{kind} ({count}): not imported (networks, disks, access and settings are no component)"
         for kind, count in sorted(left.items())
     ]
-
-
-_PROVIDERS = ("aws_", "google_", "azurerm_")
 
 
 def _member_of(resource: Resource, resources: dict[str, Resource]) -> str | None:
