@@ -16,7 +16,7 @@ import pytest
 from archgen.api import lint_loaded, load_design
 from archgen.render import check_picture
 from archgen.render.check import check_layout
-from tests.conftest import FIXTURES, ROOT, SPECS, needs_dot
+from tests.conftest import FIXTURES, ROOT, SPECS, needs_dot, run_cli
 
 SETS = [
     ROOT / "designs",
@@ -216,3 +216,72 @@ def test_a_font_for_chinese_japanese_and_korean_is_installed():
     """The set-up installs fonts-noto-cjk, so such names are drawn as glyphs, not boxes."""
     done = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True, check=True)
     assert "Noto Sans CJK" in done.stdout
+
+
+WIDE = """\
+archgen: 1
+name: Wide icons
+layout: {direction: DIRECTION}
+components:
+  users: {kind: client, calls: [api]}
+  api: {kind: service, name: An API with a rather long name, replicas: 2, calls: [events, oracle, cache]}
+  events: {kind: database, engine: cassandra, replicas: 3, partitioning: {strategy: consistent_hash, key: id}}
+  oracle: {kind: database, engine: oracle}
+  cache: {kind: cache, engine: redis, name: A cache whose name is much wider than its icon}
+"""
+
+
+def _icons_and_arrowheads(
+    svg: str,
+) -> tuple[dict[str, tuple[float, float, float, float]], list[tuple[str, float, float]]]:
+    """Return each node's icon rectangle (x0, y0, x1, y1) and each edge's head and arrowhead tip, from an SVG."""
+    import re
+
+    icons = {}
+    for group in re.finditer(r'class="node">\s*<title>([^<]+)</title>(.*?)</g>', svg, re.S):
+        use = re.search(r'<use [^>]*x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)"', group[2])
+        if use:
+            x, y, width, height = map(float, use.groups())
+            icons[group[1]] = (x, y, x + width, y + height)
+    tips = []
+    for group in re.finditer(r'class="edge">\s*<title>([^<]+)</title>(.*?)</g>', svg, re.S):
+        head = group[1].replace("&#45;&gt;", "->").split("->")[1].split(":")[0]
+        points = [
+            tuple(map(float, p.split(","))) for p in re.search(r'<polygon[^>]*points="([^"]+)"', group[2])[1].split()
+        ]
+        # The tip is the arrowhead's corner farthest from the other two (a triangle, closed by a repeat).
+        corners = points[:3]
+        tip = max(corners, key=lambda p: sum((p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2 for q in corners))
+        tips.append((head, *tip))
+    return icons, tips
+
+
+@needs_dot
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_arrowheads_reach_the_icons_however_wide_the_icon_or_the_text(tmp_path, direction):
+    spec = tmp_path / "wide.yaml"
+    spec.write_text(WIDE.replace("DIRECTION", direction))
+    result = run_cli("render", spec, "-o", tmp_path, "--format", "svg")
+    assert result.code == 0, result.err
+    icons, tips = _icons_and_arrowheads((tmp_path / "wide-icons.svg").read_text())
+    assert {head for head, _, _ in tips} == {"api", "events", "oracle", "cache"}
+    for head, x, y in tips:
+        left, top, right, bottom = icons[head]
+        gap = max(left - x, 0, x - right) + max(top - y, 0, y - bottom)
+        assert gap <= 5, f"{direction}: the arrow into {head} stops {gap:.1f} pt from its icon"
+
+
+@needs_dot
+def test_icons_are_cut_to_what_they_show():
+    import struct
+
+    from archgen.render.diagram import icon_cell, icon_root
+    from archgen.render.icon_crop import cropped
+
+    # diagrams' Cassandra eye fills rows 60-195 of a 256 x 256 canvas: the icon drawn is the eye.
+    png = cropped(icon_root(), "resources/onprem/database/cassandra.png")
+    assert struct.unpack(">II", png[16:24]) == (256, 135)
+    assert icon_cell("resources/onprem/database/cassandra.png") == (64, 34)
+    # An icon that fills its canvas is drawn as it is.
+    whole = (icon_root() / "resources/aws/database/rds.png").read_bytes()
+    assert cropped(icon_root(), "resources/aws/database/rds.png") == whole

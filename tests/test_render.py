@@ -299,7 +299,7 @@ def test_bad_formats_and_bad_specs_exit_2(tmp_path):
 def test_png_past_the_bitmap_limit_is_a_warning_with_a_way_out(tmp_path):
     spec = tmp_path / "tall.yaml"
     lines = ["archgen: 1", "name: Tall", "components:"]
-    lines += [f"  c{index}: {{kind: client}}" for index in range(330)]
+    lines += [f"  c{index}: {{kind: client}}" for index in range(450)]
     spec.write_text("\n".join(lines) + "\n")
     result = run_cli("render", spec, "-o", tmp_path, "--format", "png")
     assert result.code == 0, result.err

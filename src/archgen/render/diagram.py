@@ -25,6 +25,7 @@ from typing import Any
 
 from archgen.errors import RenderError
 from archgen.icons import icon_of
+from archgen.render.icon_crop import crop_root, cropped
 from archgen.render.scene import Box, Link, Scene
 
 # One point, one pixel: legible text, and a quarter less PNG area (and time) than Graphviz's 96 dpi.
@@ -209,7 +210,8 @@ class _Drawing:
 
     def node(self, box: Box) -> None:
         node_class = icon_class(box, self.scene.layout.icons)
-        label = _box_label(box, f"{node_class._icon_dir}/{node_class._icon}", self.highlight)
+        beside = self.scene.direction == "LR"
+        label = _box_label(box, f"{node_class._icon_dir}/{node_class._icon}", self.highlight, beside)
         ordering = {"ordering": "out"} if box.id in self.replicated else {}
         node_class(label, nodeid=box.id, image="", shape="plain", **ordering)
 
@@ -230,7 +232,7 @@ class _Drawing:
         # Top to bottom, an arrow ends on top of the icon, not at the edge of a box its text made wide.
         # Left to right it ends at the box: ending at the icon's side sends arrows coming from below
         # through the box's own text (the picture check found it in 10 of 59 layouts).
-        head = {"headport": f"{ICON_PORT}:n"} if self.scene.direction == "TB" else {}
+        head = {"headport": f"{ICON_PORT}:n"} if self.scene.direction == "TB" else {"headport": ICON_PORT}
         if not link.label:
             self.graph.edge(link.source, link.target, **attrs, **head)
             return
@@ -269,34 +271,43 @@ class _Drawing:
                     row.node(box_id)
 
 
-def _box_label(box: Box, icon: str, highlight: bool) -> str:
-    """Return a box as a table Graphviz measures itself: the icon, then one row per line of text.
+def _box_label(box: Box, icon: str, highlight: bool, beside: bool = False) -> str:
+    """Return a box as a table Graphviz measures itself: the icon, and one row per line of text.
 
-    The box is as wide as its widest line, so no text is cut off or spills onto a neighbour.
+    The box is as wide as its widest line, so no text is cut off or spills onto a neighbour. Top
+    to bottom the icon is above the text, where arrows arrive; left to right it is `beside` it, at
+    the left, so an arrow arriving from the left ends on the icon, not in the white space beside a
+    wide line of text.
     """
     mark = box.mark if highlight else None
     width, height = icon_cell(icon)
-    rows = [
-        f'<TR><TD PORT="{ICON_PORT}" FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{height}">'
-        f'<IMG SRC="{icon}" SCALE="TRUE"/></TD></TR>'
-    ]
-    rows += [f"<TR><TD>{_html(line)}</TD></TR>" for line in box.title.splitlines()]
-    rows += [
-        f'<TR><TD><FONT POINT-SIZE="{DETAIL_SIZE}" COLOR="{DETAIL_COLOR}">{_html(line)}</FONT></TD></TR>'
+    image = (
+        f'<TD PORT="{ICON_PORT}" FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{height}" CELLPADDING="0">'
+        f'<IMG SRC="{icon}" SCALE="TRUE"/></TD>'
+    )
+    cells = [f"<TD>{_html(line)}</TD>" for line in box.title.splitlines()]
+    cells += [
+        f'<TD><FONT POINT-SIZE="{DETAIL_SIZE}" COLOR="{DETAIL_COLOR}">{_html(line)}</FONT></TD>'
         for detail in box.details
         for line in detail.splitlines()
     ]
     border = 'BORDER="0"'
     if box.change is not None:
         color, style = CHANGE_STYLES[box.change]
-        rows.append(f'<TR><TD><FONT POINT-SIZE="{DETAIL_SIZE}" COLOR="{color}"><B>{box.change}</B></FONT></TD></TR>')
+        cells.append(f'<TD><FONT POINT-SIZE="{DETAIL_SIZE}" COLOR="{color}"><B>{box.change}</B></FONT></TD>')
         border = f'BORDER="{MARK_BORDER}" COLOR="{color}" STYLE="{style}"'
     if mark is not None:
         color, style = MARK_STYLES[mark.waived]
-        rows.append(f'<TR><TD><FONT COLOR="{color}"><B>{_html(mark.text)}</B></FONT></TD></TR>')
+        cells.append(f'<TD><FONT COLOR="{color}"><B>{_html(mark.text)}</B></FONT></TD>')
         border = f'BORDER="{MARK_BORDER}" COLOR="{color}" STYLE="{style}"'
     elif box.change is None and box.kind == "external":
         border = f'BORDER="1" COLOR="{MUTED_COLOR}" STYLE="ROUNDED,DASHED"'
+    if beside:
+        # The lines in one cell, each left-aligned: they stay together beside the icon, as a label.
+        text = "".join(f'{cell.removeprefix("<TD>").removesuffix("</TD>")}<BR ALIGN="LEFT"/>' for cell in cells)
+        rows = [f"<TR>{image}<TD>{text}</TD></TR>" if cells else f"<TR>{image}</TR>"]
+    else:
+        rows = [f"<TR>{image}</TR>", *(f"<TR>{cell}</TR>" for cell in cells)]
     spacing = f'CELLBORDER="0" CELLSPACING="{CELL_SPACING}" CELLPADDING="{CELL_PADDING}"'
     return f"<<TABLE {border} {spacing}>{''.join(rows)}</TABLE>>"
 
@@ -405,7 +416,9 @@ def run_dot(source: str, formats: tuple[str, ...], dpi: int | None = None, ids: 
         raise RenderError(INSTALL_HINT)
     environment = {name: value for name, value in os.environ.items() if name not in IGNORED_ENVIRONMENT}
     with tempfile.TemporaryDirectory(prefix="archgen-") as folder:
-        command = [executable, f"-Gimagepath={icon_root()}", f"-Gdpi={dpi or DEFAULT_DPI}"]
+        # Icons cut to what they show (`icon_crop`) are found before diagrams' own.
+        imagepath = os.pathsep.join((str(crop_root()), str(icon_root())))
+        command = [executable, f"-Gimagepath={imagepath}", f"-Gdpi={dpi or DEFAULT_DPI}"]
         for fmt in formats:
             command += [f"-T{fmt}", "-o", str(Path(folder, f"diagram.{fmt}"))]
         try:
@@ -512,21 +525,23 @@ def icon_cell(relative: str) -> tuple[int, int]:
     """Return the size of the cell an icon is drawn in: ICON_SIZE on its long side, its own shape.
 
     A square cell would leave a wide icon (Cassandra's eye) floating in white space above and
-    below, where arrows stop short of it.
+    below, where arrows stop short of it; so would an icon's own transparent margins, which is why
+    the icon is the one `icon_crop` cut to what it shows.
     """
     png = _read_icon(icon_root(), relative)
     width, height = struct.unpack(">II", png[16:24])
     if not width or not height:
         return ICON_SIZE, ICON_SIZE
     scale = ICON_SIZE / max(width, height)
-    return max(16, round(width * scale)), max(16, round(height * scale))
+    return max(8, round(width * scale)), max(8, round(height * scale))
 
 
 def _read_icon(root: Path, relative: str) -> bytes:
+    """Return the PNG an icon is drawn with: cut to what it shows (`icon_crop`), from the icon catalogue only."""
     path = (root / relative).resolve()
     if root not in path.parents:
         raise RenderError(f"icon outside the icon catalogue: {relative}")
     try:
-        return path.read_bytes()
+        return cropped(root, relative)
     except OSError as error:
         raise RenderError(f"cannot read icon {relative}: {error.strerror}") from None
