@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import html
 import logging
+import math
 import os
 import re
 from pathlib import Path
@@ -274,7 +275,8 @@ def _inline_svg(svg: str) -> str:
     body = _PROLOGUE.sub("", svg).strip()
     size = re.match(r'<svg width="([0-9.]+)pt" height="[0-9.]+pt"', body)
     width = float(size.group(1)) if size else 0.0
-    style = f"width: 100%; min-width: {width * 1.1:.0f}px; max-width: {width * 2:.0f}px; height: auto"
+    # Rounded up: a minimum rounded down would put the smallest text a hair under 11 px.
+    style = f"width: 100%; min-width: {math.ceil(width * 1.1)}px; max-width: {width * 2:.0f}px; height: auto"
     body = re.sub(r'<svg width="[^"]*" height="[^"]*"', f'<svg style="{style}"', body, count=1)
     return f"{_FRAME}{body}</div>"
 
