@@ -337,3 +337,18 @@ def test_a_gateway_api_route_is_an_entry_point(tmp_path):
     result = run_cli("import", manifests)
     assert result.code == 0, result.err
     assert "      - shop-svc  # from " in result.out and "HTTPRoute shop-route → Service shop-svc" in result.out
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("plan.json", '{"format_version": "1.0", "values": {"root_module": {}}}'),
+        ("main.tf", 'variable "x" {}\nresource "aws_security_group" "a" {}\n'),
+    ],
+)
+def test_files_with_nothing_that_runs_are_one_clear_error(tmp_path, name, text):
+    source = tmp_path / name
+    source.write_text(text)
+    result = run_cli("import", source, "-o", tmp_path / "out.yaml")
+    assert result.code == 2 and "no component to import: nothing in the files runs" in result.err
+    assert not (tmp_path / "out.yaml").exists()

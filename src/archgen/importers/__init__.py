@@ -51,6 +51,9 @@ def read(paths: Sequence[Path], name: str | None = None) -> Imported:
         )
     reader = readers[kinds.pop()]
     imported = reader(files, name or _default_name(paths[0]))
+    if not imported.components:
+        said = "".join(f"; {note}" for note in imported.notes if "not imported" in note)
+        raise ArchgenError(f"{files[0][0]}: no component to import: nothing in the files runs{said}")
     merge_replicas(imported)
     return imported
 
