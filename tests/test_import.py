@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 
@@ -11,6 +12,7 @@ import pytest
 from archgen.analysis.compare import compare
 from archgen.api import load_design
 from archgen.loader import load_text
+from tests import conftest
 from tests.conftest import FIXTURES, run_cli
 
 COMPOSE = FIXTURES / "import" / "compose"
@@ -352,3 +354,36 @@ def test_files_with_nothing_that_runs_are_one_clear_error(tmp_path, name, text):
     result = run_cli("import", source, "-o", tmp_path / "out.yaml")
     assert result.code == 2 and "no component to import: nothing in the files runs" in result.err
     assert not (tmp_path / "out.yaml").exists()
+
+
+def _mutations(document, rng, count):
+    """Yield `count` copies of a JSON document, each with one value somewhere replaced by a wrong shape."""
+    import copy
+
+    wrong = [None, 0, -1, 1.5, True, "", "x", [], {}, [1, "a"], {"a": None}, "${var.x}", "module.x.y"]
+    for _ in range(count):
+        mutated = copy.deepcopy(document)
+        node, path = mutated, []
+        while isinstance(node, (dict, list)) and node and rng.random() < 0.85:
+            key = rng.choice(list(node.keys()) if isinstance(node, dict) else range(len(node)))
+            path.append((node, key))
+            node = node[key]
+        if path:
+            parent, key = path[-1]
+            parent[key] = rng.choice(wrong)
+        yield mutated
+
+
+def test_mutated_terraform_plans_import_or_fail_cleanly(tmp_path):
+    import random
+
+    rng = random.Random(int(os.environ.get("ARCHGEN_FUZZ_SEED", "22")))
+    document = json.loads((TERRAFORM / "mapping" / "plan.json").read_text())
+    for number, mutated in enumerate(_mutations(document, rng, 1500 if conftest.SLOW else 150)):
+        source = tmp_path / f"plan-{number}.json"
+        source.write_text(json.dumps(mutated))
+        result = run_cli("import", source)
+        assert result.code in (0, 2), (number, result.err)
+        assert "Traceback" not in result.err, (number, result.err)
+        if result.code == 0:
+            load_text(result.out, file="<imported>")  # what is written loads

@@ -404,12 +404,16 @@ def _module_resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
     stack = [module]
     while stack:
         current = stack.pop()
-        yield from (entry for entry in current.get("resources", []) or [] if isinstance(entry, dict))
-        stack.extend(child for child in reversed(current.get("child_modules", []) or []) if isinstance(child, dict))
+        yield from (entry for entry in _list(current.get("resources")) if isinstance(entry, dict))
+        stack.extend(child for child in reversed(_list(current.get("child_modules"))) if isinstance(child, dict))
 
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -441,7 +445,7 @@ def _configured_refs(module: dict[str, Any], prefix: str) -> dict[str, dict[str,
     """Return each resource's references by attribute, module calls and outputs resolved to resources."""
     found: dict[str, dict[str, set[str]]] = {}
     calls = {name: call for name, call in _dict(module.get("module_calls")).items() if isinstance(call, dict)}
-    for entry in module.get("resources", []) or []:
+    for entry in _list(module.get("resources")):
         if not isinstance(entry, dict) or entry.get("mode") == "data":
             continue
         address = prefix + str(entry.get("address", ""))
@@ -462,7 +466,7 @@ def _references(expression: Any) -> list[str]:
     while stack:
         current = stack.pop()
         if isinstance(current, dict):
-            found += [item for item in current.get("references", []) or [] if isinstance(item, str)]
+            found += [item for item in _list(current.get("references")) if isinstance(item, str)]
             stack.extend(value for key, value in current.items() if key != "references")
         elif isinstance(current, list):
             stack.extend(current)
@@ -553,18 +557,18 @@ def _from_hcl(shown: str, data: bytes, notes: list[str]) -> dict[str, Resource]:
         raise SpecError([Problem(shown, int(line), int(column), f"not valid HCL: {message}")]) from None
     defaults = {
         _label(name): _unquote(body.get("default"))
-        for block in document.get("variable", []) or []
+        for block in _list(document.get("variable"))
         for name, body in _dict(block).items()
         if isinstance(body, dict)
     }
-    for block in document.get("module", []) or []:
+    for block in _list(document.get("module")):
         for name in _dict(block):
             notes.append(
                 f"module {_label(name)!r} ({shown}) is not followed in .tf files:"
                 " import `terraform show -json` of a plan to include it"
             )
     resources: dict[str, Resource] = {}
-    for block in document.get("resource", []) or []:
+    for block in _list(document.get("resource")):
         for kind, named in _dict(block).items():
             for name, body in _dict(named).items():
                 kind_, name_ = _label(kind), _label(name)
