@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUNTIME := $(VENV)/.runtime
 TOOLS := $(VENV)/.tools
 
-.PHONY: run test pytest integration test-slow test-pythons graphviz browser lint gallery fix regen
+.PHONY: run test pytest integration test-slow test-pythons graphviz browser exports-tools lint gallery fix regen
 
 run: $(RUNTIME) graphviz
 	$(BIN)/archgen build designs -o output
@@ -22,7 +22,7 @@ test: $(TOOLS) graphviz
 pytest: $(TOOLS) graphviz
 	$(BIN)/pytest -n auto --dist worksteal
 
-integration: $(TOOLS) graphviz browser
+integration: $(TOOLS) graphviz browser exports-tools
 	$(BIN)/pytest --integration tests/integration
 
 # The property and fuzz tests with many more examples: run before a release, or after touching
@@ -65,6 +65,15 @@ regen: $(RUNTIME) graphviz
 browser:
 	@command -v chromedriver >/dev/null && command -v chromium >/dev/null \
 	  || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }
+
+# The tools that read the exports back (D2's WASM build, the LikeC4 CLI, mermaid-cli driving
+# Debian's chromium), from the npm registry into tests/tools/node_modules; Node.js from apt if missing.
+EXPORT_TOOLS := tests/tools/node_modules/.installed
+exports-tools: $(EXPORT_TOOLS)
+$(EXPORT_TOOLS): tests/tools/package.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+	cd tests/tools && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --no-package-lock --silent
+	touch $@
 
 # uv (from PyPI) installs in a few seconds what pip takes twenty for; pip is the fallback.
 $(RUNTIME): pyproject.toml

@@ -198,6 +198,7 @@ def inputs_digest(settings: Settings) -> bytes:
         "ignore": settings.ignore,
         "severity": settings.severity,
         "python": settings.python,
+        "exports": settings.exports,
     }
     text = json.dumps({"archgen": __version__, "settings": lint_settings}, sort_keys=True, default=str)
     return (text + templates_digest(template_folders(settings)) + code_digest()).encode()

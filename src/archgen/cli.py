@@ -110,11 +110,14 @@ def split_codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
 
 def split_formats(context: click.Context, parameter: click.Parameter, value: str) -> tuple[str, ...]:
     """Turn `png,svg` into a tuple of known formats, or fail with the allowed ones."""
+    from archgen.text import suggest
+
     formats = tuple(fmt.strip().lower() for fmt in value.split(",") if fmt.strip())
-    unknown = ", ".join(fmt for fmt in formats if fmt not in PICTURE_FORMATS)
+    unknown = [fmt for fmt in formats if fmt not in PICTURE_FORMATS]
     if unknown or not formats:
+        hint = suggest(unknown[0], PICTURE_FORMATS) if unknown else ""
         raise click.BadParameter(
-            f"{unknown or repr(value)}: choose from {', '.join(PICTURE_FORMATS)}", context, parameter
+            f"{', '.join(unknown) or repr(value)}: choose from {', '.join(PICTURE_FORMATS)}{hint}", context, parameter
         )
     return formats
 
@@ -384,7 +387,7 @@ def _echo_availability(item: DesignEstimate) -> None:
     default="png,svg",
     show_default=True,
     callback=split_formats,
-    help="Comma-separated: png, svg, dot, mermaid.",
+    help="Comma-separated: png, svg, dot, mermaid, drawio, excalidraw, d2, likec4, structurizr.",
 )
 @click.option("--no-highlight", is_flag=True, help="Do not outline single points of failure.")
 @click.option("--dpi", type=click.IntRange(1, 1200), default=None, help="PNG resolution; default 72.")

@@ -37,6 +37,8 @@ class Settings:
     baseline: Path | None = None
     #: Where a report links each rule's page (`#rel001-single-point-of-failure` is added): your docs site, say.
     rules_url: str = RULES_URL
+    #: What `archgen build` publishes beside each design's PNG and SVG: `drawio`, `d2`, … (`diagram.<ext>`).
+    exports: tuple[str, ...] = ()
     config_file: Path | None = None
 
     def __post_init__(self) -> None:
@@ -104,6 +106,18 @@ def _number(kind: type) -> Callable[[str, Any], Any]:
     return check
 
 
+def _exports(key: str, value: Any) -> tuple[str, ...]:
+    from archgen.text import suggest
+    from archgen.vocabulary import PICTURE_FORMATS
+
+    formats = tuple(item.lower() for item in _strings(key, value))
+    allowed = [fmt for fmt in PICTURE_FORMATS if fmt not in ("png", "svg")]
+    for fmt in formats:
+        if fmt not in allowed:
+            raise ValueError(f"{key}: {fmt!r} is not one of {', '.join(allowed)}{suggest(fmt, allowed)}")
+    return formats
+
+
 def _text(key: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or any(ch in value for ch in "\n\r\t <>\"'`()[]"):
         raise ValueError(f"{key}: expected a URL or a relative path, without spaces, quotes or brackets")
@@ -130,6 +144,7 @@ _CHECKS: dict[str, Callable[[str, Any], Any]] = {
     "plugins": _boolean,
     "baseline": _path,
     "rules_url": _text,
+    "exports": _exports,
 }
 
 

@@ -19,9 +19,19 @@ REPORT_FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
 EstimateFormat = Literal["text", "json"]
 ESTIMATE_FORMATS: tuple[EstimateFormat, ...] = get_args(EstimateFormat)
 
-PictureFormat = Literal["png", "svg", "dot", "mermaid"]
+PictureFormat = Literal["png", "svg", "dot", "mermaid", "drawio", "excalidraw", "d2", "likec4", "structurizr"]
 PICTURE_FORMATS: tuple[PictureFormat, ...] = get_args(PictureFormat)
-PICTURE_EXTENSIONS: dict[str, str] = {"png": "png", "svg": "svg", "dot": "dot", "mermaid": "mmd"}
+PICTURE_EXTENSIONS: dict[str, str] = {
+    "png": "png",
+    "svg": "svg",
+    "dot": "dot",
+    "mermaid": "mmd",
+    "drawio": "drawio",
+    "excalidraw": "excalidraw",
+    "d2": "d2",
+    "likec4": "c4",
+    "structurizr": "dsl",
+}
 
 
 class ExitCode(enum.IntEnum):

@@ -54,6 +54,7 @@ from archgen.render.docs import (
 )
 from archgen.render.scene import view_slug
 from archgen.rules.engine import lint_design
+from archgen.vocabulary import PICTURE_EXTENSIONS
 
 
 class Progress(Protocol):
@@ -297,9 +298,10 @@ def _build_one(job: Job, options: Options) -> Built:
     warnings: list[str] = []
     try:
         for view in (None, *loaded.design.views):
-            rendering = render_design(loaded.design, result.findings, ("png", "svg"), waived=result.waived, view=view)
+            formats = ("png", "svg", *options.settings.exports) if view is None else ("png", "svg")
+            rendering = render_design(loaded.design, result.findings, formats, waived=result.waived, view=view)
             stem = f"diagram--{view_slug(view)}" if view else "diagram"
-            files |= {f"{stem}.png": rendering.files["png"], f"{stem}.svg": rendering.files["svg"]}
+            files |= {f"{stem}.{PICTURE_EXTENSIONS[fmt]}": data for fmt, data in rendering.files.items()}
             warnings += rendering.warnings
         views = tuple(View(view, f"diagram--{view_slug(view)}.svg") for view in loaded.design.views)
         diagram = Diagram(svg="diagram.svg", png="diagram.png", views=views)

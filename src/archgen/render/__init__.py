@@ -11,7 +11,7 @@ from archgen.model import Design
 from archgen.render.check import PictureCheck, check_layout
 from archgen.render.diagram import Rendering, run_dot, to_dot
 from archgen.render.mermaid import to_mermaid
-from archgen.render.scene import build_scene, marks, view_slug
+from archgen.render.scene import Scene, build_scene, marks, view_slug
 from archgen.vocabulary import PICTURE_FORMATS
 
 
@@ -32,6 +32,7 @@ def render_design(
     warnings: list[str] = []
     if "mermaid" in wanted:
         files["mermaid"] = to_mermaid(scene, highlight).encode()
+    files |= _exports(design if view is None else None, scene, wanted, highlight)
     laid_out = tuple(fmt for fmt in wanted if fmt in ("png", "svg"))
     if "dot" in wanted or laid_out:
         source = to_dot(scene, highlight)
@@ -43,6 +44,30 @@ def render_design(
             files.update(rendering.files)
             warnings += rendering.warnings
     return Rendering({fmt: files[fmt] for fmt in wanted}, warnings)
+
+
+def _exports(design: Design | None, scene: Scene, wanted: Iterable[str], highlight: bool) -> dict[str, bytes]:
+    """Write the editable (draw.io, Excalidraw, at archgen's layout) and the model exports (D2, LikeC4, Structurizr).
+
+    The model exports of a whole design (`design` given) hold a view per design view too.
+    """
+    from archgen.render import d2, drawio, excalidraw, likec4, structurizr
+    from archgen.render.placement import place
+
+    files: dict[str, bytes] = {}
+    wanted = set(wanted)
+    placed = place(scene, highlight) if {"drawio", "excalidraw"} & wanted else None
+    if "drawio" in wanted:
+        files["drawio"] = drawio.to_drawio(scene, highlight, placed).encode()
+    if "excalidraw" in wanted:
+        files["excalidraw"] = excalidraw.to_excalidraw(scene, highlight, placed).encode()
+    if "d2" in wanted:
+        files["d2"] = d2.to_d2(scene, highlight).encode()
+    if "likec4" in wanted:
+        files["likec4"] = likec4.to_likec4(scene, highlight, design).encode()
+    if "structurizr" in wanted:
+        files["structurizr"] = structurizr.to_structurizr(scene, highlight, design).encode()
+    return files
 
 
 def check_picture(

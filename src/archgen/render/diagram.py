@@ -545,3 +545,10 @@ def _read_icon(root: Path, relative: str) -> bytes:
         return cropped(root, relative)
     except OSError as error:
         raise RenderError(f"cannot read icon {relative}: {error.strerror}") from None
+
+
+def box_icon(box: Box, icons: str = "generic") -> tuple[bytes, tuple[int, int]]:
+    """Return the PNG a box is drawn with (cut to what it shows) and the size of its cell, for the exports."""
+    node_class = icon_class(box, icons)
+    relative = f"{node_class._icon_dir}/{node_class._icon}"
+    return _read_icon(icon_root(), relative), icon_cell(relative)

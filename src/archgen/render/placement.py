@@ -1,0 +1,101 @@
+"""Where archgen's own layout puts everything: Graphviz's `-Tjson` read once, for the editable exports.
+
+draw.io and Excalidraw files are drawn at the positions Graphviz gives the picture, so a box
+opened there is where it is in the PNG. Coordinates are in points with the origin at the top
+left (Graphviz's y grows upwards: flipped once, here).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from archgen.render.diagram import run_dot, to_dot
+from archgen.render.scene import Scene
+
+POINTS_PER_INCH = 72.0
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A rectangle: its top-left corner, width and height, in points."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def center(self) -> tuple[float, float]:
+        """Return the middle of the rectangle."""
+        return self.x + self.width / 2, self.y + self.height / 2
+
+
+@dataclass
+class Placed:
+    """The laid-out picture: each box's and cluster's rectangle, each link's path, the canvas size."""
+
+    width: float
+    height: float
+    boxes: dict[str, Rect] = field(default_factory=dict)
+    clusters: dict[int, Rect] = field(default_factory=dict)
+    #: Each link's path, by its index in the scene: on-curve points from its tail to its head.
+    links: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
+    #: A labelled link's label, where Graphviz placed it (the label is a small node on the way).
+    labels: dict[int, Rect] = field(default_factory=dict)
+
+
+def place(scene: Scene, highlight: bool = True) -> Placed:
+    """Lay the scene out as the picture is laid out and return where everything is."""
+    layout = json.loads(run_dot(to_dot(scene, highlight), ("json",)).files["json"])
+    height = float(layout["bb"].split(",")[3])
+    canvas_width = float(layout["bb"].split(",")[2])
+    placed = Placed(canvas_width, height)
+    names: dict[int, str] = {}
+    for item in layout.get("objects", []):
+        names[item["_gvid"]] = item["name"]
+        if item["name"].startswith("cluster_") and "bb" in item:
+            left, bottom, right, top = (float(value) for value in item["bb"].split(","))
+            placed.clusters[int(item["name"].removeprefix("cluster_"))] = Rect(
+                left, height - top, right - left, top - bottom
+            )
+        elif "pos" in item and "width" in item:
+            x, y = (float(value) for value in item["pos"].split(","))
+            width, tall = float(item["width"]) * POINTS_PER_INCH, float(item["height"]) * POINTS_PER_INCH
+            rect = Rect(x - width / 2, height - y - tall / 2, width, tall)
+            if item["name"].startswith("label_"):
+                placed.labels[int(item["name"].removeprefix("label_"))] = rect
+            else:
+                placed.boxes[item["name"]] = rect
+    index = {(link.source, link.target): number for number, link in enumerate(scene.links)}
+    for edge in layout.get("edges", []):
+        tail, head = names[edge["tail"]], names[edge["head"]]
+        points = _points(edge.get("pos", ""), height)
+        if tail.startswith("label_"):
+            number = int(tail.removeprefix("label_"))
+            placed.links[number] = placed.links.get(number, []) + points
+        elif head.startswith("label_"):
+            number = int(head.removeprefix("label_"))
+            placed.links[number] = points + placed.links.get(number, [])
+        elif (tail, head) in index:
+            placed.links[index[(tail, head)]] = points
+    return placed
+
+
+def _points(position: str, height: float) -> list[tuple[float, float]]:
+    """Return an edge's on-curve points (every third of Graphviz's B-spline), tail to head, the arrow's tip last."""
+    end: tuple[float, float] | None = None
+    start: tuple[float, float] | None = None
+    curve: list[tuple[float, float]] = []
+    for part in position.split():
+        values = part.split(",")
+        if values[0] == "e":
+            end = (float(values[1]), height - float(values[2]))
+        elif values[0] == "s":
+            start = (float(values[1]), height - float(values[2]))
+        else:
+            curve.append((float(values[0]), height - float(values[1])))
+    points = curve[::3] if curve else []
+    if curve and points[-1] != curve[-1]:
+        points.append(curve[-1])
+    return ([start] if start else []) + points + ([end] if end else [])
