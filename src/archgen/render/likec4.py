@@ -88,9 +88,10 @@ def _element(box: Box, name: str, highlight: bool, indent: str) -> list[str]:
     lines = box_lines(box, highlight)
     title = box.title.replace("\n", " ")
     details = [text for text, role in lines if role != "title"]
-    body = [f"{indent}  description {quote(chr(10).join(details))}"] if details else []
-    if highlight and box.mark is not None:
-        body.append(f"{indent}  #{'waived' if box.mark.waived else 'spof'}")
+    # Tags come first in an element's body, as LikeC4 reads them.
+    body = [f"{indent}  #{'waived' if box.mark.waived else 'spof'}"] if highlight and box.mark is not None else []
+    if details:
+        body.append(f"{indent}  description {quote(chr(10).join(details))}")
     if not body:
         return [f"{indent}{name} = {box.kind} {quote(title)}"]
     return [f"{indent}{name} = {box.kind} {quote(title)} {{", *body, f"{indent}}}"]
