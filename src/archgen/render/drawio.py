@@ -10,6 +10,7 @@ outlined in red; the title and the legend as text. Uncompressed, so a diff of tw
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import xml.etree.ElementTree as ET
 
@@ -79,7 +80,7 @@ def to_drawio(scene: Scene, highlight: bool = True, placed: Placed | None = None
             outer = placed.clusters[box.cluster]
             rect = Rect(rect.x - outer.x, rect.y - outer.y, rect.width, rect.height)
         png, (width, height) = box_icon(box, scene.layout.icons)
-        image = "data:image/png," + base64.b64encode(png).decode()
+        image = _image(png)
         beside = scene.direction == "LR"
         style = f"shape=label;html=1;whiteSpace=wrap;image={image};imageWidth={width};imageHeight={height};"
         style += (
@@ -104,6 +105,12 @@ def to_drawio(scene: Scene, highlight: bool = True, placed: Placed | None = None
     for number, link in enumerate(scene.links):
         _edge(root, f"link-{number}", link, ids, placed.links.get(number, []))
     return ET.tostring(mxfile, encoding="unicode", xml_declaration=False) + "\n"
+
+
+@functools.lru_cache(maxsize=256)
+def _image(png: bytes) -> str:
+    """Return an icon as draw.io writes an image in a style (a data URI without `;base64`)."""
+    return "data:image/png," + base64.b64encode(png).decode()
 
 
 def _label(lines: list[tuple[str, str]]) -> str:

@@ -11,6 +11,7 @@ always gives the same file.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 from typing import Any
@@ -66,13 +67,9 @@ def to_excalidraw(scene: Scene, highlight: bool = True, placed: Placed | None = 
             roundness={"type": 3},
         )
         png, (width, height) = box_icon(box, scene.layout.icons)
-        file_id = hashlib.sha256(png).hexdigest()[:40]
-        files[file_id] = {
-            "mimeType": "image/png",
-            "id": file_id,
-            "dataURL": "data:image/png;base64," + base64.b64encode(png).decode(),
-            "created": UPDATED,
-        }
+        file_id = _file_id(png)
+        if file_id not in files:
+            files[file_id] = {"mimeType": "image/png", "id": file_id, "dataURL": _data_url(png), "created": UPDATED}
         beside = scene.direction == "LR"
         icon_rect = (
             Rect(rect.x + 2, rect.y + (rect.height - height) / 2, width, height)
@@ -125,15 +122,33 @@ def to_excalidraw(scene: Scene, highlight: bool = True, placed: Placed | None = 
             elements.append(
                 _text(f"label-{number}", words, Rect(middle[0], middle[1] - 8, 8 * len(words), 16), 11, None)
             )
-    scene_file = {
-        "type": "excalidraw",
-        "version": 2,
-        "source": "archgen",
-        "elements": [*frames.values(), *elements],
-        "appState": {"viewBackgroundColor": "#ffffff", "gridSize": None},
-        "files": files,
-    }
-    return json.dumps(scene_file, ensure_ascii=False, indent=1) + "\n"
+
+    # One element and one file a line: a diff of two exports reads, and Python's C encoder writes it.
+    def each(items: list[Any]) -> str:
+        return ",\n".join(json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in items)
+
+    head = {"type": "excalidraw", "version": 2, "source": "archgen"}
+    app_state = json.dumps({"viewBackgroundColor": "#ffffff", "gridSize": None})
+    listed = [{key: value} for key, value in files.items()]
+    return (
+        json.dumps(head)[:-1]
+        + ',\n"elements": [\n'
+        + each([*frames.values(), *elements])
+        + f'\n],\n"appState": {app_state},\n"files": {{\n'
+        + ",\n".join(each([entry])[1:-1] for entry in listed)
+        + "\n}}\n"
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _file_id(png: bytes) -> str:
+    """Return an icon's file id in the scene: its content's digest, so one icon is stored once."""
+    return hashlib.sha256(png).hexdigest()[:40]
+
+
+@functools.lru_cache(maxsize=256)
+def _data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def _seed(identifier: str) -> int:
