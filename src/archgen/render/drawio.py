@@ -104,6 +104,7 @@ def to_drawio(scene: Scene, highlight: bool = True, placed: Placed | None = None
         _vertex(root, ids[box.id], _label(box_lines(box, highlight)), rect, style, parent)
     for number, link in enumerate(scene.links):
         _edge(root, f"link-{number}", link, ids, placed.links.get(number, []))
+    ET.indent(mxfile, space=" ")
     return ET.tostring(mxfile, encoding="unicode", xml_declaration=False) + "\n"
 
 
