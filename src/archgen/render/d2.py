@@ -58,7 +58,7 @@ def to_d2(scene: Scene, highlight: bool = True) -> str:
 
 def _box(box: Box, highlight: bool, indent: str) -> list[str]:
     text = "\n".join(line for line, _ in box_lines(box, highlight))
-    lines = [f"{indent}{quote(box.id)}: {quote(text)} {{"]
+    lines = [f"{indent}{quote(box.id)}: {quote(text)} {{", f"{indent}  tooltip: {quote(box.kind)}"]
     if box.kind in SHAPES:
         lines.append(f"{indent}  shape: {SHAPES[box.kind]}")
     if highlight and box.mark is not None:

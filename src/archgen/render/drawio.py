@@ -68,8 +68,9 @@ def to_drawio(scene: Scene, highlight: bool = True, placed: Placed | None = None
         words = "<br>".join(html.escape(entry) for entry in entries)
         _text_cell(root, "legend", f"<b>Legend</b><br>{words}", Rect(420, -64, 260, 18 + 14 * len(entries)), "")
     for index, rect in sorted(placed.clusters.items()):
-        style = f"rounded=1;arcSize=6;whiteSpace=wrap;html=1;container=1;collapsible=0;fillColor={CLUSTER_FILL};"
-        style += f"strokeColor={CLUSTER_STROKE};verticalAlign=top;align=left;spacingLeft=8;fontStyle=1;"
+        # A swimlane: a container with its title in a bar, as draw.io draws groups, zones and regions.
+        style = f"swimlane;startSize=24;rounded=1;arcSize=6;html=1;collapsible=0;fillColor={CLUSTER_FILL};"
+        style += f"swimlaneFillColor={CLUSTER_FILL};strokeColor={CLUSTER_STROKE};align=left;spacingLeft=8;fontStyle=1;"
         _vertex(root, f"cluster-{index}", html.escape(scene.clusters[index]), rect, style, "1")
     ids = {box.id: f"box-{number}" for number, box in enumerate(scene.boxes)}
     for box in scene.boxes:
