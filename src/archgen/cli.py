@@ -110,7 +110,7 @@ def split_codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
 
 def split_formats(context: click.Context, parameter: click.Parameter, value: str) -> tuple[str, ...]:
     """Turn `png,svg` into a tuple of known formats, or fail with the allowed ones."""
-    from archgen.text import suggest
+    from archgen.api import suggest
 
     formats = tuple(fmt.strip().lower() for fmt in value.split(",") if fmt.strip())
     unknown = [fmt for fmt in formats if fmt not in PICTURE_FORMATS]
