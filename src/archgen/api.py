@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from archgen.rules.base import Rule
     from archgen.rules.engine import LintResult
     from archgen.serve import serve
+    from archgen.text import suggest
 
 
 _WHERE = {
