@@ -1,4 +1,4 @@
-"""Mutated gallery specs through validate, lint, render and docs, in-process: never a traceback.
+"""Mutated gallery specs through validate, lint, render (with the text exports) and docs, in-process: never a traceback.
 
 Every run must end with exit code 0, 1 or 2, and every message of a failed run must carry
 `file:line:col`. `pytest --slow` runs 20,000 examples instead of 150.
@@ -113,7 +113,7 @@ def test_mutated_specs_never_crash(data):
         lint = run_cli("lint", "--format", "json", path)
         assert lint.code in (0, 1, 2)
         assert (lint.code == 2) == (validate.code == 2), (validate.out, lint.err)
-        for command in (["render", "--format", "dot,mermaid"], ["docs"]):
+        for command in (["render", "--format", "dot,mermaid,d2,likec4,structurizr"], ["docs"]):
             result = run_cli(*command, path, "-o", Path(folder) / "out")
             assert result.code in (0, 2)
             if result.code == 2:
