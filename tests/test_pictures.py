@@ -285,3 +285,43 @@ def test_icons_are_cut_to_what_they_show():
     # An icon that fills its canvas is drawn as it is.
     whole = (icon_root() / "resources/aws/database/rds.png").read_bytes()
     assert cropped(icon_root(), "resources/aws/database/rds.png") == whole
+
+
+@needs_dot
+def test_the_layout_metrics_count_crossing_calls_and_the_canvas():
+    from archgen.render.check import layout_metrics
+
+    box = 'shape=box fixedsize=true width=0.4 height=0.3 label="{}" pos="{},{}"'
+    nodes = "".join(
+        f"{name} [{box.format(name, x, y)}] "
+        for name, x, y in (("a", 0, 0), ("b", 300, 300), ("c", 0, 300), ("d", 300, 0), ("e", 150, 500))
+    )
+    # a -> b and c -> d cross; c -> e shares c with c -> d, so the two do not count however they run.
+    metrics = layout_metrics(pinned(f"digraph {{ {nodes} a -> b c -> d c -> e }}"))
+    assert (metrics.calls, metrics.crossings, metrics.through_groups) == (3, 1, [])
+    assert metrics.width > 300 and metrics.height > 500 and metrics.aspect < 1
+    apart = layout_metrics(pinned(f"digraph {{ {nodes} a -> d c -> b }}"))
+    assert apart.crossings == 0
+
+
+@needs_dot
+def test_render_check_prints_each_pictures_metrics_and_writes_nothing(tmp_path):
+    result = run_cli(
+        "render",
+        FIXTURES / "pictures" / "groups-12x3.yaml",
+        ROOT / "designs" / "tinyurl.yaml",
+        "--check",
+        "--direction",
+        "LR",
+        "-o",
+        tmp_path,
+    )
+    assert result.code == 0, result.err
+    lines = [line for line in result.out.splitlines() if not line.startswith("  ")]
+    assert len(lines) == 2 and not list(tmp_path.iterdir())
+    assert lines[1].startswith("designs/tinyurl.yaml LR: 11 calls, 0 crossing, 0 through other groups, ")
+    assert "text: 0 over text, 0 under a call, 0 cut off" in lines[1]
+    groups = lines[0]
+    assert groups.startswith("tests/fixtures/pictures/groups-12x3.yaml LR: 60 calls, ")
+    through = [line for line in result.out.splitlines() if line.startswith("  edge ")]
+    assert through and all(" passes through group " in line for line in through)

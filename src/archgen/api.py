@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from archgen.commands.importing import Drift, check_drift, import_spec
     from archgen.commands.lint import LintRun, ValidateRun, lint, lint_loaded, lint_text, validate
     from archgen.commands.new import new_design
-    from archgen.commands.render import WriteRun, render
+    from archgen.commands.render import WriteRun, measure, render
     from archgen.commands.rules import RulePage, catalogue_markdown, explain, rules
     from archgen.config import Settings, load_settings
     from archgen.errors import ArchgenError, ConfigError, RenderError, SpecError
@@ -88,6 +88,7 @@ _WHERE = {
     "lint_from_cache": "archgen.lint_cache",
     "lint_loaded": "archgen.commands.lint",
     "lint_text": "archgen.commands.lint",
+    "measure": "archgen.commands.render",
     "load_design": "archgen.loader",
     "load_model": "archgen.loader",
     "load_settings": "archgen.config",
@@ -170,6 +171,7 @@ __all__ = [
     "load_model",
     "load_settings",
     "load_text",
+    "measure",
     "new_design",
     "render",
     "render_design",

@@ -405,6 +405,13 @@ def _echo_availability(item: DesignEstimate) -> None:
     type=click.Choice(["LR", "TB"], case_sensitive=False),
     help="Left to right or top to bottom, over the spec's layout; give both for <slug>--lr and <slug>--tb files.",
 )
+@click.option(
+    "--check",
+    "measuring",
+    is_flag=True,
+    help="Write nothing: lay each picture out and print its check (text over text, through text, cut off) and its "
+    "layout's metrics (crossing calls, calls through other groups, aspect); exit 1 when a check fails.",
+)
 @config_option
 @python_option
 @reports_errors
@@ -416,13 +423,17 @@ def render(
     dpi: int | None,
     views: tuple[str, ...],
     directions: tuple[str, ...],
+    measuring: bool,
     config: Path | None,
     python: bool | None,
 ) -> None:
-    """Draw designs as PNG, SVG, DOT or Mermaid, single points of failure in red (exit 2 on bad input)."""
+    """Draw designs as pictures or export them, single points of failure in red (exit 2 on bad input)."""
     from archgen import api
 
     settings = settings_for(paths, config, python=python)
+    chosen = [cast("Direction", direction.upper()) for direction in directions]
+    if measuring:
+        echo_measured(*api.measure(paths or settings.designs, settings, views=views, directions=chosen))
     run = api.render(
         paths or settings.designs,
         output,
@@ -431,9 +442,30 @@ def render(
         highlight=not no_highlight,
         dpi=dpi,
         views=views,
-        directions=[cast("Direction", direction.upper()) for direction in directions],
+        directions=chosen,
     )
     echo_written(run)
+
+
+def echo_measured(found: list[Any], errors: list[Any]) -> NoReturn:
+    """Print each picture's check and metrics, one line each; exit 1 when a check fails, 2 when a spec failed."""
+    from archgen.api import display_path
+
+    for item in found:
+        check, metrics = item.check, item.metrics
+        what = display_path(item.source) + (f" [{item.view}]" if item.view else "") + f" {item.direction}"
+        click.echo(
+            f"{what}: {metrics.calls} calls, {metrics.crossings} crossing, {len(metrics.through_groups)} through other "
+            f"groups, {metrics.width:.0f} x {metrics.height:.0f} pt (aspect {metrics.aspect:.2f}); "
+            f"text: {len(check.overlaps)} over text, {len(check.crossings)} under a call, {len(check.clipped)} cut off"
+        )
+        for line in [*check.overlaps, *check.crossings, *check.clipped, *metrics.through_groups]:
+            click.echo(f"  {line}")
+    for error in errors:
+        click.echo(str(error), err=True)
+    if errors:
+        sys.exit(ExitCode.ERROR)
+    sys.exit(ExitCode.FINDINGS if any(not item.check.clean for item in found) else ExitCode.OK)
 
 
 @main.command()

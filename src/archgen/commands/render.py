@@ -13,6 +13,7 @@ from archgen.files import slug_taken, slugify, write_files
 from archgen.loaded import LoadedDesign
 from archgen.loader import load_all
 from archgen.model import Direction
+from archgen.render.check import LayoutMetrics, PictureCheck
 from archgen.rules.engine import LintResult, lint_design
 from archgen.vocabulary import PICTURE_EXTENSIONS, PictureFormat
 
@@ -68,6 +69,44 @@ def render(
         return files, warnings
 
     return publish(paths, settings or Settings(), output, draw)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One picture measured: the spec, the direction and view drawn, its check and its layout's metrics."""
+
+    source: str
+    direction: str
+    view: str | None
+    check: PictureCheck
+    metrics: LayoutMetrics
+
+
+def measure(
+    paths: Iterable[Path],
+    settings: Settings | None = None,
+    *,
+    views: Iterable[str] = (),
+    directions: Iterable[Direction] = (),
+) -> tuple[list[Measured], list[ArchgenError]]:
+    """Lay out each design under `paths` as `render` would and measure it (`render --check`): nothing is written.
+
+    Returns the measurements and the specs that failed to load.
+    """
+    from archgen.commands.lint import lint
+    from archgen.render import measure_picture
+
+    settings = settings or Settings()
+    run = lint(paths, settings)
+    found: list[Measured] = []
+    for result in run.results:
+        design = result.loaded.design
+        for direction in list(dict.fromkeys(directions)) or [design.layout.direction]:
+            drawn = design.model_copy(update={"layout": design.layout.model_copy(update={"direction": direction})})
+            for view in views or (None,):
+                check, metrics = measure_picture(drawn, result.findings, waived=result.waived, view=view)
+                found.append(Measured(result.loaded.file, direction, view, check, metrics))
+    return found, run.errors
 
 
 def publish(paths: Iterable[Path], settings: Settings, output: Path, produce: Produce) -> WriteRun:

@@ -8,7 +8,7 @@ from archgen.analysis.compare import DesignDiff, call_name
 from archgen.files import slugify
 from archgen.findings import Finding
 from archgen.model import Design
-from archgen.render.check import PictureCheck, check_layout
+from archgen.render.check import LayoutMetrics, PictureCheck, check_layout, layout_metrics
 from archgen.render.diagram import Rendering, run_dot, to_dot
 from archgen.render.mermaid import to_mermaid
 from archgen.render.scene import Scene, build_scene, marks, view_slug
@@ -68,6 +68,14 @@ def _exports(design: Design | None, scene: Scene, wanted: Iterable[str], highlig
     if "structurizr" in wanted:
         files["structurizr"] = structurizr.to_structurizr(scene, highlight, design).encode()
     return files
+
+
+def measure_picture(
+    design: Design, findings: Iterable[Finding] = (), *, waived: Iterable[Finding] = (), view: str | None = None
+) -> tuple[PictureCheck, LayoutMetrics]:
+    """Lay the design out as `render` would: the picture check, and the layout's metrics (one Graphviz run)."""
+    layout = run_dot(to_dot(build_scene(design, marks(findings, waived), view)), ("json",)).files["json"]
+    return check_layout(layout), layout_metrics(layout)
 
 
 def check_picture(

@@ -225,3 +225,123 @@ def _node_box(node: dict[str, Any]) -> tuple[float, float, float, float]:
     x, y = (float(number) for number in node["pos"].split(","))
     half_width, half_height = float(node["width"]) * 36, float(node["height"]) * 36
     return x - half_width, y - half_height, x + half_width, y + half_height
+
+
+@dataclass
+class LayoutMetrics:
+    """What a reader feels of a layout beyond collisions: crossing calls, calls through other groups, the shape.
+
+    `crossings` counts pairs of calls whose lines cross (calls that share a box are not counted:
+    they meet there); `through_groups` lists each call that passes through a group holding
+    neither of its ends; `width` and `height` are the canvas's, in points.
+    """
+
+    calls: int
+    crossings: int
+    through_groups: list[str]
+    width: float
+    height: float
+
+    @property
+    def aspect(self) -> float:
+        """Return the canvas's width over its height."""
+        return self.width / self.height if self.height else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the metrics as the CLI's JSON writes them."""
+        return {
+            "calls": self.calls,
+            "crossings": self.crossings,
+            "through_groups": self.through_groups,
+            "width": round(self.width, 1),
+            "height": round(self.height, 1),
+            "aspect": round(self.aspect, 2),
+        }
+
+
+def layout_metrics(layout: bytes | str) -> LayoutMetrics:
+    """Measure a layout written by `dot -Tjson`: crossings between calls, calls through foreign groups, the canvas."""
+    graph: dict[str, Any] = json.loads(layout)
+    objects = graph.get("objects", ())
+    names = {item["_gvid"]: item["name"] for item in objects if "_gvid" in item}
+    calls = _calls(graph, names)
+    left, bottom, right, top = _box(graph["bb"])
+    groups = [
+        (str(item.get("label") or item["name"]), _box(item["bb"]), {names[node] for node in item.get("nodes", ())})
+        for item in objects
+        if "bb" in item and item["name"].startswith("cluster_")
+    ]
+    through = [
+        f"{owner} passes through group {title!r}"
+        for owner, ends, points in calls
+        for title, box, members in groups
+        if not ends & members and _enters(points, box)
+    ]
+    return LayoutMetrics(len(calls), _call_crossings(calls), through, right - left, top - bottom)
+
+
+CallLine = tuple[str, frozenset[str], list[tuple[float, float]]]
+
+
+def _calls(graph: dict[str, Any], names: dict[int, str]) -> list[CallLine]:
+    """Return each call's name, its two boxes and its line; a labelled call's two halves are one call."""
+    halves: dict[str, list[tuple[str, str, list[tuple[float, float]]]]] = defaultdict(list)
+    calls: list[CallLine] = []
+    for edge in graph.get("edges", ()):
+        tail, head = names.get(edge["tail"], "?"), names.get(edge["head"], "?")
+        points = [
+            point
+            for operation in edge.get("_draw_", ())
+            if operation.get("op") in ("b", "B")
+            for point in _bezier(operation["points"])
+        ]
+        label = tail if tail.startswith("label_") else head if head.startswith("label_") else None
+        if label is None:
+            calls.append((f"edge {tail} -> {head}", frozenset((tail, head)), points))
+        else:
+            halves[label].append((tail, head, points))
+    for parts in halves.values():
+        into = next((part for part in parts if part[1].startswith("label_")), parts[0])
+        out = next((part for part in parts if part[0].startswith("label_")), parts[-1])
+        calls.append((f"edge {into[0]} -> {out[1]}", frozenset((into[0], out[1])), into[2] + out[2]))
+    return calls
+
+
+def _call_crossings(calls: list[CallLine]) -> int:
+    """Count the pairs of calls whose lines cross, calls sharing a box left out."""
+    grid: dict[tuple[int, int], set[int]] = defaultdict(set)
+    segments: list[list[tuple[tuple[float, float], tuple[float, float]]]] = []
+    for number, (_, _, points) in enumerate(calls):
+        pieces = list(itertools.pairwise(points))
+        segments.append(pieces)
+        for start, end in pieces:
+            for cell in _cells(
+                min(start[0], end[0]), min(start[1], end[1]), max(start[0], end[0]), max(start[1], end[1])
+            ):
+                grid[cell].add(number)
+    pairs: set[tuple[int, int]] = set()
+    for members in grid.values():
+        pairs.update((a, b) for a in members for b in members if a < b and not calls[a][1] & calls[b][1])
+    return sum(1 for a, b in pairs if any(_cross(s, t) for s in segments[a] for t in segments[b]))
+
+
+def _cross(
+    first: tuple[tuple[float, float], tuple[float, float]], second: tuple[tuple[float, float], tuple[float, float]]
+) -> bool:
+    """Tell whether two segments cross properly (touching at an end does not count)."""
+    (ax, ay), (bx, by) = first
+    (cx, cy), (dx, dy) = second
+
+    def side(px: float, py: float, qx: float, qy: float, rx: float, ry: float) -> float:
+        return (qx - px) * (ry - py) - (qy - py) * (rx - px)
+
+    d1, d2 = side(cx, cy, dx, dy, ax, ay), side(cx, cy, dx, dy, bx, by)
+    d3, d4 = side(ax, ay, bx, by, cx, cy), side(ax, ay, bx, by, dx, dy)
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
+def _enters(points: list[tuple[float, float]], box: tuple[float, float, float, float]) -> bool:
+    """Tell whether a line passes inside a box, well clear of its border."""
+    left, bottom, right, top = box
+    inner = Text("", "", left + 4 * TOLERANCE, bottom + 4 * TOLERANCE, right - 4 * TOLERANCE, top - 4 * TOLERANCE)
+    return any(inner.crossed_by(start, end) for start, end in itertools.pairwise(points))
