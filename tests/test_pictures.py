@@ -96,6 +96,11 @@ def test_the_synthetic_fixtures_are_what_the_generator_writes(tmp_path):
     for name, write in designs.items():
         assert (FIXTURES / "pictures" / name).read_text(encoding="utf-8") == write(), name
     assert sorted(path.name for path in (FIXTURES / "pictures").iterdir()) == sorted(designs)
+    scale = namespace["SCALE"]
+    assert isinstance(scale, dict)
+    for name, write in scale.items():
+        assert (FIXTURES / "scale" / name).read_text(encoding="utf-8") == write(), name
+        load_design(FIXTURES / "scale" / name)  # each a valid spec
 
 
 def test_every_fixture_is_a_valid_spec():

@@ -288,6 +288,8 @@ def _calls(graph: dict[str, Any], names: dict[int, str]) -> list[CallLine]:
     halves: dict[str, list[tuple[str, str, list[tuple[float, float]]]]] = defaultdict(list)
     calls: list[CallLine] = []
     for edge in graph.get("edges", ()):
+        if "invis" in str(edge.get("style", "")):
+            continue  # a constraint the layout keeps, not a call
         tail, head = names.get(edge["tail"], "?"), names.get(edge["head"], "?")
         points = [
             point
