@@ -26,6 +26,7 @@ CASES = {
     "mapping": COMPOSE / "mapping" / "compose.yaml",
     "stack": COMPOSE / "mapping" / "stack.yaml",
     "replicas": COMPOSE / "replicas" / "compose.yaml",
+    "env-files": COMPOSE / "env-files" / "compose.yaml",
     "online-boutique": KUBERNETES / "online-boutique" / "kubernetes-manifests.yaml",
     "k8s-mapping": KUBERNETES / "mapping" / "manifests.yaml",
     "guestbook": KUBERNETES / "guestbook" / "guestbook-all-in-one.yaml",
@@ -387,3 +388,19 @@ def test_mutated_terraform_plans_import_or_fail_cleanly(tmp_path):
         assert "Traceback" not in result.err, (number, result.err)
         if result.code == 0:
             load_text(result.out, file="<imported>")  # what is written loads
+
+
+def test_env_files_are_read_beside_the_compose_file_and_profiles_start_when_asked():
+    compose = CASES["env-files"]
+    out = run_cli("import", compose).out
+    shown = "tests/fixtures/import/compose/env-files"
+    assert f"      - db  # from {shown}/api.env:2 env_file DATABASE_URL=postgres://shop:***@db:5432/shop\n" in out
+    assert f"      - cache  # from {shown}/api.env:3 env_file REDIS_HOST=cache\n" in out
+    assert "secret" not in out, "a password in a URL is not written"
+    assert f"Note: service 'worker': env_file worker.env ({shown}/compose.yaml:12) is not there" in out
+    assert "local.env" not in out, "an env file that is not required may be missing"
+    assert "  debug:" not in out
+    with_debug = run_cli("import", compose, "--profile", "debug")
+    design = load_text(with_debug.out, file="<imported>").design
+    assert [call.targets for call in design.components["debug"].calls] == [("api",)]
+    assert "Note: profile 'nosuch' names no service" in run_cli("import", compose, "--profile", "nosuch").out

@@ -681,19 +681,30 @@ def diff(
     default=None,
     help="Instead, compare this written design with the deployment: exit 1 on any drift.",
 )
+@click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    help="A Compose profile to start, as `docker compose --profile` does; repeatable.",
+)
 @format_option(("text", "json"), "text (a line per drift) or json; with --check.")
 @reports_errors
 def import_(
-    paths: tuple[Path, ...], output: Path | None, name: str | None, design: Path | None, output_format: str
+    paths: tuple[Path, ...],
+    output: Path | None,
+    name: str | None,
+    design: Path | None,
+    profiles: tuple[str, ...],
+    output_format: str,
 ) -> None:
-    """Write a spec from what is deployed (Compose, Kubernetes), each part with its evidence; or --check drift."""
+    """Write a spec from what is deployed (Compose, Kubernetes, Terraform), each part with its evidence; or --check."""
     from archgen import api
 
     if design is not None and output is not None:
         raise click.UsageError("--check compares with a written design and writes nothing: drop -o")
     if design is not None:
         written = api.load_design(design, allow_python=False, file=api.display_path(design))
-        drifts = api.check_drift(written, paths)
+        drifts = api.check_drift(written, paths, profiles)
         if output_format == "json":
             import json
 
@@ -703,7 +714,7 @@ def import_(
                 click.echo(str(drift))
             click.echo(f"{len(drifts)} drift{'s' if len(drifts) != 1 else ''} from the deployment", err=True)
         finish(failing=bool(drifts))
-    text, loaded = api.import_spec(paths, name, output)
+    text, loaded = api.import_spec(paths, name, output, profiles)
     if output is None:
         click.echo(text, nl=False)
     else:

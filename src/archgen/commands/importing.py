@@ -16,12 +16,14 @@ from archgen.loaded import LoadedDesign
 from archgen.loader import load_text
 
 
-def import_spec(paths: Sequence[Path], name: str | None = None, output: Path | None = None) -> tuple[str, LoadedDesign]:
+def import_spec(
+    paths: Sequence[Path], name: str | None = None, output: Path | None = None, profiles: Sequence[str] = ()
+) -> tuple[str, LoadedDesign]:
     """Return the spec read from `paths` as text, and loaded (so it is known to validate); write it to `output`.
 
     The file is written whole or not at all, and only once the spec loads.
     """
-    imported = read(paths, name)
+    imported = read(paths, name, profiles)
     text = spec_text(imported)
     try:
         loaded = load_text(text, file="<imported>")
@@ -56,7 +58,7 @@ class Drift(NamedTuple):
         return self._asdict()
 
 
-def check_drift(design: LoadedDesign, paths: Sequence[Path]) -> list[Drift]:
+def check_drift(design: LoadedDesign, paths: Sequence[Path], profiles: Sequence[str] = ()) -> list[Drift]:
     """Return every drift between a written design and the deployment files.
 
     Components are matched by id. A component deployed but missing from the design, a replica
@@ -64,7 +66,7 @@ def check_drift(design: LoadedDesign, paths: Sequence[Path]) -> list[Drift]:
     deployment makes that the design does not: each is one drift. Clients, externals, DNS, CDNs
     and managed components are the design's to say; a deployment file does not describe them.
     """
-    imported = read(paths, design.design.name)
+    imported = read(paths, design.design.name, profiles)
     return [*_deployed(design, imported), *_not_deployed(design, imported), *_calls(design, imported)]
 
 

@@ -11,7 +11,7 @@ Docker Compose files (and swarm stacks), Kubernetes manifests, and Terraform (`t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from archgen.errors import ArchgenError
@@ -20,8 +20,13 @@ from archgen.importers.evidence import Imported
 from archgen.importers.roles import merge_replicas
 
 
-def read(paths: Sequence[Path], name: str | None = None) -> Imported:
-    """Read the deployment files at `paths` (one format; a folder holds Kubernetes manifests) into an `Imported`."""
+def read(paths: Sequence[Path], name: str | None = None, profiles: Sequence[str] = ()) -> Imported:
+    """Read the deployment files at `paths` (one format; a folder holds Kubernetes manifests) into an `Imported`.
+
+    `profiles` are the Compose profiles to start, as `docker compose --profile` starts them.
+    """
+    import functools
+
     from archgen.importers import compose, kubernetes, terraform
 
     if not paths:
@@ -29,16 +34,22 @@ def read(paths: Sequence[Path], name: str | None = None) -> Imported:
             "archgen import: give a deployment file (a Compose file, Kubernetes manifests, Terraform files or plan)"
         )
     files = []
+    folders: dict[str, Path] = {}
     for path in paths:
         for file in _files(path):
             shown = display_path(file)
             files.append((shown, read_spec(file, shown)))
+            folders[shown] = file.parent
     formats = {shown: detect(shown, data) for shown, data in files}
     files = [(shown, data) for shown, data in files if formats[shown] != "empty"]  # comments only: nothing to read
     formats = {shown: fmt for shown, fmt in formats.items() if fmt != "empty"}
     if not files:
         raise ArchgenError("archgen import: the files hold only comments and blank lines")
-    readers = {"compose": compose.read, "kubernetes": kubernetes.read, "terraform": terraform.read}
+    readers: dict[str, Callable[[list[tuple[str, bytes]], str], Imported]] = {
+        "compose": functools.partial(compose.read, folders=folders, profiles=tuple(profiles)),
+        "kubernetes": kubernetes.read,
+        "terraform": terraform.read,
+    }
     for shown, fmt in formats.items():
         if fmt not in readers:
             raise ArchgenError(

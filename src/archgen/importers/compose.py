@@ -4,29 +4,42 @@
 - Replicas: `deploy.replicas`, else `scale`, else 1. Health checks and restart policies are
   not redundancy: a restarted container is the same single instance.
 - Calls: `depends_on` (short and long form: weak evidence, said so), and environment values
-  that name another service as a host or in a URL (`DB_HOST=db`, `redis://cache:6379`,
-  `http://cart:8080`, `cart:7070`). A call to a monitoring or tracing agent is no dependency.
+  — `environment` and the files `env_file` names, beside the Compose file — that name another
+  service as a host or in a URL (`DB_HOST=db`, `redis://cache:6379`, `http://cart:8080`,
+  `cart:7070`). A call to a monitoring or tracing agent is no dependency. An env file that is
+  not there (often kept out of the repository) is said in a note.
 - Published `ports` make an entry point: a `users` client calls the service.
 - Plain Compose runs on one machine: every component sits in one zone, `host`. A swarm stack
   (`deploy.placement` or `deploy.mode`) says nothing of zones, so none are written.
-- Services in `profiles` are not started by default and are left out, with a note.
+- Services in `profiles` are not started by default and are left out, with a note, unless
+  their profile is asked for (`archgen import --profile NAME`, as `docker compose --profile`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from archgen.errors import ArchgenError, Problem, SpecError
+from archgen.files import display_path, read_spec
 from archgen.importers.documents import LocatedMapping, LocatedNode, LocatedScalar, LocatedSequence, documents
 from archgen.importers.evidence import Evidence, Imported, ImportedComponent
-from archgen.importers.tables import classify, component_id, hosts
+from archgen.importers.tables import classify, component_id, hosts, redact
 
 HOST = "host"
 
 
-def read(files: Sequence[tuple[str, bytes]], name: str) -> Imported:
-    """Read Compose files (later ones override earlier services, as `docker compose -f a -f b` does)."""
+def read(
+    files: Sequence[tuple[str, bytes]],
+    name: str,
+    folders: dict[str, Path] | None = None,
+    profiles: Sequence[str] = (),
+) -> Imported:
+    """Read Compose files (later ones override earlier services, as `docker compose -f a -f b` does).
+
+    `folders` holds each file's folder, where its `env_file`s are; `profiles` the profiles started.
+    """
     imported = Imported(name)
     services: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
     for shown, data in files:
@@ -39,17 +52,24 @@ def read(files: Sequence[tuple[str, bytes]], name: str) -> Imported:
         for service, new in ids.items()
         if new != service
     ]
-    started = {s: v for s, v in services.items() if not v[2].get("profiles")}
+    started = {s: v for s, v in services.items() if _started(v[2].get("profiles"), profiles)}
     imported.notes += [
         f"service {service!r} is in a profile (not started by default): not imported"
         for service in services
         if service not in started
     ]
+    for profile in profiles:
+        if not any(profile in _strings(spec.get("profiles")) for _, _, spec in services.values()):
+            imported.notes.append(f"profile {profile!r} names no service")
     imported.zones = () if any(_in_swarm(spec) for _, _, spec in services.values()) else (HOST,)
     for service, (shown, lines, spec) in started.items():
         imported.components[ids[service]] = _component(ids[service], service, shown, lines, spec, imported.zones)
+    environments = {
+        service: list(_env_files(service, shown, lines, spec, (folders or {}).get(shown), imported.notes))
+        for service, (shown, lines, spec) in started.items()
+    }
     for service, (shown, lines, spec) in started.items():
-        for target, evidence in _calls(service, shown, lines, spec, started):
+        for target, evidence in _calls(service, shown, lines, spec, started, environments[service]):
             if imported.components[ids[target]].kind != "monitoring":  # an agent observes: no dependency
                 imported.call(ids[service], ids[target], evidence)
     _entry_points(imported, started, ids)
@@ -114,12 +134,20 @@ def _component(
 
 
 def _calls(
-    service: str, shown: str, lines: dict[str, Any], spec: dict[str, Any], services: dict[str, Any]
+    service: str,
+    shown: str,
+    lines: dict[str, Any],
+    spec: dict[str, Any],
+    services: dict[str, Any],
+    env_files: Sequence[tuple[str, str, Evidence]] = (),
 ) -> Iterator[tuple[str, Evidence]]:
-    """Yield the services a service calls, each with its evidence: environment values, then `depends_on`."""
+    """Yield the services a service calls, each with its evidence: environment values, env files, `depends_on`."""
     for key, value, line in _environment(spec.get("environment"), lines):
         for target in sorted(hosts(str(value)) & services.keys() - {service}):
-            yield target, Evidence(shown, line, f"env {key}={value}")
+            yield target, Evidence(shown, line, f"env {key}={redact(value)}")
+    for _key, value, evidence in env_files:
+        for target in sorted(hosts(value) & services.keys() - {service}):
+            yield target, evidence
     depends = spec.get("depends_on")
     names = list(depends) if isinstance(depends, (list, dict)) else []
     node = lines.get("depends_on/value")
@@ -127,6 +155,49 @@ def _calls(
         if isinstance(target, str) and target in services:
             line = _item_line(node, index, lines.get("depends_on", lines[""]))
             yield target, Evidence(shown, line, "depends_on")
+
+
+def _started(named: Any, profiles: Sequence[str]) -> bool:
+    """Tell whether a service starts: it is in no profile, or in one that was asked for."""
+    own = _strings(named)
+    return not own or any(profile in own for profile in profiles)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+def _env_files(
+    service: str, shown: str, lines: dict[str, Any], spec: dict[str, Any], folder: Path | None, notes: list[str]
+) -> Iterator[tuple[str, str, Evidence]]:
+    """Yield each variable of the files a service's `env_file` names (short or long form), with file and line."""
+    entries = spec.get("env_file")
+    entries = entries if isinstance(entries, list) else [entries] if entries is not None else []
+    for entry in entries:
+        relative, required = (
+            (entry.get("path"), entry.get("required", True)) if isinstance(entry, dict) else (entry, True)
+        )
+        if not isinstance(relative, str) or folder is None:
+            continue
+        path = folder / relative
+        if not path.is_file():
+            if required is not False:
+                line = lines.get("env_file", lines[""])
+                notes.append(
+                    f"service {service!r}: env_file {relative} ({shown}:{line}) is not there: its values were not read"
+                )
+            continue
+        where = display_path(path)
+        text = read_spec(path, where).decode("utf-8", errors="replace")
+        for number, raw in enumerate(text.splitlines(), start=1):
+            line_text = raw.strip().removeprefix("export ").strip()
+            key, equals, value = line_text.partition("=")
+            if not equals or line_text.startswith("#"):
+                continue
+            value = value.strip().strip('"').strip("'")
+            yield key.strip(), value, Evidence(where, number, f"env_file {key.strip()}={redact(value)}")
 
 
 def _environment(environment: Any, lines: dict[str, Any]) -> Iterator[tuple[str, str, int]]:

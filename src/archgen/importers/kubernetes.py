@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 from archgen.errors import Problem, SpecError
 from archgen.importers.documents import LocatedMapping, LocatedNode, LocatedSequence, documents
 from archgen.importers.evidence import Evidence, Imported, ImportedComponent
-from archgen.importers.tables import classify, component_id, hosts
+from archgen.importers.tables import classify, component_id, hosts, redact
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob")
 #: Kinds read for what they say of others (env from ConfigMaps, replicas from HPAs, entry points from Ingresses).
@@ -263,7 +263,7 @@ def _environment(workload: Object, config: dict[tuple[str, str], Object]) -> Ite
             node = _child(workload.node, *base, "env", position)
             value = variable.get("value")
             if isinstance(value, str):
-                yield value, workload.evidence(node, f"env {variable.get('name')}={value}")
+                yield value, workload.evidence(node, f"env {variable.get('name')}={redact(value)}")
             reference = (
                 ((variable.get("valueFrom") or {}).get("configMapKeyRef") or {}) if "valueFrom" in variable else {}
             )
@@ -277,7 +277,7 @@ def _environment(workload: Object, config: dict[tuple[str, str], Object]) -> Ite
             if found is None:
                 continue
             for key, entry in (found.data.get("data") or {}).items():
-                what = f"ConfigMap {found.name} {key}={entry}"
+                what = f"ConfigMap {found.name} {key}={redact(str(entry))}"
                 yield str(entry), found.evidence(_child(found.node, "data", str(key)), what)
 
 

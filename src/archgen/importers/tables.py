@@ -84,3 +84,11 @@ def component_id(name: str, prefix: str) -> str:
     """Make a deployment's name a component id: letters, digits, _ and -, starting with a letter (else `prefix`)."""
     cleaned = _NOT_IN_AN_ID.sub("_", name)
     return cleaned if cleaned[:1].isalpha() else f"{prefix}{cleaned}"
+
+
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@/\s]+@")
+
+
+def redact(value: str) -> str:
+    """Return a value as evidence shows it: a password in a URL (`postgres://u:secret@db`) is not written."""
+    return _PASSWORD.sub(r"\1***@", value)
