@@ -220,7 +220,7 @@ def test_terraform_evidence_names_the_resources_and_the_wiring_between_them():
     assert "(engine postgres, instance_class db.r6g.large, multi_az true)" in out
     hcl = run_cli("import", CASES["tf-mapping-hcl"]).out
     assert "Note: module 'monitoring' (tests/fixtures/import/terraform/mapping-tf/gcp.tf) is not followed" in hcl
-    assert "  web:  # from tests/fixtures/import/terraform/mapping-tf/gcp.tf:22 " in hcl
+    assert "  web:  # from tests/fixtures/import/terraform/mapping-tf/gcp.tf:37 " in hcl
 
 
 def test_a_terraform_state_is_read_by_depends_on_and_by_the_values_that_name_other_resources(tmp_path):

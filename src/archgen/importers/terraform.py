@@ -37,6 +37,7 @@ from archgen.errors import ArchgenError, Problem, SpecError
 from archgen.importers.evidence import Evidence, Imported, ImportedComponent
 from archgen.importers.tables import component_id
 from archgen.importers.terraform_types import (
+    CLOUD_CDN,
     ENTRY_KINDS,
     FRONT_KINDS,
     JOINS,
@@ -385,7 +386,7 @@ def _design(resources: dict[str, Resource], name: str, notes: list[str]) -> Impo
     components = {
         address: resource
         for address, resource in resources.items()
-        if resource.type in RESOURCES and address not in members
+        if (resource.type in RESOURCES or _cloud_cdn(resource)) and address not in members
     }
     ids = _ids(components)
     for address, resource in components.items():
@@ -469,8 +470,13 @@ def _ids(components: dict[str, Resource]) -> dict[str, str]:
     return ids
 
 
+def _cloud_cdn(resource: Resource) -> bool:
+    """Tell whether a Google Cloud backend serves through Cloud CDN (`enable_cdn`): a CDN, not wiring."""
+    return resource.type in CLOUD_CDN and resource.values.get("enable_cdn") is True
+
+
 def _component(component_id_: str, resource: Resource) -> ImportedComponent:
-    mapping = RESOURCES[resource.type]
+    mapping = RESOURCES["cloud_cdn"] if _cloud_cdn(resource) else RESOURCES[resource.type]
     engine = mapping.engine(resource) if callable(mapping.engine) else mapping.engine
     replicas = mapping.replicas(resource) if mapping.replicas else 1
     details = _details(resource)

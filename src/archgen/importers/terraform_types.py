@@ -162,6 +162,8 @@ RESOURCES: dict[str, Mapping] = {
     "google_storage_bucket": Mapping("object_storage", "gcs"),
     "google_pubsub_topic": Mapping("queue", "pubsub"),
     "google_compute_url_map": Mapping("load_balancer", "cloudloadbalancing"),
+    # A backend with `enable_cdn` (see CLOUD_CDN); without it, a backend is wiring.
+    "cloud_cdn": Mapping("cdn", "cdn"),
     "google_dns_managed_zone": Mapping("dns", "clouddns"),
     # Azure
     "azurerm_linux_web_app": Mapping("service", "appservice"),
@@ -275,4 +277,8 @@ NOT_CALLS = frozenset(
 
 #: Kinds that receive traffic from outside when nothing of the deployment fronts them.
 ENTRY_KINDS = frozenset({"dns", "cdn", "api_gateway", "load_balancer"})
-FRONT_KINDS = frozenset({"cdn", "api_gateway"})
+#: What fronts another entry point: a CDN, a gateway or a load balancer that calls it (Cloud CDN sits
+#: behind a URL map; a public ALB behind CloudFront).
+FRONT_KINDS = frozenset({"cdn", "api_gateway", "load_balancer"})
+#: Google Cloud backends that are Cloud CDN when `enable_cdn` is set (and wiring otherwise).
+CLOUD_CDN = frozenset({"google_compute_backend_bucket", "google_compute_backend_service"})
