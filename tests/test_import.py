@@ -404,3 +404,21 @@ def test_env_files_are_read_beside_the_compose_file_and_profiles_start_when_aske
     design = load_text(with_debug.out, file="<imported>").design
     assert [call.targets for call in design.components["debug"].calls] == [("api",)]
     assert "Note: profile 'nosuch' names no service" in run_cli("import", compose, "--profile", "nosuch").out
+
+
+def test_kubernetes_workloads_deployed_by_terraform_are_components_and_clusters_are_platforms(tmp_path):
+    source = tmp_path / "main.tf"
+    source.write_text(
+        'resource "kubernetes_deployment" "shop" {\n  metadata { name = "shop" }\n  spec {\n    replicas = 3\n'
+        '    template {\n      spec {\n        container {\n          name = "shop"\n          env {\n'
+        '            name  = "DB_HOST"\n            value = google_sql_database_instance.orders.private_ip_address\n'
+        "          }\n        }\n      }\n    }\n  }\n}\n"
+        'resource "google_sql_database_instance" "orders" {\n  database_version = "POSTGRES_15"\n}\n'
+        'resource "google_container_cluster" "main" {\n  name = "main"\n}\n'
+    )
+    result = run_cli("import", source)
+    assert result.code == 0, result.err
+    design = load_text(result.out, file="<imported>").design
+    assert design.components["shop"].replicas == 3
+    assert [call.targets for call in design.components["shop"].calls] == [("orders",)]
+    assert "google_container_cluster (1): a platform, not imported: import the workloads it runs" in result.out

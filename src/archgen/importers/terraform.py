@@ -43,6 +43,7 @@ from archgen.importers.terraform_types import (
     JOINS,
     MEMBERS,
     NOT_CALLS,
+    PLATFORMS,
     POOLS,
     RESOURCES,
     WIRING,
@@ -426,7 +427,10 @@ def _say_what_is_left_out(imported: Imported, resources: dict[str, Resource], re
         if address not in read and kind not in WIRING and kind not in JOINS:
             left[kind] = left.get(kind, 0) + 1
     imported.notes += [
-        f"{kind} ({count}): not imported (networks, disks, access and settings are no component)"
+        f"{kind} ({count}): a platform, not imported: import the workloads it runs (their manifests, or the"
+        " Terraform kubernetes provider's deployments)"
+        if kind in PLATFORMS
+        else f"{kind} ({count}): not imported (networks, disks, access and settings are no component)"
         for kind, count in sorted(left.items())
     ]
 

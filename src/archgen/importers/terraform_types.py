@@ -87,6 +87,13 @@ def _container_app(resource: Resource) -> int:
     return max(1, _number(_first(resource.values.get("template")).get("min_replicas")))
 
 
+def _kubernetes(resource: Resource) -> int:
+    """Return a Kubernetes workload's replicas (`spec[0].replicas` of the Terraform kubernetes provider)."""
+    replicas = _first(resource.values.get("spec")).get("replicas")
+    number = int(replicas) if isinstance(replicas, (int, str)) and str(replicas).isdigit() else 1
+    return max(1, number)
+
+
 def _mq(resource: Resource) -> int:
     return 2 if "MULTI_AZ" in str(resource.values.get("deployment_mode", "")) else 1
 
@@ -145,6 +152,11 @@ RESOURCES: dict[str, Mapping] = {
     "aws_api_gateway_rest_api": Mapping("api_gateway", "apigateway"),
     "aws_apigatewayv2_api": Mapping("api_gateway", "apigateway"),
     "aws_cognito_user_pool": Mapping("service", "cognito"),
+    # Kubernetes workloads deployed by Terraform (the kubernetes provider)
+    "kubernetes_deployment": Mapping("service", None, False, _kubernetes),
+    "kubernetes_deployment_v1": Mapping("service", None, False, _kubernetes),
+    "kubernetes_stateful_set": Mapping("service", None, False, _kubernetes),
+    "kubernetes_stateful_set_v1": Mapping("service", None, False, _kubernetes),
     # Google Cloud
     "google_compute_instance": Mapping("service", None, False, _instances),
     "google_compute_instance_group_manager": Mapping("service", None, False, _at_least_one("target_size")),
@@ -272,6 +284,19 @@ NOT_CALLS = frozenset(
         "task_role_arn",
         "kms_key_id",
         "kms_key_arn",
+    }
+)
+
+#: Platforms that run workloads: not components themselves (their workloads are).
+PLATFORMS = frozenset(
+    {
+        "aws_ecs_cluster",
+        "aws_eks_cluster",
+        "aws_eks_node_group",
+        "google_container_cluster",
+        "google_container_node_pool",
+        "azurerm_kubernetes_cluster",
+        "azurerm_kubernetes_cluster_node_pool",
     }
 )
 
