@@ -21,6 +21,21 @@ TOOLS = ROOT / "tests" / "tools"
 BIN = TOOLS / "node_modules" / ".bin"
 
 
+#: The fixture designs the picture check draws: replicas, regions, views, unicode, long names, 200 components.
+FIXTURE_SETS = ("specs/valid", "render", "failures", "pictures")
+
+
+@pytest.fixture(scope="module")
+def fixtures_exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every fixture design the picture check draws, as D2 and LikeC4."""
+    folder = tmp_path_factory.mktemp("fixtures-exported")
+    for name in FIXTURE_SETS:
+        for spec in sorted((ROOT / "tests" / "fixtures" / name).glob("*.yaml")):
+            result = run_cli("render", spec, "-o", folder / name / spec.stem, "--format", "d2,likec4")
+            assert result.code == 0, result.err
+    return folder
+
+
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The gallery and the hostile design as D2, LikeC4 and Mermaid, written by the real CLI."""
@@ -45,6 +60,20 @@ def test_d2_compiles_and_renders_every_export(exported):
     done = run(["node", str(TOOLS / "d2check.mjs"), *files], cwd=TOOLS)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count(": ok,") == 18
+
+
+def test_d2_and_likec4_read_every_fixture_design(fixtures_exported, tmp_path):
+    drawn = sorted(str(path) for path in fixtures_exported.rglob("*.d2"))
+    assert len(drawn) >= 40
+    done = run(["node", str(TOOLS / "d2check.mjs"), *drawn], cwd=TOOLS)
+    assert done.returncode == 0, done.stdout
+    for file in fixtures_exported.rglob("*.c4"):
+        project = tmp_path / f"{file.parent.parent.name}-{file.parent.name}"
+        project.mkdir()
+        shutil.copy(file, project / file.name)
+        (project / "likec4.config.json").write_text(json.dumps({"name": project.name}))
+    report = _likec4(tmp_path)
+    assert report["valid"] is True and report["errors"] == [], report
 
 
 def _likec4(folder: Path) -> dict[str, object]:
