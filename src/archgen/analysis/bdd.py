@@ -16,7 +16,7 @@ that probability would fall if every variable of the band were true.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 #: The most nodes a diagram may hold before archgen stops rather than run out of memory.
 BUDGET = 1_000_000
@@ -73,19 +73,19 @@ class BDD:
 
     def all(self, functions: Iterable[int]) -> int:
         """Return the conjunction of `functions` (true when there are none)."""
-        result = 1
-        for function in functions:
-            result = self.conj(result, function)
-            if result == 0:
-                break
-        return result
+        return self._fold(self.conj, functions, 1, 0)
 
     def any(self, functions: Iterable[int]) -> int:
         """Return the disjunction of `functions` (false when there are none)."""
-        result = 0
+        return self._fold(self.disj, functions, 0, 1)
+
+    @staticmethod
+    def _fold(combine: Callable[[int, int], int], functions: Iterable[int], identity: int, absorbing: int) -> int:
+        """Combine `functions` from `identity`, stopping once the result is `absorbing` (nothing changes it)."""
+        result = identity
         for function in functions:
-            result = self.disj(result, function)
-            if result == 1:
+            result = combine(result, function)
+            if result == absorbing:
                 break
         return result
 

@@ -64,8 +64,9 @@ def read(
     imported.zones = () if any(_in_swarm(spec) for _, _, spec in services.values()) else (HOST,)
     for service, (shown, lines, spec) in started.items():
         imported.components[ids[service]] = _component(ids[service], service, shown, lines, spec, imported.zones)
+    read_files: dict[Path, list[tuple[str, str, Evidence]]] = {}  # an env file shared by services is read once
     environments = {
-        service: list(_env_files(service, shown, lines, spec, (folders or {}).get(shown), imported.notes))
+        service: list(_env_files(service, shown, lines, spec, (folders or {}).get(shown), imported.notes, read_files))
         for service, (shown, lines, spec) in started.items()
     }
     for service, (shown, lines, spec) in started.items():
@@ -170,7 +171,13 @@ def _strings(value: Any) -> list[str]:
 
 
 def _env_files(
-    service: str, shown: str, lines: dict[str, Any], spec: dict[str, Any], folder: Path | None, notes: list[str]
+    service: str,
+    shown: str,
+    lines: dict[str, Any],
+    spec: dict[str, Any],
+    folder: Path | None,
+    notes: list[str],
+    read_files: dict[Path, list[tuple[str, str, Evidence]]],
 ) -> Iterator[tuple[str, str, Evidence]]:
     """Yield each variable of the files a service's `env_file` names (short or long form), with file and line."""
     entries = spec.get("env_file")
@@ -189,15 +196,22 @@ def _env_files(
                     f"service {service!r}: env_file {relative} ({shown}:{line}) is not there: its values were not read"
                 )
             continue
-        where = display_path(path)
-        text = read_spec(path, where).decode("utf-8", errors="replace")
-        for number, raw in enumerate(text.splitlines(), start=1):
-            line_text = raw.strip().removeprefix("export ").strip()
-            key, equals, value = line_text.partition("=")
-            if not equals or line_text.startswith("#"):
-                continue
-            value = value.strip().strip('"').strip("'")
-            yield key.strip(), value, Evidence(where, number, f"env_file {key.strip()}={redact(value)}")
+        if path not in read_files:
+            read_files[path] = list(_variables(path))
+        yield from read_files[path]
+
+
+def _variables(path: Path) -> Iterator[tuple[str, str, Evidence]]:
+    """Yield each `KEY=value` of an env file (comments, blank lines and `export` left out), with its line."""
+    where = display_path(path)
+    text = read_spec(path, where).decode("utf-8", errors="replace")
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line_text = raw.strip().removeprefix("export ").strip()
+        key, equals, value = line_text.partition("=")
+        if not equals or line_text.startswith("#"):
+            continue
+        value = value.strip().strip('"').strip("'")
+        yield key.strip(), value, Evidence(where, number, f"env_file {key.strip()}={redact(value)}")
 
 
 def _environment(environment: Any, lines: dict[str, Any]) -> Iterator[tuple[str, str, int]]:

@@ -291,8 +291,8 @@ def _from_hcl(shown: str, data: bytes, notes: list[str]) -> dict[str, Resource]:
         line, column = getattr(error, "line", 1) or 1, getattr(error, "column", 1) or 1
         found = getattr(error, "token", getattr(error, "char", None))
         if found is not None:
-            text = str(found).strip()
-            message = f"unexpected {text[:30]!r}" if text else "unexpected end of file"
+            unexpected = str(found).strip()
+            message = f"unexpected {unexpected[:30]!r}" if unexpected else "unexpected end of file"
         else:
             message = (str(error).strip().splitlines() or [type(error).__name__])[0][:120]
         raise SpecError([Problem(shown, int(line), int(column), f"not valid HCL: {message}")]) from None
@@ -383,7 +383,8 @@ def _count(body: dict[str, Any], notes: list[str], address: str) -> int:
 def _design(resources: dict[str, Resource], name: str, notes: list[str]) -> Imported:
     imported = Imported(name)
     imported.notes += notes
-    members = {address for address, resource in resources.items() if _member_of(resource, resources)}
+    stores = {address: store for address, resource in resources.items() if (store := _member_of(resource, resources))}
+    members = set(stores)
     components = {
         address: resource
         for address, resource in resources.items()
@@ -392,7 +393,7 @@ def _design(resources: dict[str, Resource], name: str, notes: list[str]) -> Impo
     ids = _ids(components)
     for address, resource in components.items():
         imported.components[ids[address]] = _component(ids[address], resource)
-    _count_members(imported, resources, members, ids)
+    _count_members(imported, resources, stores, ids)
     _say_what_is_left_out(imported, resources, set(components) | members)
     zones = sorted({zone for component in imported.components.values() for zone in component.zones})
     imported.zones = tuple(zones)
@@ -402,15 +403,17 @@ def _design(resources: dict[str, Resource], name: str, notes: list[str]) -> Impo
             evidence = resources[address].evidence
             what = f"{address} refers to {target}" + (f" through {via}" if via else "")
             imported.call(ids[address], ids[target], Evidence(evidence.file, evidence.line, what))
-    _asynchronous(imported, components, ids)
+    _asynchronous(imported)
     _entry_points(imported, components, ids)
     return imported
 
 
-def _count_members(imported: Imported, resources: dict[str, Resource], members: set[str], ids: dict[str, str]) -> None:
-    """Count read replicas and cluster instances in their stores, each with a note."""
-    for address in sorted(members):
-        member, store = resources[address], _member_of(resources[address], resources)
+def _count_members(
+    imported: Imported, resources: dict[str, Resource], stores: dict[str, str], ids: dict[str, str]
+) -> None:
+    """Count read replicas and cluster instances (`stores`: each member's store) in their stores, each with a note."""
+    for address, store in sorted(stores.items()):
+        member = resources[address]
         if store in ids:
             component, role = imported.components[ids[store]], MEMBERS[member.type][1]
             # A cluster's first instance is its writer: the others read, and take over when it fails.
@@ -460,6 +463,7 @@ def _ids(components: dict[str, Resource]) -> dict[str, str]:
     for resource in components.values():
         names[resource.name] = names.get(resource.name, 0) + 1
     ids: dict[str, str] = {}
+    taken: set[str] = set()
     for address, resource in components.items():
         base = resource.name if names[resource.name] == 1 else f"{resource.name}_{resource.type.split('_', 1)[1]}"
         prefix = (
@@ -468,9 +472,10 @@ def _ids(components: dict[str, Resource]) -> dict[str, str]:
             else ""
         )
         candidate = component_id(prefix + base, "r_")
-        while candidate in ids.values():
+        while candidate in taken:
             candidate += "_"
         ids[address] = candidate
+        taken.add(candidate)
     return ids
 
 
@@ -573,26 +578,20 @@ def _reached(
     """Yield each component a component reaches through wiring, with the first wiring resource on the way."""
     seen = {start}
     stack = [(target, "") for target in sorted(edges[start], reverse=True)]
-    found: list[tuple[str, str]] = []
     while stack:
         address, via = stack.pop()
         if address in seen:
             continue
         seen.add(address)
         if address in components:
-            found.append((address, via))
-            continue
-        if resources[address].type in WIRING or resources[address].type in JOINS:
+            yield address, via
+        elif resources[address].type in WIRING or resources[address].type in JOINS:
             stack.extend((target, via or address) for target in sorted(edges[address], reverse=True))
-    yield from found
 
 
-_QUEUE_TYPES = frozenset(t for t, m in RESOURCES.items() if m.kind == "queue")
-
-
-def _asynchronous(imported: Imported, components: dict[str, Resource], ids: dict[str, str]) -> None:
+def _asynchronous(imported: Imported) -> None:
     """Mark the calls of a queue or topic, and the calls to it, asynchronous: it hands work on."""
-    queues = {ids[address] for address, resource in components.items() if resource.type in _QUEUE_TYPES}
+    queues = {component.id for component in imported.components.values() if component.kind == "queue"}
     for call in imported.calls:
         if call.source in queues or call.target in queues:
             call.asynchronous = True

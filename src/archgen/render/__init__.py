@@ -74,7 +74,7 @@ def measure_picture(
     design: Design, findings: Iterable[Finding] = (), *, waived: Iterable[Finding] = (), view: str | None = None
 ) -> tuple[PictureCheck, LayoutMetrics]:
     """Lay the design out as `render` would: the picture check, and the layout's metrics (one Graphviz run)."""
-    layout = run_dot(to_dot(build_scene(design, marks(findings, waived), view)), ("json",)).files["json"]
+    layout = _layout(design, findings, waived, view)
     return check_layout(layout), layout_metrics(layout)
 
 
@@ -82,8 +82,12 @@ def check_picture(
     design: Design, findings: Iterable[Finding] = (), *, waived: Iterable[Finding] = (), view: str | None = None
 ) -> PictureCheck:
     """Lay the design out as `render` would and count its text overlaps, edges through text and clipped text."""
-    source = to_dot(build_scene(design, marks(findings, waived), view))
-    return check_layout(run_dot(source, ("json",)).files["json"])
+    return check_layout(_layout(design, findings, waived, view))
+
+
+def _layout(design: Design, findings: Iterable[Finding], waived: Iterable[Finding], view: str | None) -> bytes:
+    """Return Graphviz's layout of the picture `render` draws (`dot -Tjson`)."""
+    return run_dot(to_dot(build_scene(design, marks(findings, waived), view)), ("json",)).files["json"]
 
 
 def render_change(

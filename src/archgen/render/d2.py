@@ -8,7 +8,8 @@ D2 draws with its own layout; the positions are not carried over.
 
 from __future__ import annotations
 
-from archgen.render.exports import MARK_COLOR, REPLICATION_COLOR, WAIVED_COLOR, box_lines, link_text
+from archgen.render.diagram import REPLICATION_COLOR
+from archgen.render.exports import box_lines, link_text, mark_color
 from archgen.render.scene import Box, Scene
 
 SHAPES = {
@@ -61,8 +62,8 @@ def _box(box: Box, highlight: bool, indent: str) -> list[str]:
     lines = [f"{indent}{quote(box.id)}: {quote(text)} {{", f"{indent}  tooltip: {quote(box.kind)}"]
     if box.kind in SHAPES:
         lines.append(f"{indent}  shape: {SHAPES[box.kind]}")
-    if highlight and box.mark is not None:
-        color = WAIVED_COLOR if box.mark.waived else MARK_COLOR
+    color = mark_color(box, highlight)
+    if color:
         lines += [f'{indent}  style.stroke: "{color}"', f"{indent}  style.stroke-width: 3"]
     lines.append(f"{indent}}}")
     return lines

@@ -41,6 +41,9 @@ IGNORED_ENVIRONMENT = ("SERVER_NAME", "GV_FILE_PATH")
 FONT = "DejaVu Sans,Noto Sans CJK SC,Noto Sans,sans-serif"
 FONT_COLOR = "#2D3436"
 MUTED_COLOR = "#8A949C"
+#: Arrows, and the purple of replication between a store's primary and its replicas.
+LINK_COLOR = "#7B8894"
+REPLICATION_COLOR = "#8E6CBF"
 
 GRAPH_ATTRS = {
     "pad": "0.3",
@@ -90,21 +93,23 @@ EDGE_STYLES = {
     "async": {"style": "dashed"},
     "optional": {"style": "dotted", "penwidth": "1.5"},
     "startup": {"style": "dashed", "arrowhead": "odot"},
-    "replication": {"style": "dashed", "color": "#8E6CBF", "fontcolor": "#8E6CBF", "arrowhead": "none"},
+    "replication": {"style": "dashed", "color": REPLICATION_COLOR, "fontcolor": REPLICATION_COLOR, "arrowhead": "none"},
 }
+#: The legend's entries: a style, its sample line, its colour and its words (every export says them too).
+LEGEND_ENTRIES = (
+    ("sync", "───────▶", LINK_COLOR, "sync call"),
+    ("async", "─ ─ ─ ─ ▶", LINK_COLOR, "async call (queued)"),
+    ("optional", "··········▶", LINK_COLOR, "optional call"),
+    ("startup", "─ ─ ─ ─ ○", LINK_COLOR, "needed to start only"),
+    ("replication", "─ ─ ─ ─ ─", REPLICATION_COLOR, "replication"),
+    ("alternative", "───────▷", LINK_COLOR, "one of (any_of)"),
+)
 LEGEND_ROWS = {
     style: (
         f'<TR><TD><FONT POINT-SIZE="{LEGEND_SIZE}" COLOR="{color}">{sample}</FONT></TD>'
         f'<TD ALIGN="LEFT"><FONT POINT-SIZE="{LEGEND_SIZE}">{text}</FONT></TD></TR>'
     )
-    for style, sample, color, text in (
-        ("sync", "───────▶", "#7B8894", "sync call"),
-        ("async", "─ ─ ─ ─ ▶", "#7B8894", "async call (queued)"),
-        ("optional", "··········▶", "#7B8894", "optional call"),
-        ("startup", "─ ─ ─ ─ ○", "#7B8894", "needed to start only"),
-        ("replication", "─ ─ ─ ─ ─", "#8E6CBF", "replication"),
-        ("alternative", "───────▷", "#7B8894", "one of (any_of)"),
-    )
+    for style, sample, color, text in LEGEND_ENTRIES
 }
 SPOF_COLOR = "#D62828"
 #: How a mark outlines its box: a finding in red, a waived one muted and dashed; a third party is dashed.

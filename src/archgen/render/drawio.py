@@ -14,12 +14,10 @@ import functools
 import html
 import xml.etree.ElementTree as ET
 
-from archgen.render.diagram import box_icon
+from archgen.render.diagram import LINK_COLOR, MUTED_COLOR, REPLICATION_COLOR, SPOF_COLOR, box_icon
 from archgen.render.exports import (
     CLUSTER_FILL,
     CLUSTER_STROKE,
-    LINK_COLOR,
-    REPLICATION_COLOR,
     box_lines,
     legend,
     link_text,
@@ -98,7 +96,7 @@ def to_drawio(scene: Scene, highlight: bool = True, placed: Placed | None = None
             style += f"strokeColor={color};strokeWidth=3;rounded=1;"
             style += "dashed=1;" if box.mark and box.mark.waived else ""
         elif box.kind == "external":
-            style += "strokeColor=#8A949C;dashed=1;rounded=1;"
+            style += f"strokeColor={MUTED_COLOR};dashed=1;rounded=1;"
         else:
             style += "strokeColor=none;"
         style += "fillColor=none;"
@@ -120,7 +118,7 @@ def _label(lines: list[tuple[str, str]]) -> str:
     for text, role in lines:
         escaped = html.escape(text)
         if role in ("mark", "waived"):
-            color = "#D62828" if role == "mark" else "#8A949C"
+            color = SPOF_COLOR if role == "mark" else MUTED_COLOR
             parts.append(f'<b><span style="color:{color}">{escaped}</span></b>')
         elif TEXT_STYLE[role]:
             parts.append(f'<span style="{TEXT_STYLE[role]}">{escaped}</span>')

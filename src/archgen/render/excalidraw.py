@@ -16,11 +16,9 @@ import hashlib
 import json
 from typing import Any
 
-from archgen.render.diagram import box_icon
+from archgen.render.diagram import LINK_COLOR, REPLICATION_COLOR, box_icon
 from archgen.render.exports import (
     CLUSTER_STROKE,
-    LINK_COLOR,
-    REPLICATION_COLOR,
     box_lines,
     legend,
     link_text,

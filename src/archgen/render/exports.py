@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from archgen.render.diagram import LEGEND_ROWS, SPOF_COLOR
+from archgen.render.diagram import LEGEND_ENTRIES, MARK_STYLES
 from archgen.render.scene import Box, Link, Scene
 
 #: The legend's words for each link style (the picture's own legend).
-LEGEND_WORDS = {
-    "sync": "sync call",
-    "async": "async call (queued)",
-    "optional": "optional call",
-    "startup": "needed to start only",
-    "replication": "replication",
-    "alternative": "one of (any_of)",
-}
+LEGEND_WORDS = {style: words for style, _, _, words in LEGEND_ENTRIES}
+#: A group's box, as Graphviz fills a cluster in the picture.
 CLUSTER_FILL = "#E3F2FB"
 CLUSTER_STROKE = "#A9CCE3"
-REPLICATION_COLOR = "#8E6CBF"
-LINK_COLOR = "#7B8894"
-MARK_COLOR = SPOF_COLOR
-WAIVED_COLOR = "#8A949C"
 
 
 def box_lines(box: Box, highlight: bool = True) -> list[tuple[str, str]]:
@@ -37,12 +27,12 @@ def mark_color(box: Box, highlight: bool = True) -> str | None:
     """Return the outline a box is drawn with: red for a single point of failure, muted when waived, else None."""
     if not highlight or box.mark is None:
         return None
-    return WAIVED_COLOR if box.mark.waived else MARK_COLOR
+    return MARK_STYLES[box.mark.waived][0]
 
 
 def legend(scene: Scene, highlight: bool = True) -> list[str]:
     """Return the legend's entries the scene uses, in the picture's order."""
-    entries = [LEGEND_WORDS[style] for style in LEGEND_ROWS if style != "alternative" and _uses(scene, style)]
+    entries = [LEGEND_WORDS[style] for style in LEGEND_WORDS if style != "alternative" and _uses(scene, style)]
     if any(link.alternative for link in scene.links):
         entries.append(LEGEND_WORDS["alternative"])
     if highlight and scene.marked:

@@ -10,7 +10,8 @@ meet); texts are double-quoted, quotes and backslashes escaped, line breaks as s
 from __future__ import annotations
 
 from archgen.model import Design
-from archgen.render.exports import MARK_COLOR, box_lines, link_text
+from archgen.render.diagram import SPOF_COLOR
+from archgen.render.exports import box_lines, link_text
 from archgen.render.likec4 import identifiers
 from archgen.render.scene import Box, Scene, build_scene
 
@@ -70,7 +71,7 @@ def to_structurizr(scene: Scene, highlight: bool = True, design: Design | None =
     lines += [
         "    styles {",
         '      element "SPOF" {',
-        f"        stroke {MARK_COLOR}",
+        f"        stroke {SPOF_COLOR}",
         "        strokeWidth 6",
         "      }",
     ]
