@@ -17,9 +17,10 @@ import pytest
 
 from archgen.api import lint_loaded, load_design
 from archgen.files import slugify
+from archgen.render.diagram import buses
 from archgen.render.placement import place
 from archgen.render.scene import build_scene, marks
-from tests.conftest import ROOT, needs_dot, run_cli
+from tests.conftest import FIXTURES, ROOT, needs_dot, run_cli
 
 EXPORTS = ("drawio", "excalidraw", "d2", "likec4", "structurizr")
 SUFFIXES = {"drawio": "drawio", "excalidraw": "excalidraw", "d2": "d2", "likec4": "c4", "structurizr": "dsl"}
@@ -193,3 +194,24 @@ def test_build_publishes_the_exports_the_config_asks_for(tmp_path):
     published = {path.name for path in (tmp_path / "output" / "tinyurl").iterdir()}
     assert {"diagram.png", "diagram.svg", "diagram.drawio", "diagram.c4", "design.md"} <= published
     assert "diagram.excalidraw" not in published
+
+
+@needs_dot
+def test_calls_drawn_through_a_bus_keep_a_path_from_their_caller_to_their_hub(tmp_path):
+    """A hub's calls share a line in the picture; each export still draws every call, along the bus."""
+    path = FIXTURES / "scale" / "microservices-25.yaml"
+    scene = build_scene(load_design(path).design)
+    placed = place(scene)
+    bused = {number for bus in buses(scene) for number in bus.links}
+    assert len(bused) >= 12, "the shared database's and the topic's calls"
+    for number, link in enumerate(scene.links):
+        points = placed.links[number]
+        source, target = placed.boxes[link.source], placed.boxes[link.target]
+        (first_x, first_y), (last_x, last_y) = points[0], points[-1]
+        # Each path leaves its caller's box and arrives at its target's box (a few points' slack for the arrowhead).
+        assert source.x - 12 <= first_x <= source.x + source.width + 12, (link, points[0], source)
+        assert target.y - 12 <= last_y <= target.y + target.height + 12, (link, points[-1], target)
+        assert source.y - 12 <= first_y <= source.y + source.height + 12 and target.x - 12 <= last_x, link
+    assert run_cli("render", path, "-o", tmp_path, "--format", "drawio").code == 0
+    _, edges = _drawio(next(tmp_path.glob("*.drawio")))
+    assert len(edges) == len(scene.links)

@@ -6,7 +6,9 @@ from tests/fixtures/generate_pictures.py, and the hand-written render, failure a
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -168,7 +170,7 @@ def test_spacing_clusters_and_splines_change_the_layout():
         return sorted(
             op["text"]
             for item in graph["objects"]
-            if item.get("name", "").startswith("cluster_title_")
+            if item.get("name", "").startswith("#title")
             for op in item["_ldraw_"]
             if op.get("op") == "T"
         )
@@ -212,7 +214,7 @@ def test_regions_as_clusters_when_asked():
     }
     # us holds timeline, sessions, orders_db (with its read replicas) and ranker; eu the copy dr_db.
     assert {"timeline", "sessions", "orders_db", "ranker"} <= inside and "post" not in inside
-    assert "Region us" in [op["text"] for op in members["cluster_title_0"]["_ldraw_"] if op.get("op") == "T"]
+    assert "Region us" in [op["text"] for op in members["#title0"]["_ldraw_"] if op.get("op") == "T"]
 
 
 @needs_dot
@@ -330,3 +332,114 @@ def test_render_check_prints_each_pictures_metrics_and_writes_nothing(tmp_path):
     assert groups.startswith("tests/fixtures/pictures/groups-12x3.yaml LR: 60 calls, ")
     through = [line for line in result.out.splitlines() if line.startswith("  edge ")]
     assert through and all(" passes through group " in line for line in through)
+
+
+SCALE = sorted((FIXTURES / "scale").glob("microservices-*.yaml"))
+
+
+def _laid_scene(path: Path, direction: str) -> dict:
+    """Return Graphviz's layout of a design's picture, as `render` draws it, in one direction."""
+    from archgen.render.diagram import run_dot, to_dot
+    from archgen.render.scene import build_scene
+
+    design = with_layout(path, direction=direction)
+    return json.loads(run_dot(to_dot(build_scene(design)), ("json",)).files["json"])
+
+
+def _groups(graph: dict) -> dict[str, tuple[float, float, float, float]]:
+    """Return each group's box (left, bottom, right, top), by its title."""
+    names = {item["_gvid"]: item for item in graph["objects"] if "_gvid" in item}
+    boxes = {}
+    for item in graph["objects"]:
+        if "bb" in item and item["name"].startswith("cluster_"):
+            title = next(names[node] for node in item["nodes"] if names[node]["name"].startswith("#title"))
+            text = next(op["text"] for op in title["_ldraw_"] if op.get("op") == "T")
+            boxes[text] = tuple(map(float, item["bb"].split(",")))
+    return boxes
+
+
+@needs_dot
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_the_groups_of_a_flow_sit_side_by_side_in_its_direction(direction):
+    """Edge, then Services, then Workers (through the topic), then Data: each group after the last ends."""
+    groups = _groups(_laid_scene(SCALE[0], direction))
+    assert set(groups) == {"Edge", "Services", "Workers", "Data"}
+    order = ["Edge", "Services", "Workers", "Data"]
+    for earlier, later in itertools.pairwise(order):
+        (_, bottom, right, _), (left, _, _, top) = groups[earlier], groups[later]
+        if direction == "LR":
+            assert right < left, f"{earlier} ends at x={right}, {later} starts at x={left}"
+        else:  # Graphviz's y grows upwards: a later rank is lower
+            assert bottom > top, f"{earlier} ends at y={bottom}, {later} starts at y={top}"
+
+
+@needs_dot
+def test_groups_no_call_orders_keep_the_layout_graphviz_gives_them():
+    """Twelve groups of services that call each other's stores are peers, not a flow: nothing is pinned."""
+    from archgen.render.diagram import to_dot
+    from archgen.render.scene import build_scene
+
+    peers = to_dot(build_scene(load_design(FIXTURES / "pictures" / "groups-12x3.yaml").design))
+    flow = to_dot(build_scene(load_design(SCALE[0]).design))
+    assert "#tier" not in peers and "#tier0" in flow
+
+
+@needs_dot
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_a_hub_many_call_is_drawn_as_a_bus(tmp_path, direction):
+    """The shared database's callers meet at a point, one arrow goes on; the topic's subscribers branch off one line."""
+    from tests.test_render import laid_out
+
+    result = run_cli("render", SCALE[0], "-o", tmp_path, "--format", "dot", "--direction", direction)
+    assert result.code == 0, result.err
+    (dot,) = tmp_path.glob("*.dot")
+    spec = load_design(SCALE[0]).design
+    callers = {
+        name for name, component in spec.components.items() for call in component.calls if "shared_db" in call.targets
+    }
+    subscribers = {target for call in spec.components["events"].calls for target in call.targets}
+    assert len(callers) == 8 and len(subscribers) == 4
+    picture = laid_out(dot)
+    into_hub = [(tail, attrs) for tail, head, attrs in picture.edges if head == "shared_db"]
+    assert {tail for tail, _ in into_hub} == callers, "every call is still drawn"
+    assert len({attrs["bus"] for _, attrs in into_hub}) == 1, "through one bus"
+    out_of_topic = [(head, attrs) for tail, head, attrs in picture.edges if tail == "events"]
+    assert {head for head, _ in out_of_topic} == subscribers
+    assert {attrs.get("style") for _, attrs in out_of_topic} == {"dashed"}
+    assert len({attrs["bus"] for _, attrs in out_of_topic}) == 1
+    # In the DOT itself, one line reaches each hub from its bus (drawn once, with the arrowhead).
+    raw = dot.read_text()
+    assert len(re.findall(r'"#bus\d+" -> shared_db', raw)) == 1
+    assert len(re.findall(r'events -> "#bus\d+"', raw)) == 1
+    assert check_layout(
+        subprocess.run(
+            ["dot", "-Tjson", f"-Gimagepath={_icon_path()}"], input=dot.read_bytes(), capture_output=True, check=True
+        ).stdout
+    ).clean
+
+
+def _icon_path() -> str:
+    from archgen.render.diagram import icon_root
+
+    return str(icon_root())
+
+
+#: What the generated microservice systems' pictures may not exceed: crossings per call (a bus's line
+#: to its hub crossed once) and calls through a group that holds neither end; left to right, a flow
+#: with more ranks than boxes a rank is wider than tall.
+BUDGETS = {"crossings per call": 1.05, "through groups": 0}
+
+
+@needs_dot
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+@pytest.mark.parametrize("path", SCALE, ids=lambda path: path.name)
+def test_microservice_systems_meet_the_layout_budgets(path, direction):
+    from archgen.render.check import layout_metrics
+
+    layout = _laid_scene(path, direction)
+    metrics = layout_metrics(json.dumps(layout))
+    assert metrics.crossings <= BUDGETS["crossings per call"] * metrics.calls, metrics.as_dict()
+    assert len(metrics.through_groups) <= BUDGETS["through groups"], metrics.through_groups
+    if direction == "LR":
+        assert metrics.aspect > 1, metrics.as_dict()
+    assert check_layout(json.dumps(layout)).clean

@@ -115,7 +115,8 @@ class Picture:
 
 
 def laid_out(dot_path: Path) -> Picture:
-    """Run the real `dot -Tjson` on a DOT file; join each labelled edge's two halves into one arrow."""
+    """Run the real `dot -Tjson` on a DOT file; join each labelled edge's two halves, and each bus's branch and
+    line to the hub, into one arrow."""
     import json
     import subprocess
 
@@ -134,19 +135,40 @@ def laid_out(dot_path: Path) -> Picture:
         for node in nodes.values()
         if (found := re.match(r'<TABLE BORDER="[1-9]" COLOR="([^"]+)"', node["label"]))
     }
-    halves = {
-        nodes[edge["tail"]]["name"]: edge for edge in graph["edges"] if nodes[edge["tail"]]["name"].startswith("label_")
+    drawn = [
+        (nodes[edge["tail"]]["name"], nodes[edge["head"]]["name"], edge)
+        for edge in graph["edges"]
+        if edge.get("style") != "invis"  # the tiers' spine
+    ]
+    halves = {tail: edge for tail, _, edge in drawn if tail.startswith("#label")}
+    # A bus: branches meet at a point, one line joins it and the hub (into the hub, or out of it).
+    into_bus = {
+        head: [tail for tail, other, _ in drawn if other == head] for _, head, _ in drawn if head.startswith("#bus")
+    }
+    out_of_bus = {
+        tail: [head for other, head, _ in drawn if other == tail] for tail, _, _ in drawn if tail.startswith("#bus")
     }
     edges = []
-    for edge in graph["edges"]:
-        tail, head = nodes[edge["tail"]]["name"], nodes[edge["head"]]["name"]
-        if tail.startswith("label_"):
+    for tail, head, edge in drawn:
+        if tail.startswith("#label"):
             continue
         attrs = {key: value for key, value in edge.items() if not key.startswith("_") and isinstance(value, str)}
-        if head.startswith("label_"):
+        if head.startswith("#label"):
             attrs["label"] = "\n".join(lines[head])
             attrs["arrowhead"] = halves[head].get("arrowhead", "normal")
             head = nodes[halves[head]["head"]]["name"]
+        if head.startswith("#bus") and len(out_of_bus[head]) == 1:  # a branch into a hub
+            continue
+        if tail.startswith("#bus"):
+            inward = len(out_of_bus[tail]) == 1
+            attrs["bus"] = tail
+            if inward:
+                edges += [(caller, head, attrs) for caller in into_bus[tail]]
+            else:
+                edges.append((into_bus[tail][0], head, attrs))
+            continue
+        if head.startswith("#bus"):  # the hub's line into an outward bus
+            continue
         edges.append((tail, head, attrs))
     return Picture(lines, icons, outlines, edges)
 
@@ -210,7 +232,7 @@ def test_groups_edge_styles_and_replicas(tmp_path):
     assert "rankdir=TB" in dot
     assert "db#replica" not in dot, "a sharded store is one box: its replicas are copies of each shard"
     picture = laid_out(tmp_path / "two-groups.dot")
-    assert {picture.lines["cluster_title_0"][0], picture.lines["cluster_title_1"][0]} == {"Data", "data"}
+    assert {picture.lines["#title0"][0], picture.lines["#title1"][0]} == {"Data", "data"}
     assert picture.lines["db"][-3:] == ["range on user_id", "8 shards", "× 5 copies"], "as narrow as the icon"
     assert picture.edge("users", "web_a")["arrowhead"] == "empty", "both members of the any_of are alternatives"
     assert picture.edge("users", "web_b")["arrowhead"] == "empty"

@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from archgen.render.diagram import BUS_NODE, LABEL_NODE
+
 # Text extends this far above and below its baseline, as a share of the font size.
 ASCENT = 0.75
 DESCENT = 0.2
@@ -232,8 +234,9 @@ class LayoutMetrics:
     """What a reader feels of a layout beyond collisions: crossing calls, calls through other groups, the shape.
 
     `crossings` counts pairs of calls whose lines cross (calls that share a box are not counted:
-    they meet there); `through_groups` lists each call that passes through a group holding
-    neither of its ends; `width` and `height` are the canvas's, in points.
+    they meet there; the calls of a bus share its line to the hub, which is crossed once);
+    `through_groups` lists each call that passes through a group holding neither of its ends;
+    `width` and `height` are the canvas's, in points.
     """
 
     calls: int
@@ -277,14 +280,18 @@ def layout_metrics(layout: bytes | str) -> LayoutMetrics:
         for title, box, members in groups
         if not ends & members and _enters(points, box)
     ]
-    return LayoutMetrics(len(calls), _call_crossings(calls), through, right - left, top - bottom)
+    trunks = sum(1 for name in names.values() if name.startswith(BUS_NODE))  # one line each, not a call
+    return LayoutMetrics(len(calls) - trunks, _call_crossings(calls), through, right - left, top - bottom)
 
 
 CallLine = tuple[str, frozenset[str], list[tuple[float, float]]]
 
 
 def _calls(graph: dict[str, Any], names: dict[int, str]) -> list[CallLine]:
-    """Return each call's name, its two boxes and its line; a labelled call's two halves are one call."""
+    """Return each call's name, its two ends and its line; a labelled call's two halves are one call.
+
+    A bus's branches are lines of their own, ending at the bus's point, and so is its line to the hub.
+    """
     halves: dict[str, list[tuple[str, str, list[tuple[float, float]]]]] = defaultdict(list)
     calls: list[CallLine] = []
     for edge in graph.get("edges", ()):
@@ -297,14 +304,14 @@ def _calls(graph: dict[str, Any], names: dict[int, str]) -> list[CallLine]:
             if operation.get("op") in ("b", "B")
             for point in _bezier(operation["points"])
         ]
-        label = tail if tail.startswith("label_") else head if head.startswith("label_") else None
-        if label is None:
+        label = tail if tail.startswith(LABEL_NODE) else head if head.startswith(LABEL_NODE) else None
+        if label is None or tail.startswith(BUS_NODE) or head.startswith(BUS_NODE):
             calls.append((f"edge {tail} -> {head}", frozenset((tail, head)), points))
         else:
             halves[label].append((tail, head, points))
     for parts in halves.values():
-        into = next((part for part in parts if part[1].startswith("label_")), parts[0])
-        out = next((part for part in parts if part[0].startswith("label_")), parts[-1])
+        into = next((part for part in parts if part[1].startswith(LABEL_NODE)), parts[0])
+        out = next((part for part in parts if part[0].startswith(LABEL_NODE)), parts[-1])
         calls.append((f"edge {into[0]} -> {out[1]}", frozenset((into[0], out[1])), into[2] + out[2]))
     return calls
 

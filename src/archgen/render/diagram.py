@@ -13,6 +13,7 @@ import base64
 import functools
 import html
 import importlib
+import itertools
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from archgen.errors import RenderError
 from archgen.icons import icon_of
 from archgen.render.icon_crop import crop_root, cropped
 from archgen.render.scene import Box, Link, Scene
+from archgen.render.tiers import group_order, tier_ranks
 
 # One point, one pixel: legible text, and a quarter less PNG area (and time) than Graphviz's 96 dpi.
 DEFAULT_DPI = 72
@@ -88,6 +90,9 @@ EDGE_LABEL_SIZE = "11"
 EDGE_ATTRS = {"arrowsize": "0.8", "fontname": FONT}
 #: The table cell of a box's icon, where arrows end.
 ICON_PORT = "icon"
+#: The names of the nodes that are not boxes: labels, buses, group titles, the tiers' spine. They
+#: start with `#`, which component ids cannot, so they never collide with one.
+LABEL_NODE, BUS_NODE, TITLE_NODE, TIER_NODE = "#label", "#bus", "#title", "#tier"
 EDGE_STYLES = {
     "sync": {},
     "async": {"style": "dashed"},
@@ -192,6 +197,24 @@ class _Drawing:
         self.cluster_of = {box.id: box.cluster for box in scene.boxes}
         # A primary's replicas are drawn in order (replica 1, then 2): Graphviz keeps its out-edges in order.
         self.replicated = {link.source for link in scene.links if link.target.startswith(f"{link.source}#replica")}
+        #: Every node but the boxes (labels, buses) with its cluster, and every line drawn: what tiers rank.
+        self.extra_nodes: dict[str, int | None] = {}
+        self.lines: list[tuple[str, str]] = []
+
+    @property
+    def head(self) -> dict[str, str]:
+        """Return where arrows end.
+
+        Top to bottom, an arrow ends on top of the icon, not at the edge of a box its text made wide.
+        Left to right it ends at the box: ending at the icon's side sends arrows coming from below
+        through the box's own text (the picture check found it in 10 of 59 layouts).
+        """
+        return {"headport": f"{ICON_PORT}:n"} if self.scene.direction == "TB" else {"headport": ICON_PORT}
+
+    def line(self, tail: str, head: str, **attrs: Any) -> None:
+        """Draw one line of the picture (a call, half of a labelled one, part of a bus) and keep it for the tiers."""
+        self.lines.append((tail, head))
+        self.graph.edge(tail, head, **attrs)
 
     def draw(self) -> None:
         import diagrams
@@ -206,11 +229,16 @@ class _Drawing:
             cluster.dot.name = f"cluster_{index}"
             members = [box for box in scene.boxes if box.cluster == index]
             with cluster:
-                _cluster_title(cluster.dot, f"cluster_title_{index}", title, _first(members, scene.links))
+                _cluster_title(cluster.dot, f"{TITLE_NODE}{index}", title, _first(members, scene.links))
                 for box in members:
                     self.node(box)
+        drawn_buses = buses(scene)
+        in_bus = {number for bus in drawn_buses for number in bus.links}
         for number, link in enumerate(scene.links):
-            self.edge(number, link)
+            if number not in in_bus:
+                self.edge(number, link)
+        for bus in drawn_buses:
+            self.bus(bus)
         self.tiers()
 
     def node(self, box: Box) -> None:
@@ -220,12 +248,31 @@ class _Drawing:
         ordering = {"ordering": "out"} if box.id in self.replicated else {}
         node_class(label, nodeid=box.id, image="", shape="plain", **ordering)
 
-    def edge(self, number: int, link: Link) -> None:
-        """Draw a link; a labelled one passes through its label, a node of its own.
+    def bus(self, bus: Bus) -> None:
+        """Draw a bus: its branches meet at a point in their group, one line joins the point and the hub."""
+        first = self.scene.links[bus.links[0]]
+        attrs = self.style(first)
+        ends = bus.ends(self.scene)
+        cluster = self.cluster_of[ends[0]]
+        point = {"shape": "point", "width": "0.07", "height": "0.07", "color": LINK_COLOR, "label": "", "image": ""}
+        if cluster is not None and all(self.cluster_of[end] == cluster for end in ends):
+            with self.graph.subgraph(name=f"cluster_{cluster}") as owner:
+                owner.node(bus.id, **point)
+        else:
+            cluster = None
+            self.graph.node(bus.id, **point)
+        self.extra_nodes[bus.id] = cluster
+        if bus.inward:
+            for end in ends:
+                self.line(end, bus.id, **attrs, dir="none")
+            self.line(bus.id, bus.hub, **attrs, **self.head)
+        else:
+            self.line(bus.hub, bus.id, **attrs, dir="none")
+            for end in ends:
+                self.line(bus.id, end, **attrs, **self.head)
 
-        Graphviz routes edges around nodes, but not reliably around the labels it places itself. The
-        label lives in the cluster of its two ends when they share one.
-        """
+    def style(self, link: Link) -> dict[str, Any]:
+        """Return a link's line attributes: its style, a hollow head for an alternative, a diff's colour."""
         attrs: dict[str, Any] = dict(EDGE_STYLES[link.style])  # the graph's edge defaults are EDGE_ATTRS
         if link.alternative:
             attrs["arrowhead"] = "empty"
@@ -234,14 +281,20 @@ class _Drawing:
             attrs |= {"color": color, "fontcolor": color, "penwidth": "1.6"}
             if link.change == "removed":
                 attrs["style"] = "dashed"
-        # Top to bottom, an arrow ends on top of the icon, not at the edge of a box its text made wide.
-        # Left to right it ends at the box: ending at the icon's side sends arrows coming from below
-        # through the box's own text (the picture check found it in 10 of 59 layouts).
-        head = {"headport": f"{ICON_PORT}:n"} if self.scene.direction == "TB" else {"headport": ICON_PORT}
+        return attrs
+
+    def edge(self, number: int, link: Link) -> None:
+        """Draw a link; a labelled one passes through its label, a node of its own.
+
+        Graphviz routes edges around nodes, but not reliably around the labels it places itself. The
+        label lives in the cluster of its two ends when they share one.
+        """
+        attrs = self.style(link)
+        head = self.head
         if not link.label:
-            self.graph.edge(link.source, link.target, **attrs, **head)
+            self.line(link.source, link.target, **attrs, **head)
             return
-        label_id = f"label_{number}"
+        label_id = f"{LABEL_NODE}{number}"
         cluster = self.cluster_of[link.source]
         inside = cluster is not None and cluster == self.cluster_of[link.target]
         color = attrs.get("fontcolor", FONT_COLOR)
@@ -249,10 +302,12 @@ class _Drawing:
         if inside:
             with self.graph.subgraph(name=f"cluster_{cluster}") as owner:
                 owner.node(label_id, **node)
+            self.extra_nodes[label_id] = cluster
         else:
             self.graph.node(label_id, **node)
-        self.graph.edge(link.source, label_id, **attrs, dir="none")
-        self.graph.edge(label_id, link.target, **attrs, **head)
+            self.extra_nodes[label_id] = None
+        self.line(link.source, label_id, **attrs, dir="none")
+        self.line(label_id, link.target, **attrs, **head)
 
     def tiers(self) -> None:
         """Put the clients first, explicit ranks side by side, and monitoring nobody calls beside the last box."""
@@ -269,11 +324,80 @@ class _Drawing:
         last = _deepest(scene)
         if observers and last is not None:
             rows.append(("same", [last, *observers]))
+        if not scene.ranks:
+            rows += [("same", row) for row in self.tier_rows()]
         for rank, members in rows:
             with self.graph.subgraph() as row:
                 row.attr(rank=rank)
                 for box_id in members:
                     row.node(box_id)
+
+    def tier_rows(self) -> list[list[str]]:
+        """Return the ranks of a design whose calls put groups of different tiers in order (see `tiers`), or none."""
+        scene = self.scene
+        kinds = {box.id: box.kind for box in scene.boxes}
+        order = group_order(kinds, self.cluster_of | self.extra_nodes, self.lines)
+        if not order:
+            return []
+        linked = {node for line in self.lines for node in line}
+        nodes = {box.id: box.cluster for box in scene.boxes if box.id in linked} | self.extra_nodes
+        clients = [box.id for box in scene.boxes if box.kind == "client"]
+        rows = tier_ranks(nodes, self.lines, order, clients)
+        # A spine of invisible points, one a rank, keeps the ranks in order where no call does.
+        spine = [f"{TIER_NODE}{index}" for index in range(len(rows))]
+        for point in spine:
+            self.graph.node(point, label="", shape="point", width="0", height="0", style="invis", image="")
+        for earlier, later in itertools.pairwise(spine):
+            self.graph.edge(earlier, later, style="invis", weight="0")
+        return [[point, *row] for point, row in zip(spine, rows, strict=True)]
+
+
+#: Calls of one style between one box and one group drawn as a bus: measured over the gallery and the
+#: fixtures, four or more take crossings away; three add some to the gallery's designs.
+BUS_MIN = 4
+
+
+@dataclass(frozen=True)
+class Bus:
+    """Calls of one style between a hub box and one group, drawn as one line to the hub and a branch each.
+
+    Into a hub (`inward`: a shared database, a topic's publishers) the branches meet at a point and
+    one arrow goes on to the hub; out of it (a topic's subscribers) one line leaves the hub and
+    branches to each target. `links` are the calls' numbers in the scene.
+    """
+
+    id: str
+    hub: str
+    links: tuple[int, ...]
+    inward: bool
+
+    def ends(self, scene: Scene) -> list[str]:
+        """Return the other end of each call: the callers of an inward bus, the called of an outward one."""
+        return [scene.links[number].source if self.inward else scene.links[number].target for number in self.links]
+
+
+def buses(scene: Scene) -> list[Bus]:
+    """Return the buses a picture draws: BUS_MIN or more unlabelled calls of one style between a box and a group.
+
+    A call is in one bus at most; buses into a hub are found first.
+    """
+    cluster_of = {box.id: box.cluster for box in scene.boxes}
+    inward: dict[tuple[str, str, bool, int | None], list[int]] = {}
+    outward: dict[tuple[str, str, bool, int | None], list[int]] = {}
+    for number, link in enumerate(scene.links):
+        if link.label or link.style == "replication" or link.change is not None or link.source == link.target:
+            continue
+        inward.setdefault((link.target, link.style, link.alternative, cluster_of[link.source]), []).append(number)
+        outward.setdefault((link.source, link.style, link.alternative, cluster_of[link.target]), []).append(number)
+    found: list[Bus] = []
+    taken: set[int] = set()
+    for is_inward, groups in ((True, inward), (False, outward)):
+        for (hub, *_), numbers in groups.items():
+            free = tuple(number for number in numbers if number not in taken)
+            if len(free) >= BUS_MIN:
+                found.append(Bus(f"{BUS_NODE}{free[0]}", hub, free, is_inward))
+                taken.update(free)
+    return found
 
 
 def _box_label(box: Box, icon: str, highlight: bool, beside: bool = False) -> str:

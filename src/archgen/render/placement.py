@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from archgen.render.diagram import run_dot, to_dot
+from archgen.render.diagram import LABEL_NODE, buses, run_dot, to_dot
 from archgen.render.scene import Scene
 
 POINTS_PER_INCH = 72.0
@@ -64,23 +64,37 @@ def place(scene: Scene, highlight: bool = True) -> Placed:
             x, y = (float(value) for value in item["pos"].split(","))
             width, tall = float(item["width"]) * POINTS_PER_INCH, float(item["height"]) * POINTS_PER_INCH
             rect = Rect(x - width / 2, height - y - tall / 2, width, tall)
-            if item["name"].startswith("label_"):
-                placed.labels[int(item["name"].removeprefix("label_"))] = rect
+            if item["name"].startswith(LABEL_NODE):
+                placed.labels[int(item["name"].removeprefix(LABEL_NODE))] = rect
             else:
                 placed.boxes[item["name"]] = rect
-    index = {(link.source, link.target): number for number, link in enumerate(scene.links)}
-    for edge in layout.get("edges", []):
-        tail, head = names[edge["tail"]], names[edge["head"]]
-        points = _points(edge.get("pos", ""), height)
-        if tail.startswith("label_"):
-            number = int(tail.removeprefix("label_"))
-            placed.links[number] = placed.links.get(number, []) + points
-        elif head.startswith("label_"):
-            number = int(head.removeprefix("label_"))
-            placed.links[number] = points + placed.links.get(number, [])
-        elif (tail, head) in index:
-            placed.links[index[(tail, head)]] = points
+    lines = {
+        (names[edge["tail"]], names[edge["head"]]): _points(edge.get("pos", ""), height)
+        for edge in layout.get("edges", [])
+    }
+    placed.links = _paths(scene, lines)
     return placed
+
+
+def _paths(
+    scene: Scene, lines: dict[tuple[str, str], list[tuple[float, float]]]
+) -> dict[int, list[tuple[float, float]]]:
+    """Return each link's path from the lines drawn: a labelled call through its label, a bus's through its point."""
+    paths: dict[int, list[tuple[float, float]]] = {}
+    drawn_buses = {number: bus for bus in buses(scene) for number in bus.links}
+    for number, link in enumerate(scene.links):
+        bus = drawn_buses.get(number)
+        if bus is not None:
+            end = link.source if bus.inward else link.target
+            branch = lines.get((end, bus.id), []) or lines.get((bus.id, end), [])
+            trunk = lines.get((bus.id, bus.hub), []) or lines.get((bus.hub, bus.id), [])
+            paths[number] = branch + trunk if bus.inward else trunk + branch
+        elif (link.source, f"{LABEL_NODE}{number}") in lines:
+            label = f"{LABEL_NODE}{number}"
+            paths[number] = lines[(link.source, label)] + lines.get((label, link.target), [])
+        elif (link.source, link.target) in lines:
+            paths[number] = lines[(link.source, link.target)]
+    return paths
 
 
 def _points(position: str, height: float) -> list[tuple[float, float]]:
