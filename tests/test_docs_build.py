@@ -325,3 +325,68 @@ def test_a_templates_folder_that_does_not_exist_is_a_config_error(tmp_path):
     for command in ("docs", "build"):
         result = run_cli(command, "shop.yaml", "-o", "out", cwd=tmp_path)
         assert result.code == 2 and "archgen.toml: templates: /nonexistent is not a folder" in result.err
+
+
+@needs_dot
+def test_a_large_design_is_published_as_an_overview_and_views_with_the_whole_picture_as_svg(tmp_path):
+    """Past 25 components: the overview and a view per group and per flow as PNG (each under ~4 Mpx) and SVG,
+    the whole design as SVG only; the doc shows the overview, the gallery its thumbnail. Small designs are as before.
+    """
+    import struct
+
+    designs = designs_folder(tmp_path, [ROOT / "designs" / "tinyurl.yaml"])
+    large = (FIXTURES / "scale" / "microservices-40.yaml").read_text()
+    # A flow, so the design gets a view of it too.
+    large = large.replace(
+        "components:\n", "flows:\n  checkout: {path: [users, gateway, checkout_svc3]}\ncomponents:\n", 1
+    )
+    (designs / "large.yaml").write_text(large)
+    result = run_cli("build", designs, "-o", tmp_path / "out")
+    assert result.code in (0, 1), result.err
+    folder = tmp_path / "out" / "microservices-40-components"
+    names = sorted(path.name for path in folder.iterdir())
+    pictures = [
+        "diagram--overview",
+        "diagram--group-data",
+        "diagram--group-edge",
+        "diagram--group-services",
+        "diagram--group-workers",
+        "diagram--flow-checkout",
+    ]
+    assert names == sorted(["design.md", "diagram.svg", *(f"{p}.{ext}" for p in pictures for ext in ("png", "svg"))])
+    for picture in pictures:
+        png = (folder / f"{picture}.png").read_bytes()
+        width, height = struct.unpack(">II", png[16:24])
+        assert width * height <= 4_000_000, (picture, width, height)
+    doc = (folder / "design.md").read_text()
+    assert "![Microservices, 40 components: overview](diagram--overview.png)" in doc
+    assert "The whole design: [SVG](diagram.svg)" in doc and "- [flow:checkout](diagram--flow-checkout.svg)" in doc
+    assert "diagram.png" not in doc
+    index = (tmp_path / "out" / "index.md").read_text()
+    assert 'src="microservices-40-components/diagram--overview.png"' in index
+    assert 'src="tinyurl/diagram.png"' in index
+    assert sorted(path.name for path in (tmp_path / "out" / "tinyurl").iterdir()) == [
+        "design.md",
+        "diagram.png",
+        "diagram.svg",
+    ]
+    overview = (folder / "diagram--overview.svg").read_text()
+    assert "Services" in overview and "16 services" in overview and "16 calls" in overview
+
+
+@needs_dot
+def test_a_large_designs_views_are_small_enough_or_drawn_again_smaller(tmp_path):
+    """The 60-component fixture's services group is wide: its PNG is drawn at the resolution that fits 4 Mpx."""
+    import struct
+
+    from archgen.api import lint_loaded, load_design
+    from archgen.render import render_design
+
+    loaded = load_design(FIXTURES / "scale" / "microservices-60.yaml")
+    result = lint_loaded(loaded)
+    whole = render_design(loaded.design, result.findings, ["png"], view="group:Services")
+    width, height = struct.unpack(">II", whole.files["png"][16:24])
+    limit = width * height // 2
+    fitted = render_design(loaded.design, result.findings, ["png"], view="group:Services", max_pixels=limit)
+    new_width, new_height = struct.unpack(">II", fitted.files["png"][16:24])
+    assert new_width * new_height <= limit and new_width >= width * 0.6

@@ -254,3 +254,19 @@ def test_the_designs_option_takes_one_folder_as_a_string(tmp_path):
     mkdocs_yml.write_text(mkdocs_yml.read_text().replace("designs: designs", "designs: 3"))
     done = mkdocs_build(project)
     assert done.returncode != 0 and "expected a folder or file, or a list of them" in done.stderr
+
+
+@needs_dot
+def test_a_large_designs_page_shows_its_overview_and_links_the_whole_picture(tmp_path):
+    project = site(tmp_path)
+    shutil.copy(FIXTURES / "scale" / "microservices-40.yaml", project / "designs" / "large.yaml")
+    done = mkdocs_build(project, "--strict")
+    assert done.returncode == 0, done.stderr
+    folder = project / "site" / "architecture" / "microservices-40-components"
+    page = (folder / "index.html").read_text()
+    assert page.count("<svg") == 1 and "Microservices, 40 components: overview" in page, "the overview, inline"
+    assert "diagram--overview.png" not in page, "not drawn twice"
+    links = set(re.findall(r'href="(diagram[^"]*)"', page))
+    assert {"diagram.svg", "diagram--overview.svg", "diagram--group-services.svg"} <= links
+    for link in links:
+        assert (folder / link).is_file(), link

@@ -443,3 +443,47 @@ def test_microservice_systems_meet_the_layout_budgets(path, direction):
     if direction == "LR":
         assert metrics.aspect > 1, metrics.as_dict()
     assert check_layout(json.dumps(layout)).clean
+
+
+@needs_dot
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+@pytest.mark.parametrize("path", SCALE, ids=lambda path: path.name)
+def test_the_overview_and_every_group_view_pass_the_check(path, direction):
+    design = with_layout(path, direction=direction)
+    result = lint_loaded(load_design(path))
+    groups = sorted({component.group for component in design.components.values() if component.group})
+    for view in ("overview", *(f"group:{group}" for group in groups)):
+        check = check_picture(design, result.findings, waived=result.waived, view=view)
+        assert check.clean, (view, check.counts)
+
+
+def test_the_overview_draws_each_group_as_one_box_with_its_kinds_and_worst_mark(tmp_path):
+    from archgen.render.scene import build_scene, marks
+
+    spec = tmp_path / "views.yaml"
+    # One instance of the write API: a single point of failure in the Write path group.
+    text = (FIXTURES / "render" / "views.yaml").read_text()
+    spec.write_text(text.replace("post_api: {kind: service, replicas: 3,", "post_api: {kind: service, replicas: 1,"))
+    loaded = load_design(spec)
+    result = lint_loaded(loaded)
+    whole = build_scene(loaded.design, marks(result.findings, result.waived))
+    scene = build_scene(loaded.design, marks(result.findings, result.waived), "overview")
+    groups = {box.title: box for box in scene.boxes if box.members}
+    assert set(groups) == set(whole.clusters) == {"Read path", "Write path"}
+    assert scene.clusters == () and all(box.cluster is None for box in scene.boxes)
+    design = loaded.design
+    for title, box in groups.items():
+        members = [cid for cid, component in design.components.items() if component.group == title]
+        assert box.members == len(members)
+        marked = [box.component for box in whole.boxes if box.component in members and box.mark]
+        assert (box.mark is not None) == bool(marked), title
+        if marked:
+            assert box.mark.text.startswith(f"SPOF: {marked[0]}")
+    assert groups["Write path"].mark.text == "SPOF: post_api" and groups["Read path"].mark is None
+    assert groups["Write path"].details == ("1 queue, 1 service,\n1 worker",)
+    assert groups["Read path"].details == ("1 cache, 1 service",)
+    # Calls between groups merged, one arrow per style, labelled with how many calls it stands for.
+    pairs = [(link.source, link.target, link.style) for link in scene.links]
+    assert len(pairs) == len(set(pairs))
+    ungrouped = {cid for cid, component in design.components.items() if not component.group}
+    assert {box.component for box in scene.boxes if not box.members} == ungrouped

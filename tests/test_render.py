@@ -645,3 +645,35 @@ def test_the_python_front_end_says_a_call_is_needed_to_start_only():
     result = lint_loaded(load_model(design))
     assert [call.when for call in result.loaded.design.components["api"].calls] == ["startup"]
     assert [finding.code for finding in result.findings if finding.component == "config"] == ["REL010"]
+
+
+@needs_dot
+def test_components_named_like_the_pictures_own_nodes_are_drawn_and_exported(tmp_path):
+    """Labels, buses, group titles and the tiers' spine are named with `#`, which no component id can hold."""
+    spec = tmp_path / "names.yaml"
+    spec.write_text(
+        "archgen: 1\nname: Names\ncomponents:\n"
+        "  users: {kind: client, calls: [label_0]}\n"
+        "  label_0: {kind: service, group: cluster_title_0, calls: [{bus_1: {label: reads}}, tier_0]}\n"
+        "  bus_1: {kind: database, group: Data}\n"
+        "  tier_0: {kind: cache, group: Data}\n"
+    )
+    result = run_cli("render", spec, "-o", tmp_path, "--format", "svg,dot,drawio,excalidraw", "--view", "overview")
+    assert result.code == 0, result.err
+    result = run_cli("render", spec, "-o", tmp_path, "--format", "svg,dot,drawio,excalidraw")
+    assert result.code == 0, result.err
+    picture = laid_out(tmp_path / "names.dot")
+    assert {(tail, head) for tail, head, _ in picture.edges} == {
+        ("users", "label_0"),
+        ("label_0", "bus_1"),
+        ("label_0", "tier_0"),
+    }
+    assert picture.edge("label_0", "bus_1")["label"] == "reads"
+    cells = (tmp_path / "names.drawio").read_text()
+    assert cells.count('edge="1"') == 3
+    assert sorted(path.name for path in tmp_path.glob("names--overview.*")) == [
+        "names--overview.dot",
+        "names--overview.drawio",
+        "names--overview.excalidraw",
+        "names--overview.svg",
+    ]

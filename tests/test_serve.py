@@ -375,3 +375,23 @@ def test_a_design_page_compares_with_a_git_ref(designs):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@needs_dot
+def test_a_large_designs_page_can_switch_to_its_overview_and_views(served, designs):
+    url, workspace = served
+    shutil.copy(FIXTURES / "scale" / "microservices-25.yaml", designs / "large.yaml")
+    workspace.load_all()
+    design = json.loads(get(f"{url}/api/design/microservices-28-components")[1])
+    assert design["views"] == ["overview", "group:Data", "group:Edge", "group:Services", "group:Workers"]
+    status, body, kind = get(f"{url}/api/design/microservices-28-components/view?name=overview")
+    assert status == 200 and kind == "application/json"
+    svg = json.loads(body)["svg"]
+    assert svg.startswith("<svg") and "Microservices, 28 components: overview" in svg
+    status, body, _ = get(f"{url}/api/design/microservices-28-components/view?name=group%3AWorkers")
+    assert status == 200 and "group Workers" in json.loads(body)["svg"]
+    assert workspace.view("microservices-28-components", "overview") == svg, "drawn once per version"
+    for name in ("flow%3Anone", "group%3A%3Cscript%3E", ""):
+        assert get(f"{url}/api/design/microservices-28-components/view?name={name}")[0] == 404, name
+    assert json.loads(get(f"{url}/api/design/tinyurl")[1])["views"] == []
+    assert get(f"{url}/api/design/tinyurl/view?name=overview")[0] == 404, "a small design has no overview"

@@ -200,9 +200,11 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
     def _page(self, design: _Design, folder: Path) -> str:
         """Return a design's doc: the title, its picture, one summary of its findings, then the rest of the doc."""
         document = (folder / "design.md").read_text(encoding="utf-8")
-        alone = f"{self.folder}/{design.slug}/diagram.svg"
-        svg = self._picture((folder / "diagram.svg").read_text(encoding="utf-8"), alone)
-        document = re.sub(r"^!\[[^\n]*\]\(diagram\.svg\)\n+", "", document, count=1, flags=re.M)
+        # A large design's page shows its overview; the whole picture is a link away.
+        main = next(name for name in ("diagram--overview.svg", "diagram.svg") if (folder / name).exists())
+        alone = f"{self.folder}/{design.slug}/{main}"
+        svg = self._picture((folder / main).read_text(encoding="utf-8"), alone)
+        document = re.sub(r"^!\[[^\n]*\]\(diagram(?:--overview\.png|\.svg)\)\n+", "", document, count=1, flags=re.M)
         # The page is <section>/<slug>.md, its pictures in <section>/<slug>/: MkDocs maps the links to URLs.
         document = document.replace("](diagram", f"]({design.slug}/diagram")
         title, _, rest = document.partition("\n")

@@ -88,8 +88,8 @@ IconSet = Literal["generic", "aws", "gcp", "azure", "onprem", "k8s"]
 
 def _view(text: str) -> str:
     kind, colon, name = text.partition(":")
-    if kind not in ("flow", "group") or not colon or not name.strip():
-        raise ValueError(f"a view is `flow:NAME` or `group:TITLE`, not {text[:60]!r}")
+    if text != "overview" and (kind not in ("flow", "group") or not colon or not name.strip()):
+        raise ValueError(f"a view is `overview`, `flow:NAME` or `group:TITLE`, not {text[:60]!r}")
     return text
 
 
@@ -98,7 +98,12 @@ View = Annotated[
     StringConstraints(max_length=300),
     AfterValidator(_no_control_characters),
     AfterValidator(_view),
-    Field(description="`flow:NAME` or `group:TITLE`: the part of the design a flow or a group touches."),
+    Field(
+        description=(
+            "`flow:NAME` or `group:TITLE`: the part of the design a flow or a group touches; `overview`: each group "
+            "as one box, the calls between groups merged."
+        )
+    ),
 ]
 
 

@@ -253,3 +253,47 @@ def test_a_design_page_against_a_git_ref_shows_the_change(server, browser, proje
     assert browser.execute_script("return document.querySelector('#diagram svg').textContent.includes('changed')")
     assert "db" in browser.find_element("id", "against-changes").text
     browser.save_screenshot(str(tmp_path / "against.png"))
+
+
+def test_a_large_designs_page_switches_between_the_whole_design_its_overview_and_its_views(browser, tmp_path):
+    from selenium.webdriver.support.ui import Select
+
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    shutil.copy(FIXTURES / "scale" / "microservices-25.yaml", designs / "large.yaml")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archgen", "serve", "designs", "--port", "0"],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        url = process.stderr.readline().split(" at ", 1)[1].split(" ", 1)[0]
+        browser.get(f"{url}design/microservices-28-components/")
+        title = "const svg = document.querySelector('#diagram svg'); return svg ? svg.textContent : ''"
+        wait(browser, lambda driver: "Microservices, 28 components" in driver.execute_script(title))
+        choice = Select(browser.find_element("id", "view"))
+        assert [option.text for option in choice.options] == [
+            "the whole design",
+            "overview",
+            "group:Data",
+            "group:Edge",
+            "group:Services",
+            "group:Workers",
+        ]
+        assert browser.find_element("id", "views").is_displayed()
+        choice.select_by_value("overview")
+        wait(browser, lambda driver: "28 components: overview" in driver.execute_script(title))
+        names = browser.execute_script(
+            "return [...document.querySelectorAll('#diagram g.node title')].map((title) => title.textContent)"
+        )
+        assert sorted(name for name in names if name.startswith("#group")) == [f"#group{n}" for n in range(4)]
+        assert "checkout_svc3" not in names, "each group one box"
+        choice.select_by_value("group:Workers")
+        wait(browser, lambda driver: "group Workers" in driver.execute_script(title))
+        choice.select_by_value("")
+        wait(browser, lambda driver: ": " not in driver.execute_script(title).split("Legend")[0])
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -52,9 +52,14 @@ from archgen.render.docs import (
     count_by_severity,
     templates_for,
 )
-from archgen.render.scene import view_slug
+from archgen.render.scene import OVERVIEW, OVERVIEW_SIZE, automatic_views, view_slug
 from archgen.rules.engine import lint_design
 from archgen.vocabulary import PICTURE_EXTENSIONS
+
+#: A large design's overview and views are PNGs of at most about this many pixels: readable, and quick to encode.
+MAX_VIEW_PIXELS = 4_000_000
+#: What the gallery index shows of a design, the first that was published.
+THUMBNAILS = ("diagram.png", f"diagram--{OVERVIEW}.png", "diagram.svg")
 
 
 class Progress(Protocol):
@@ -296,15 +301,29 @@ def _build_one(job: Job, options: Options) -> Built:
     position = loaded.position("name")
     files: dict[str, bytes] = {}
     warnings: list[str] = []
+    design = loaded.design
+    # Past the overview size the whole picture is published as SVG only, and the overview and a view
+    # per group and per flow as PNG too, each small enough to read and quick to draw.
+    large = len(design.components) > OVERVIEW_SIZE
+    views = automatic_views(design)
     try:
-        for view in (None, *loaded.design.views):
-            formats = ("png", "svg", *options.settings.exports) if view is None else ("png", "svg")
-            rendering = render_design(loaded.design, result.findings, formats, waived=result.waived, view=view)
+        for view in (None, *views):
+            whole = ("svg", *options.settings.exports) if large else ("png", "svg", *options.settings.exports)
+            formats = whole if view is None else ("png", "svg")
+            rendering = render_design(
+                design,
+                result.findings,
+                formats,
+                waived=result.waived,
+                view=view,
+                max_pixels=MAX_VIEW_PIXELS if large and view else None,
+            )
             stem = f"diagram--{view_slug(view)}" if view else "diagram"
             files |= {f"{stem}.{PICTURE_EXTENSIONS[fmt]}": data for fmt, data in rendering.files.items()}
             warnings += rendering.warnings
-        views = tuple(View(view, f"diagram--{view_slug(view)}.svg") for view in loaded.design.views)
-        diagram = Diagram(svg="diagram.svg", png="diagram.png", views=views)
+        shown = tuple(View(view, f"diagram--{view_slug(view)}.svg") for view in views if view != OVERVIEW)
+        overview = f"diagram--{view_slug(OVERVIEW)}.png" if OVERVIEW in views else ""
+        diagram = Diagram(svg="diagram.svg", png="" if large else "diagram.png", views=shown, overview=overview)
         files["design.md"] = options.templates.design_doc(
             loaded, result.findings, diagram, result.failure_table, result.availability
         )
@@ -338,10 +357,18 @@ def _publish_index(output: Path, options: Options, entries: dict[str, Entry], ow
 
 def _index_text(templates: Templates, entries: dict[str, Entry]) -> str:
     designs = sorted(
-        (IndexEntry(entry.slug, entry.name, entry.description, entry.counts) for entry in entries.values()),
+        (
+            IndexEntry(entry.slug, entry.name, entry.description, entry.counts, _thumbnail(entry))
+            for entry in entries.values()
+        ),
         key=lambda design: (design.name.lower(), design.slug),
     )
     return templates.render(INDEX_TEMPLATE, IndexContext(designs, len(designs)))
+
+
+def _thumbnail(entry: Entry) -> str:
+    """Return the picture the gallery shows of a design: the whole one, or a large design's overview."""
+    return next((name for name in THUMBNAILS if name in entry.files), THUMBNAILS[0])
 
 
 def _remove_orphans(output: Path, old: dict[str, Entry], entries: dict[str, Entry]) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import struct
 from collections.abc import Iterable
 
 from archgen.analysis.compare import DesignDiff, call_name
@@ -9,7 +11,7 @@ from archgen.files import slugify
 from archgen.findings import Finding
 from archgen.model import Design
 from archgen.render.check import LayoutMetrics, PictureCheck, check_layout, layout_metrics
-from archgen.render.diagram import Rendering, run_dot, to_dot
+from archgen.render.diagram import DEFAULT_DPI, Rendering, run_dot, to_dot
 from archgen.render.mermaid import to_mermaid
 from archgen.render.scene import Scene, build_scene, marks, view_slug
 from archgen.vocabulary import PICTURE_FORMATS
@@ -24,8 +26,12 @@ def render_design(
     dpi: int | None = None,
     waived: Iterable[Finding] = (),
     view: str | None = None,
+    max_pixels: int | None = None,
 ) -> Rendering:
-    """Draw the design (or one of its views) in every format asked for; PNG and SVG come from one Graphviz layout."""
+    """Draw the design (or one of its views) in every format asked for; PNG and SVG come from one Graphviz layout.
+
+    With `max_pixels`, a PNG larger than that is drawn again at the resolution that fits it.
+    """
     wanted = [fmt for fmt in PICTURE_FORMATS if fmt in set(formats)]
     scene = build_scene(design, marks(findings, waived) if highlight else {}, view)
     files: dict[str, bytes] = {}
@@ -43,7 +49,20 @@ def render_design(
             rendering = run_dot(source, laid_out, dpi, ids)
             files.update(rendering.files)
             warnings += rendering.warnings
+            fitting = _fitting_dpi(files.get("png", b""), dpi or DEFAULT_DPI, max_pixels)
+            if fitting is not None:
+                files["png"] = run_dot(source, ("png",), fitting, ids).files["png"]
     return Rendering({fmt: files[fmt] for fmt in wanted}, warnings)
+
+
+def _fitting_dpi(png: bytes, dpi: int, max_pixels: int | None) -> int | None:
+    """Return the resolution at which a PNG of more than `max_pixels` fits them, or None when it already does."""
+    if not png or max_pixels is None:
+        return None
+    width, height = struct.unpack(">II", png[16:24])
+    if width * height <= max_pixels:
+        return None
+    return max(1, math.floor(dpi * math.sqrt(max_pixels / (width * height))))
 
 
 def _exports(design: Design | None, scene: Scene, wanted: Iterable[str], highlight: bool) -> dict[str, bytes]:

@@ -117,6 +117,9 @@ LEGEND_ROWS = {
     for style, sample, color, text in LEGEND_ENTRIES
 }
 SPOF_COLOR = "#D62828"
+#: A group's fill (diagrams' first cluster colour) and border, for the overview's group boxes.
+GROUP_FILL = "#E5F5FD"
+GROUP_BORDER = "#AEB6BE"
 #: How a mark outlines its box: a finding in red, a waived one muted and dashed; a third party is dashed.
 #: A diff's picture: what the change adds (green), changes (amber) and removes (grey, dashed).
 CHANGE_STYLES = {
@@ -431,6 +434,10 @@ def _box_label(box: Box, icon: str, highlight: bool, beside: bool = False) -> st
         border = f'BORDER="{MARK_BORDER}" COLOR="{color}" STYLE="{style}"'
     elif box.change is None and box.kind == "external":
         border = f'BORDER="1" COLOR="{MUTED_COLOR}" STYLE="ROUNDED,DASHED"'
+    elif box.members:
+        border = f'BORDER="1" COLOR="{GROUP_BORDER}" STYLE="ROUNDED"'
+    if box.members:  # a group in the overview, filled as the whole picture fills its groups
+        border += f' BGCOLOR="{GROUP_FILL}"'
     if beside:
         # The lines in one cell, each left-aligned: they stay together beside the icon, as a label.
         text = "".join(f'{cell.removeprefix("<TD>").removesuffix("</TD>")}<BR ALIGN="LEFT"/>' for cell in cells)

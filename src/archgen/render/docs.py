@@ -50,11 +50,13 @@ class Diagram:
     png: str = ""
     mermaid: str = ""
     views: tuple[View, ...] = ()
+    #: A large design's overview (each group as one box), shown in place of the whole picture.
+    overview: str = ""
 
 
 @dataclass(frozen=True)
 class View:
-    """A picture of the part of the design a flow or a group touches (`flow:NAME`, `group:TITLE`)."""
+    """A picture of the part of the design a flow or a group touches (`flow:NAME`, `group:TITLE`), or the overview."""
 
     name: str
     svg: str
@@ -305,6 +307,8 @@ class IndexEntry:
     name: str
     description: str
     counts: dict[str, int]
+    #: The picture the gallery shows, beside the design doc.
+    picture: str = "diagram.png"
 
 
 @dataclass

@@ -52,6 +52,8 @@ class Box:
     mark: Mark | None = None
     #: In a diff's picture: added, changed or removed (a ghost at its old neighbours).
     change: str | None = None
+    #: In the overview, a box standing for a group: how many components it holds.
+    members: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,23 @@ def view_slug(view: str) -> str:
     return slugify(view.replace(":", " "))
 
 
+#: The view that draws each group as one box (`overview`), and the size past which `build` publishes it.
+OVERVIEW = "overview"
+OVERVIEW_SIZE = 25
+
+
+def automatic_views(design: Design) -> tuple[str, ...]:
+    """Return the views `build` publishes: those the design names and, past OVERVIEW_SIZE components, more.
+
+    A large design gets its overview, a view per group and a view per flow.
+    """
+    if len(design.components) <= OVERVIEW_SIZE:
+        return design.views
+    groups = sorted({component.group for component in design.components.values() if component.group})
+    made = (OVERVIEW, *(f"group:{group}" for group in groups), *(f"flow:{flow}" for flow in design.flows))
+    return tuple(dict.fromkeys((*design.views, *made)))
+
+
 def view_members(design: Design, view: str) -> set[str]:
     """Return the components a view draws: those its flow or group touches, and their direct neighbours."""
     kind, _, name = view.partition(":")
@@ -133,7 +152,7 @@ def view_members(design: Design, view: str) -> set[str]:
             raise RenderError(f"no group {name!r} in {design.name!r}{suggest(name, groups)}")
         touched = {cid for cid, component in design.components.items() if component.group == name}
     else:
-        raise RenderError(f"a view is `flow:NAME` or `group:TITLE`, not {view!r}")
+        raise RenderError(f"a view is `overview`, `flow:NAME` or `group:TITLE`, not {view!r}")
     members = set(touched)
     for component_id, component in design.components.items():
         targets = {target for call in component.calls for target in call.targets}
@@ -147,6 +166,8 @@ def view_members(design: Design, view: str) -> set[str]:
 def build_scene(design: Design, marked: dict[str, Mark] | None = None, view: str | None = None) -> Scene:
     """Work out what to draw for `design` (or one of its views), marking the components in `marked`."""
     marked = marked or {}
+    if view == OVERVIEW:
+        return _overview(design, build_scene(design, marked))
     members = view_members(design, view) if view else set(design.components)
     clusters: dict[str, int] = {}
     boxes: list[Box] = []
@@ -168,6 +189,72 @@ def build_scene(design: Design, marked: dict[str, Mark] | None = None, view: str
     return Scene(
         title, design.layout, tuple(boxes), tuple(links), tuple(clusters), tuple(rank for rank in ranks if rank)
     )
+
+
+def _overview(design: Design, whole: Scene) -> Scene:
+    """Draw each group as one box (its size, its kinds, its worst mark) and merge the calls between groups.
+
+    A component in no group stays as it is. Calls of one style between the same two boxes are
+    one arrow, labelled with how many calls it stands for.
+    """
+    members: dict[int, list[Box]] = {}
+    for box in whole.boxes:
+        if box.cluster is not None:
+            members.setdefault(box.cluster, []).append(box)
+    node = {box.id: (f"#group{box.cluster}" if box.cluster is not None else box.id) for box in whole.boxes}
+    boxes: list[Box] = []
+    for box in whole.boxes:
+        if box.cluster is None:
+            boxes.append(box)
+        elif box is members[box.cluster][0]:
+            boxes.append(_group_box(design, whole.clusters[box.cluster], members[box.cluster], node[box.id]))
+    merged: dict[tuple[str, str, str], list[Link]] = {}
+    for link in whole.links:
+        source, target = node[link.source], node[link.target]
+        if source != target:
+            merged.setdefault((source, target, link.style), []).append(link)
+    links = []
+    for (source, target, style), group in merged.items():
+        calls = {(link.source.split("#")[0], link.target.split("#")[0]) for link in group}
+        label = group[0].label if len(group) == 1 else f"{len(calls)} calls" if len(calls) > 1 else None
+        links.append(Link(source, target, style, label, alternative=any(link.alternative for link in group)))
+    layout = design.layout.model_copy(update={"ranks": ()})
+    return Scene(f"{design.name}: overview", layout, tuple(boxes), tuple(links), ())
+
+
+def _group_box(design: Design, title: str, boxes: list[Box], box_id: str) -> Box:
+    """Return the box standing for a group: its title, how many components of which kinds, its worst mark."""
+    components = list(dict.fromkeys(box.component for box in boxes))
+    kinds = [design.components[component].kind for component in components]
+    counts = sorted(((kinds.count(kind), kind) for kind in set(kinds)), key=lambda item: (-item[0], item[1]))
+    parts = [f"{count} {_kind_word(kind, count)}" for count, kind in counts[:3]]
+    if len(counts) > 3:
+        parts.append(f"{len(counts) - 3} more kinds")
+    lines = [parts[0]]
+    for part in parts[1:]:  # a line break only between two counts
+        if len(f"{lines[-1]}, {part}") > NARROW + 8:
+            lines[-1] += ","
+            lines.append(part)
+        else:
+            lines[-1] += f", {part}"
+    details = ("\n".join(lines),)
+    marked = [box for box in boxes if box.mark is not None]
+    standing = list(dict.fromkeys(box.component for box in marked if not box.mark or not box.mark.waived))
+    mark = None
+    if standing:
+        names = ", ".join(standing[:2]) + (f" and {len(standing) - 2} more" if len(standing) > 2 else "")
+        mark = Mark(wrap(f"SPOF: {names}", NARROW + 8))
+    elif marked:
+        mark = Mark(f"{len(marked)} SPOF waived", waived=True)
+    main = counts[0][1]
+    return Box(box_id, box_id, wrap(title), details, main, None, None, mark, members=len(components))
+
+
+def _kind_word(kind: str, count: int) -> str:
+    """Return a kind as words, plural for more than one: `2 object storages` reads `2 object stores`."""
+    words = {"object_storage": "object store", "api_gateway": "API gateway", "load_balancer": "load balancer"}
+    word = words.get(kind, kind.replace("_", " "))
+    return word if count == 1 else f"{word}es" if word.endswith(("s", "sh", "ch")) else f"{word}s"
 
 
 def _with_availability(design: Design, boxes: list[Box]) -> list[Box]:

@@ -31,7 +31,8 @@ STATIC = {
 KEEPALIVE_SECONDS = 15.0
 _DESIGN = re.compile(r"/design/(?P<slug>[a-z0-9-]+)/(?P<rest>|diagram\.svg)")
 _API = re.compile(r"/api/design/(?P<slug>[a-z0-9-]+)")
-_AGAINST = re.compile(r"/api/design/(?P<slug>[a-z0-9-]+)/against")
+#: What a design's page asks for beside its data: a view's picture (`?name=`), or a comparison (`?ref=`).
+_ASKED = re.compile(r"/api/design/(?P<slug>[a-z0-9-]+)/(?P<what>view|against)")
 #: A git ref a page may ask to compare with: a branch, tag or commit name, never an option.
 _REF = re.compile(r"[A-Za-z0-9._][A-Za-z0-9._/~^-]{0,199}")
 
@@ -52,6 +53,7 @@ DESIGN_BODY = """
 <section class="picture">
   <div id="overlay" hidden><h2>This spec has errors</h2><pre id="errors"></pre>
     <p>The picture is the last one that loaded.</p></div>
+  <p id="views" hidden><label>Show <select id="view"></select></label></p>
   <div id="viewport"><div id="diagram"></div></div>
   <p class="hint">Scroll to zoom, drag to move, double-click to fit.</p>
 </section>
@@ -101,10 +103,24 @@ class Handler(BaseHTTPRequestHandler):
             self._design(design["slug"], picture=bool(design["rest"]))
         elif (api := _API.fullmatch(path)) and (page := workspace.design(api["slug"])) is not None:
             self._json(page)
-        elif against := _AGAINST.fullmatch(path):
-            self._against(against["slug"], parse_qs(urlsplit(self.path).query).get("ref", [""])[0])
+        elif asked := _ASKED.fullmatch(path):
+            self._asked(asked["what"], asked["slug"], parse_qs(urlsplit(self.path).query))
         else:
             self._not_found()
+
+    def _asked(self, what: str, slug: str, query: dict[str, list[str]]) -> None:
+        """Answer what a design's page asks beside its data: a view's picture, or a comparison with a git ref."""
+        if what == "view":
+            self._view(slug, query.get("name", [""])[0])
+        else:
+            self._against(slug, query.get("ref", [""])[0])
+
+    def _view(self, slug: str, name: str) -> None:
+        """Send the picture of one of a design's views, or 404 for a design or a view it does not have."""
+        if (svg := self.server.workspace.view(slug, name)) is None:
+            self._not_found()
+        else:
+            self._json({"svg": svg})
 
     def _against(self, slug: str, ref: str) -> None:
         """Send what a design changed since a git ref, or 400 for a ref that is not one, 404 for no design."""

@@ -50,6 +50,11 @@ class DesignState:
     availability: list[dict[str, str]] = field(default_factory=list)
     doc: str = ""
     errors: list[str] = field(default_factory=list)
+    #: The views the page can switch to (a large design's overview, its groups and flows), and what
+    #: draws them when asked: the design and its findings as last loaded, and the pictures drawn so far.
+    views: list[str] = field(default_factory=list)
+    drawn: tuple[Any, ...] = ()
+    view_svgs: dict[str, str] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         """Return the findings per severity."""
@@ -79,6 +84,7 @@ class DesignState:
             "availability": self.availability,
             "doc": self.doc,
             "errors": self.errors,
+            "views": self.views,
         }
 
 
@@ -116,6 +122,26 @@ class Workspace:
         with self.lock:
             state = self._by_slug(slug)
             return state.svg if state and state.svg else None
+
+    def view(self, slug: str, name: str) -> str | None:
+        """Return the picture of one of a design's views (drawn once per version of the spec), or None."""
+        from archgen.render import render_design
+
+        with self.lock:
+            state = self._by_slug(slug)
+            if state is None or name not in state.views or not state.drawn:
+                return None
+            if name in state.view_svgs:
+                return state.view_svgs[name]
+            design, findings, waived = state.drawn
+        try:
+            svg = _inline(render_design(design, findings, ["svg"], waived=waived, view=name).files["svg"].decode())
+        except ArchgenError:
+            return None
+        with self.lock:
+            if state.drawn and state.drawn[0] is design:
+                state.view_svgs[name] = svg
+        return svg
 
     def against(self, slug: str, ref: str) -> dict[str, Any] | None:
         """Return what the design's spec changed since the git `ref`: the picture and the tables (None: no design)."""
@@ -206,6 +232,7 @@ class Workspace:
         from archgen.render.availability import availability_rows
         from archgen.render.capacity import table
         from archgen.render.docs import Diagram, templates_for
+        from archgen.render.scene import automatic_views
 
         try:
             loaded = load_design(path, allow_python=self.settings.python, file=source)
@@ -230,6 +257,9 @@ class Workspace:
                 vars(row) for row in availability_rows(result.availability, availability_target(loaded.design))
             ],
             "doc": _html(document.decode()),
+            "views": list(automatic_views(loaded.design)),
+            "drawn": (loaded.design, result.findings, result.waived),
+            "view_svgs": {},
         }
 
     def _forget(self, path: Path) -> None:

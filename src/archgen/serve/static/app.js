@@ -103,7 +103,10 @@ async function drawDesign() {
   const design = await response.json();
   document.title = `${design.name} · archgen`;
   document.querySelector("header .title").textContent = design.name;
-  if (design.svg) document.getElementById("diagram").innerHTML = design.svg;
+  showViews(design.views || []);
+  const picture = await viewPicture();
+  const svg = picture === null ? design.svg : picture;
+  if (svg) document.getElementById("diagram").innerHTML = svg;
   if (design.svg && !fitted) {
     fitted = true;
     fit();
@@ -135,6 +138,25 @@ async function drawDesign() {
   await drawAgainst();
   body.dataset.version = String(design.version);
   body.dataset.swappedAt = String(performance.now());
+}
+
+// A large design's overview, groups and flows: a choice above the picture, kept across redraws.
+function showViews(views) {
+  const choice = document.getElementById("view");
+  const chosen = choice.value;
+  const names = ["", ...views];
+  if ([...choice.options].map((option) => option.value).join("\n") !== names.join("\n")) {
+    choice.replaceChildren(...names.map((name) => new Option(name || "the whole design", name)));
+    choice.value = names.includes(chosen) ? chosen : "";
+  }
+  document.getElementById("views").hidden = views.length === 0;
+}
+
+async function viewPicture() {
+  const name = document.getElementById("view").value;
+  if (!name) return null;
+  const response = await fetch(`/api/design/${slug}/view?name=${encodeURIComponent(name)}`);
+  return response.ok ? (await response.json()).svg : null;
 }
 
 // `?against=main`: the picture shows what the spec changed since that git ref, and the tables say it.
@@ -179,6 +201,12 @@ if (body.dataset.page === "index") {
   listen(drawIndex);
 } else {
   setUpZoom();
+  document.getElementById("view").addEventListener("change", async () => {
+    const picture = await viewPicture();
+    const design = picture === null ? await (await fetch(`/api/design/${slug}`)).json() : null;
+    document.getElementById("diagram").innerHTML = picture === null ? design.svg : picture;
+    fit();
+  });
   drawDesign();
   listen(drawDesign);
 }
