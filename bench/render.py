@@ -28,8 +28,10 @@ from synthetic import replicated, synthetic
 
 from archgen.api import lint, load_design
 from archgen.icons import ROLE_ICONS
-from archgen.render import check_picture
+from archgen.render import check_picture, measure_picture
 from archgen.render.diagram import DEFAULT_DPI, icon_root
+
+SCALE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "scale"
 
 # Measure archgen as installed tools run: with Python's bytecode cache (a shell may turn it off).
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -91,7 +93,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200, 1_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--generators", nargs="*", default=list(GENERATORS), choices=list(GENERATORS))
+    parser.add_argument("--layout-only", action="store_true", help="print the layout metrics table alone")
     options = parser.parse_args()
+    layout_table()
+    if options.layout_only:
+        return
     print(
         f"{'design':>16} {'archgen':>9} {'dot only':>9} {'diagrams':>9} {'vs dot':>7} {'vs diagrams':>12}"
         f"  {'PNG pixels: archgen (72 dpi)':>28} {'diagrams (96 dpi)':>18}  check"
@@ -125,6 +131,32 @@ def measure(folder: Path, generator: str, size: int, repeat: int) -> None:
         f"{stem:>16} {archgen:>8.2f}s {dot:>8.2f}s {plain:>8.2f}s {archgen / dot:>7.2f} {archgen / plain:>12.2f}"
         f"  {ours:>28} {theirs:>18}  {tuple(check.counts.values())}"
     )
+
+
+def layout_table() -> None:
+    """Print the layout metrics of the generated microservice systems, whole and as an overview, in LR and TB.
+
+    Targets: crossings at most 1 per 10 calls, no call through a group holding neither end, and
+    left to right a picture wider than tall.
+    """
+    header = f"{'microservices':>18} {'dir':>3} {'view':>15} {'calls':>5} {'crossing':>8} {'per call':>8}"
+    print(f"{header} {'through':>7}  size")
+    for path in sorted(SCALE.glob("microservices-*.yaml")):
+        loaded = load_design(path)
+        result = lint([path]).results[0]
+        for direction in ("LR", "TB"):
+            design = loaded.design.model_copy(
+                update={"layout": loaded.design.layout.model_copy(update={"direction": direction})}
+            )
+            groups = sorted({component.group for component in design.components.values() if component.group})
+            for view in (None, "overview", *(f"group:{group}" for group in groups)):
+                _, metrics = measure_picture(design, result.findings, waived=result.waived, view=view)
+                per_call = metrics.crossings / metrics.calls if metrics.calls else 0.0
+                print(
+                    f"{path.stem:>18} {direction:>3} {view or 'whole':>15} {metrics.calls:>5} {metrics.crossings:>8}"
+                    f" {per_call:>8.2f} {len(metrics.through_groups):>7}  {metrics.width:.0f} × {metrics.height:.0f} pt"
+                )
+    print()
 
 
 def pixels(png: Path) -> str:
