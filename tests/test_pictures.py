@@ -487,3 +487,23 @@ def test_the_overview_draws_each_group_as_one_box_with_its_kinds_and_worst_mark(
     assert len(pairs) == len(set(pairs))
     ungrouped = {cid for cid, component in design.components.items() if not component.group}
     assert {box.component for box in scene.boxes if not box.members} == ungrouped
+
+
+@needs_dot
+def test_a_topic_published_and_subscribed_both_ways_draws_each_call_once(tmp_path):
+    """Services that publish to a topic and take from it: publishers through one bus, subscribers another."""
+    from tests.test_render import laid_out
+
+    path = FIXTURES / "pictures" / "pub-sub.yaml"
+    assert run_cli("render", path, "-o", tmp_path, "--format", "dot").code == 0
+    picture = laid_out(next(tmp_path.glob("*.dot")))
+    design = load_design(path).design
+    publishers = sorted(
+        name for name, component in design.components.items() for call in component.calls if "bus" in call.targets
+    )
+    subscribers = sorted(target for call in design.components["bus"].calls for target in call.targets)
+    assert sorted(tail for tail, head, _ in picture.edges if head == "bus") == publishers
+    assert sorted(head for tail, head, _ in picture.edges if tail == "bus") == subscribers
+    into = {attrs["bus"] for tail, head, attrs in picture.edges if head == "bus"}
+    out = {attrs["bus"] for tail, head, attrs in picture.edges if tail == "bus"}
+    assert len(into) == len(out) == 1 and into != out, "one bus on each side"
