@@ -390,3 +390,22 @@ def test_a_large_designs_views_are_small_enough_or_drawn_again_smaller(tmp_path)
     fitted = render_design(loaded.design, result.findings, ["png"], view="group:Services", max_pixels=limit)
     new_width, new_height = struct.unpack(">II", fitted.files["png"][16:24])
     assert new_width * new_height <= limit and new_width >= width * 0.6
+
+
+@needs_dot
+def test_a_large_design_without_groups_keeps_its_whole_picture_and_a_small_one_may_ask_for_an_overview(tmp_path):
+    """No group, no overview (it would be the whole picture again); `views: [overview]` on a small design is a view."""
+    designs = designs_folder(tmp_path, [])
+    large = (FIXTURES / "scale" / "microservices-25.yaml").read_text()
+    (designs / "flat.yaml").write_text(re.sub(r", group: [A-Za-z]+", "", large).replace("28 components", "flat"))
+    small = (ROOT / "designs" / "tinyurl.yaml").read_text() + "views: [overview]\n"
+    (designs / "small.yaml").write_text(small)
+    result = run_cli("build", designs, "-o", tmp_path / "out")
+    assert result.code in (0, 1), result.err
+    flat = tmp_path / "out" / "microservices-flat"
+    assert sorted(path.name for path in flat.iterdir()) == ["design.md", "diagram.png", "diagram.svg"]
+    assert "[PNG](diagram.png)" in (flat / "design.md").read_text()
+    tiny = tmp_path / "out" / "tinyurl"
+    assert {"diagram.png", "diagram--overview.png", "diagram--overview.svg"} <= {path.name for path in tiny.iterdir()}
+    doc = (tiny / "design.md").read_text()
+    assert "![TinyURL](diagram.svg)" in doc and "- [overview](diagram--overview.svg)" in doc

@@ -303,9 +303,11 @@ def _build_one(job: Job, options: Options) -> Built:
     warnings: list[str] = []
     design = loaded.design
     # Past the overview size the whole picture is published as SVG only, and the overview and a view
-    # per group and per flow as PNG too, each small enough to read and quick to draw.
-    large = len(design.components) > OVERVIEW_SIZE
+    # per group and per flow as PNG too, each small enough to read and quick to draw. A large design
+    # with nothing to draw an overview of keeps its whole picture as PNG too.
     views = automatic_views(design)
+    many = len(design.components) > OVERVIEW_SIZE
+    large = many and OVERVIEW in views
     try:
         for view in (None, *views):
             whole = ("svg", *options.settings.exports) if large else ("png", "svg", *options.settings.exports)
@@ -316,13 +318,13 @@ def _build_one(job: Job, options: Options) -> Built:
                 formats,
                 waived=result.waived,
                 view=view,
-                max_pixels=MAX_VIEW_PIXELS if large and view else None,
+                max_pixels=MAX_VIEW_PIXELS if many and view else None,
             )
             stem = f"diagram--{view_slug(view)}" if view else "diagram"
             files |= {f"{stem}.{PICTURE_EXTENSIONS[fmt]}": data for fmt, data in rendering.files.items()}
             warnings += rendering.warnings
-        shown = tuple(View(view, f"diagram--{view_slug(view)}.svg") for view in views if view != OVERVIEW)
-        overview = f"diagram--{view_slug(OVERVIEW)}.png" if OVERVIEW in views else ""
+        shown = tuple(View(view, f"diagram--{view_slug(view)}.svg") for view in views if not large or view != OVERVIEW)
+        overview = f"diagram--{view_slug(OVERVIEW)}.png" if large else ""
         diagram = Diagram(svg="diagram.svg", png="" if large else "diagram.png", views=shown, overview=overview)
         files["design.md"] = options.templates.design_doc(
             loaded, result.findings, diagram, result.failure_table, result.availability

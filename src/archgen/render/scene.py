@@ -130,12 +130,19 @@ OVERVIEW_SIZE = 25
 def automatic_views(design: Design) -> tuple[str, ...]:
     """Return the views `build` publishes: those the design names and, past OVERVIEW_SIZE components, more.
 
-    A large design gets its overview, a view per group and a view per flow.
+    A large design gets its overview (when its picture has groups or regions to draw as boxes),
+    a view per group and a view per flow.
     """
     if len(design.components) <= OVERVIEW_SIZE:
         return design.views
     groups = sorted({component.group for component in design.components.values() if component.group})
-    made = (OVERVIEW, *(f"group:{group}" for group in groups), *(f"flow:{flow}" for flow in design.flows))
+    # The overview draws the picture's clusters as boxes: without any, it would be the whole picture again.
+    clustered = any(_cluster_title(design.layout, component) for component in design.components.values())
+    made = (
+        *((OVERVIEW,) if clustered else ()),
+        *(f"group:{group}" for group in groups),
+        *(f"flow:{flow}" for flow in design.flows),
+    )
     return tuple(dict.fromkeys((*design.views, *made)))
 
 
