@@ -42,6 +42,7 @@ from archgen.errors import ArchgenError, RenderError, SpecError
 from archgen.files import discover, locked, read_spec, remove_file, slug_taken, slugify, temporaries, write_files
 from archgen.loader import load_design
 from archgen.render import render_design
+from archgen.render.diagram import Rendering
 from archgen.render.docs import (
     INDEX_TEMPLATE,
     Diagram,
@@ -308,18 +309,18 @@ def _build_one(job: Job, options: Options) -> Built:
     views = automatic_views(design)
     many = len(design.components) > OVERVIEW_SIZE
     large = many and OVERVIEW in views
+    whole = ("svg", *options.settings.exports) if large else ("png", "svg", *options.settings.exports)
+
+    def draw(view: str | None) -> tuple[str | None, Rendering]:
+        formats = whole if view is None else ("png", "svg")
+        limit = MAX_VIEW_PIXELS if many and view else None
+        return view, render_design(design, result.findings, formats, waived=result.waived, view=view, max_pixels=limit)
+
     try:
-        for view in (None, *views):
-            whole = ("svg", *options.settings.exports) if large else ("png", "svg", *options.settings.exports)
-            formats = whole if view is None else ("png", "svg")
-            rendering = render_design(
-                design,
-                result.findings,
-                formats,
-                waived=result.waived,
-                view=view,
-                max_pixels=MAX_VIEW_PIXELS if many and view else None,
-            )
+        # Each picture is its own Graphviz run: a design's views are drawn side by side.
+        with ThreadPoolExecutor(max_workers=min(len(views) + 1, os.cpu_count() or 1)) as pool:
+            drawn = list(pool.map(draw, (None, *views)))
+        for view, rendering in drawn:
             stem = f"diagram--{view_slug(view)}" if view else "diagram"
             files |= {f"{stem}.{PICTURE_EXTENSIONS[fmt]}": data for fmt, data in rendering.files.items()}
             warnings += rendering.warnings
