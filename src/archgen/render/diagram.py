@@ -28,7 +28,7 @@ from archgen.errors import RenderError
 from archgen.icons import icon_of
 from archgen.render.icon_crop import crop_root, cropped
 from archgen.render.scene import Box, Link, Scene
-from archgen.render.tiers import group_order, tier_ranks
+from archgen.render.tiers import group_order, longest_ranks, tier_ranks
 
 # One point, one pixel: legible text, and a quarter less PNG area (and time) than Graphviz's 96 dpi.
 DEFAULT_DPI = 72
@@ -468,32 +468,8 @@ def _first(members: list[Box], links: tuple[Link, ...]) -> Box:
 
 def _deepest(scene: Scene) -> str | None:
     """Return the unclustered box at the end of the longest chain of links (links closing a cycle left out)."""
-    following: dict[str, list[str]] = {box.id: [] for box in scene.boxes}
-    for link in scene.links:
-        following[link.source].append(link.target)
-    order: list[str] = []  # boxes in depth-first post-order: every box after all it leads to
-    state: dict[str, bool] = {}  # False while on the current path, True once finished
-    for root in following:
-        if root in state:
-            continue
-        state[root] = False
-        stack = [(root, iter(following[root]))]
-        while stack:
-            box_id, targets = stack[-1]
-            target = next(targets, None)
-            if target is None:
-                stack.pop()
-                state[box_id] = True
-                order.append(box_id)
-            elif target not in state:
-                state[target] = False
-                stack.append((target, iter(following[target])))
-    depth = dict.fromkeys(following, 0)
-    position = {box_id: index for index, box_id in enumerate(order)}
-    for box_id in reversed(order):
-        for target in following[box_id]:
-            if position[target] < position[box_id]:  # not a link back along a cycle
-                depth[target] = max(depth[target], depth[box_id] + 1)
+    links = [(link.source, link.target) for link in scene.links]
+    depth = longest_ranks({box.id: box.cluster for box in scene.boxes}, links)
     candidates = [box.id for box in scene.boxes if box.cluster is None and box.kind != "monitoring"]
     return max(candidates, key=lambda box_id: depth[box_id], default=None)
 

@@ -85,6 +85,11 @@ def tier_ranks(
     return [rows[index] for index in sorted(rows)]
 
 
+def longest_ranks(nodes: Mapping[str, int | None], edges: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """Return each node's rank as early as the lines into it allow, the lines that close cycles left out."""
+    return _longest(_lines(nodes, edges, set()))
+
+
 def _lines(
     nodes: Mapping[str, int | None], edges: Iterable[tuple[str, str]], pairs: set[tuple[int, int]]
 ) -> dict[str, list[tuple[str, int]]]:
