@@ -339,7 +339,9 @@ class _Drawing:
         """Return the ranks of a design whose calls put groups of different tiers in order (see `tiers`), or none."""
         scene = self.scene
         kinds = {box.id: box.kind for box in scene.boxes}
-        order = group_order(kinds, self.cluster_of | self.extra_nodes, self.lines)
+        # Calls order the groups; a store's replication to its copy elsewhere does not.
+        calls = [(link.source, link.target) for link in scene.links if link.style != "replication"]
+        order = group_order(kinds, self.cluster_of, calls)
         if not order:
             return []
         linked = {node for line in self.lines for node in line}
