@@ -848,7 +848,11 @@ class Design(Frozen):
     layout: Layout = Field(Layout(), description="How the diagram is laid out.")
     views: tuple[View, ...] = Field(
         (),
-        description="Parts of the design `build` draws beside the whole picture, linked from the design doc.",
+        description=(
+            "Parts of the design `build` draws beside the whole picture, linked from the design doc: "
+            "`flow:NAME`, `group:TITLE` or `overview`. Past 25 components `build` adds the overview and a view "
+            "per group and per flow."
+        ),
         examples=[["flow:read_timeline", "group:Write path"]],
     )
 
