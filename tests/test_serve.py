@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -395,3 +396,21 @@ def test_a_large_designs_page_can_switch_to_its_overview_and_views(served, desig
         assert get(f"{url}/api/design/microservices-28-components/view?name={name}")[0] == 404, name
     assert json.loads(get(f"{url}/api/design/tinyurl")[1])["views"] == []
     assert get(f"{url}/api/design/tinyurl/view?name=overview")[0] == 404, "a small design has no overview"
+
+
+@needs_dot
+def test_a_hostile_group_title_stays_text_in_the_view_choice_and_its_picture(served, designs):
+    url, workspace = served
+    hostile = '"<img src=x onerror=alert(1)>"'
+    text = (FIXTURES / "scale" / "microservices-25.yaml").read_text().replace("group: Workers", f"group: {hostile}")
+    (designs / "large.yaml").write_text(text)
+    workspace.load_all()
+    design = json.loads(get(f"{url}/api/design/microservices-28-components")[1])
+    name = "group:<img src=x onerror=alert(1)>"
+    assert name in design["views"]
+    status, body, _ = get(f"{url}/api/design/microservices-28-components/view?name={urllib.parse.quote(name)}")
+    assert status == 200
+    svg = json.loads(body)["svg"]
+    assert "<img" not in svg and "&lt;img src=x onerror=alert(1)&gt;" in svg
+    overview = json.loads(get(f"{url}/api/design/microservices-28-components/view?name=overview")[1])["svg"]
+    assert "<img" not in overview and "&lt;img" in overview
