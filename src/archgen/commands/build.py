@@ -57,10 +57,16 @@ from archgen.render.scene import OVERVIEW, OVERVIEW_SIZE, automatic_views, view_
 from archgen.rules.engine import lint_design
 from archgen.vocabulary import PICTURE_EXTENSIONS
 
+
+def picture_stem(view: str | None) -> str:
+    """Return the name a design's picture is published under, without its extension: `diagram--<view>`."""
+    return f"diagram--{view_slug(view)}" if view else "diagram"
+
+
 #: A large design's overview and views are PNGs of at most about this many pixels: readable, and quick to encode.
 MAX_VIEW_PIXELS = 4_000_000
 #: What the gallery index shows of a design, the first that was published.
-THUMBNAILS = ("diagram.png", f"diagram--{OVERVIEW}.png", "diagram.svg")
+THUMBNAILS = ("diagram.png", f"{picture_stem(OVERVIEW)}.png", "diagram.svg")
 
 
 class Progress(Protocol):
@@ -321,11 +327,11 @@ def _build_one(job: Job, options: Options) -> Built:
         with ThreadPoolExecutor(max_workers=min(len(views) + 1, os.cpu_count() or 1)) as pool:
             drawn = list(pool.map(draw, (None, *views)))
         for view, rendering in drawn:
-            stem = f"diagram--{view_slug(view)}" if view else "diagram"
+            stem = picture_stem(view)
             files |= {f"{stem}.{PICTURE_EXTENSIONS[fmt]}": data for fmt, data in rendering.files.items()}
             warnings += rendering.warnings
-        shown = tuple(View(view, f"diagram--{view_slug(view)}.svg") for view in views if not large or view != OVERVIEW)
-        overview = f"diagram--{view_slug(OVERVIEW)}.png" if large else ""
+        shown = tuple(View(view, f"{picture_stem(view)}.svg") for view in views if not large or view != OVERVIEW)
+        overview = f"{picture_stem(OVERVIEW)}.png" if large else ""
         diagram = Diagram(svg="diagram.svg", png="" if large else "diagram.png", views=shown, overview=overview)
         files["design.md"] = options.templates.design_doc(
             loaded, result.findings, diagram, result.failure_table, result.availability

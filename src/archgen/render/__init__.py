@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import struct
 from collections.abc import Iterable
 
 from archgen.analysis.compare import DesignDiff, call_name
@@ -11,7 +10,7 @@ from archgen.files import slugify
 from archgen.findings import Finding
 from archgen.model import Design
 from archgen.render.check import LayoutMetrics, PictureCheck, check_layout, layout_metrics
-from archgen.render.diagram import DEFAULT_DPI, Rendering, run_dot, to_dot
+from archgen.render.diagram import DEFAULT_DPI, Rendering, png_size, run_dot, to_dot
 from archgen.render.mermaid import to_mermaid
 from archgen.render.scene import Scene, build_scene, marks, view_slug
 from archgen.vocabulary import PICTURE_FORMATS
@@ -59,7 +58,7 @@ def _fitting_dpi(png: bytes, dpi: int, max_pixels: int | None) -> int | None:
     """Return the resolution at which a PNG of more than `max_pixels` fits them, or None when it already does."""
     if not png or max_pixels is None:
         return None
-    width, height = struct.unpack(">II", png[16:24])
+    width, height = png_size(png)
     if width * height <= max_pixels:
         return None
     return max(1, math.floor(dpi * math.sqrt(max_pixels / (width * height))))

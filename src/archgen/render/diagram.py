@@ -214,6 +214,17 @@ class _Drawing:
         """
         return {"headport": f"{ICON_PORT}:n"} if self.scene.direction == "TB" else {"headport": ICON_PORT}
 
+    def place(self, node_id: str, near: list[str], **attrs: Any) -> None:
+        """Draw a node that is not a box (a label, a bus's point): in the cluster of the boxes it joins, if one."""
+        cluster = self.cluster_of[near[0]]
+        if cluster is not None and all(self.cluster_of[box_id] == cluster for box_id in near):
+            with self.graph.subgraph(name=f"cluster_{cluster}") as owner:
+                owner.node(node_id, **attrs)
+        else:
+            cluster = None
+            self.graph.node(node_id, **attrs)
+        self.extra_nodes[node_id] = cluster
+
     def line(self, tail: str, head: str, **attrs: Any) -> None:
         """Draw one line of the picture (a call, half of a labelled one, part of a bus) and keep it for the tiers."""
         self.lines.append((tail, head))
@@ -256,15 +267,8 @@ class _Drawing:
         first = self.scene.links[bus.links[0]]
         attrs = self.style(first)
         ends = bus.ends(self.scene)
-        cluster = self.cluster_of[ends[0]]
         point = {"shape": "point", "width": "0.07", "height": "0.07", "color": LINK_COLOR, "label": "", "image": ""}
-        if cluster is not None and all(self.cluster_of[end] == cluster for end in ends):
-            with self.graph.subgraph(name=f"cluster_{cluster}") as owner:
-                owner.node(bus.id, **point)
-        else:
-            cluster = None
-            self.graph.node(bus.id, **point)
-        self.extra_nodes[bus.id] = cluster
+        self.place(bus.id, ends, **point)
         if bus.inward:
             for end in ends:
                 self.line(end, bus.id, **attrs, dir="none")
@@ -298,17 +302,9 @@ class _Drawing:
             self.line(link.source, link.target, **attrs, **head)
             return
         label_id = f"{LABEL_NODE}{number}"
-        cluster = self.cluster_of[link.source]
-        inside = cluster is not None and cluster == self.cluster_of[link.target]
         color = attrs.get("fontcolor", FONT_COLOR)
         node = {"label": dot_text(link.label), "fontsize": EDGE_LABEL_SIZE, "fontcolor": color, "image": ""}
-        if inside:
-            with self.graph.subgraph(name=f"cluster_{cluster}") as owner:
-                owner.node(label_id, **node)
-            self.extra_nodes[label_id] = cluster
-        else:
-            self.graph.node(label_id, **node)
-            self.extra_nodes[label_id] = None
+        self.place(label_id, [link.source, link.target], **node)
         self.line(link.source, label_id, **attrs, dir="none")
         self.line(label_id, link.target, **attrs, **head)
 
@@ -617,7 +613,7 @@ def portable_svg(svg: bytes, root: Path, ids: str = "archgen") -> bytes:
     defs = [b"<defs>"]
     for href, number in symbols.items():
         png = _read_icon(root, href.decode())
-        width, height = struct.unpack(">II", png[16:24])
+        width, height = png_size(png)
         data = base64.b64encode(png)
         defs.append(
             b'<symbol id="%s-icon%d" viewBox="0 0 %d %d" preserveAspectRatio="xMinYMin meet">'
@@ -634,6 +630,12 @@ def portable_svg(svg: bytes, root: Path, ids: str = "archgen") -> bytes:
     return svg[:start] + b"\n" + b"\n".join(defs) + svg[start:]
 
 
+def png_size(png: bytes) -> tuple[int, int]:
+    """Return a PNG's width and height in pixels, from its header."""
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
 @functools.cache
 def icon_cell(relative: str) -> tuple[int, int]:
     """Return the size of the cell an icon is drawn in: ICON_SIZE on its long side, its own shape.
@@ -643,7 +645,7 @@ def icon_cell(relative: str) -> tuple[int, int]:
     the icon is the one `icon_crop` cut to what it shows.
     """
     png = _read_icon(icon_root(), relative)
-    width, height = struct.unpack(">II", png[16:24])
+    width, height = png_size(png)
     if not width or not height:
         return ICON_SIZE, ICON_SIZE
     scale = ICON_SIZE / max(width, height)

@@ -85,10 +85,10 @@ def _paths(
     for number, link in enumerate(scene.links):
         bus = drawn_buses.get(number)
         if bus is not None:
-            end = link.source if bus.inward else link.target
-            branch = lines.get((end, bus.id), []) or lines.get((bus.id, end), [])
-            trunk = lines.get((bus.id, bus.hub), []) or lines.get((bus.hub, bus.id), [])
-            paths[number] = branch + trunk if bus.inward else trunk + branch
+            if bus.inward:  # caller → the bus's point → the hub
+                paths[number] = lines.get((link.source, bus.id), []) + lines.get((bus.id, bus.hub), [])
+            else:  # the hub → the bus's point → the called
+                paths[number] = lines.get((bus.hub, bus.id), []) + lines.get((bus.id, link.target), [])
         elif (link.source, f"{LABEL_NODE}{number}") in lines:
             label = f"{LABEL_NODE}{number}"
             paths[number] = lines[(link.source, label)] + lines.get((label, link.target), [])

@@ -15,7 +15,7 @@ from archgen.files import slugify
 from archgen.findings import Finding
 from archgen.icons import engine_key
 from archgen.model import Call, Component, Design, Layout, Scalable, StoreBase
-from archgen.text import suggest
+from archgen.text import plural, suggest
 
 # Past this many replicas a store's replicas are drawn as one box with a count.
 MAX_REPLICA_BOXES = 2
@@ -234,7 +234,7 @@ def _group_box(design: Design, title: str, boxes: list[Box], box_id: str) -> Box
     components = list(dict.fromkeys(box.component for box in boxes))
     kinds = [design.components[component].kind for component in components]
     counts = sorted(((kinds.count(kind), kind) for kind in set(kinds)), key=lambda item: (-item[0], item[1]))
-    parts = [f"{count} {_kind_word(kind, count)}" for count, kind in counts[:3]]
+    parts = [_kinds_said(kind, count) for count, kind in counts[:3]]
     if len(counts) > 3:
         parts.append(f"{len(counts) - 3} more kinds")
     lines = [parts[0]]
@@ -245,23 +245,31 @@ def _group_box(design: Design, title: str, boxes: list[Box], box_id: str) -> Box
         else:
             lines[-1] += f", {part}"
     details = ("\n".join(lines),)
-    marked = [box for box in boxes if box.mark is not None]
-    standing = list(dict.fromkeys(box.component for box in marked if not box.mark or not box.mark.waived))
+    standing = list(dict.fromkeys(box.component for box in boxes if box.mark and not box.mark.waived))
+    waived = list(dict.fromkeys(box.component for box in boxes if box.mark and box.mark.waived))
     mark = None
     if standing:
         names = ", ".join(standing[:2]) + (f" and {len(standing) - 2} more" if len(standing) > 2 else "")
         mark = Mark(wrap(f"SPOF: {names}", NARROW + 8))
-    elif marked:
-        mark = Mark(f"{len(marked)} SPOF waived", waived=True)
+    elif waived:
+        mark = Mark(f"{len(waived)} SPOF waived", waived=True)
     main = counts[0][1]
     return Box(box_id, box_id, wrap(title), details, main, None, None, mark, members=len(components))
 
 
-def _kind_word(kind: str, count: int) -> str:
-    """Return a kind as words, plural for more than one: `2 object storages` reads `2 object stores`."""
-    words = {"object_storage": "object store", "api_gateway": "API gateway", "load_balancer": "load balancer"}
-    word = words.get(kind, kind.replace("_", " "))
-    return word if count == 1 else f"{word}es" if word.endswith(("s", "sh", "ch")) else f"{word}s"
+#: How the overview names kinds whose id does not read as words.
+KIND_WORDS = {
+    "object_storage": "object store",
+    "api_gateway": "API gateway",
+    "load_balancer": "load balancer",
+    "dns": "DNS service",
+}
+
+
+def _kinds_said(kind: str, count: int) -> str:
+    """Return `1 cache`, `3 object stores`, `2 searches`."""
+    word = KIND_WORDS.get(kind, kind.replace("_", " "))
+    return plural(count, word) if count == 1 or not word.endswith(("sh", "ch")) else f"{count} {word}es"
 
 
 def _with_availability(design: Design, boxes: list[Box]) -> list[Box]:

@@ -14,9 +14,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from typing import TypeVar
-
-Node = TypeVar("Node")
 
 #: Where each kind of component sits in the flow of a request.
 KIND_TIERS = {
@@ -93,17 +90,16 @@ def longest_ranks(nodes: Mapping[str, int | None], edges: Iterable[tuple[str, st
 def _lines(
     nodes: Mapping[str, int | None], edges: Iterable[tuple[str, str]], pairs: set[tuple[int, int]]
 ) -> dict[str, list[tuple[str, int]]]:
-    """Return the lines that push their heads on: none back from a later group to an earlier, no cycle."""
+    """Return the lines that push their heads on: none back from a later group to an earlier one."""
     following: dict[str, list[tuple[str, int]]] = {node: [] for node in nodes}
     for tail, head in edges:
         if tail in nodes and head in nodes and tail != head and (nodes[head], nodes[tail]) not in pairs:
             following[tail].append((head, 1))
-    _topological(following)  # drops the lines that close cycles
     return following
 
 
 def _longest(following: dict[str, list[tuple[str, int]]]) -> dict[str, int]:
-    """Return each node's rank as early as the lines into it allow."""
+    """Return each node's rank as early as the lines into it allow, dropping (from `following`) those closing cycles."""
     rank = dict.fromkeys(following, 0)
     for node in _topological(following):
         for head, length in following[node]:
@@ -163,10 +159,10 @@ def _kind_tiers(kinds: Mapping[str, str], clusters: Mapping[str, int | None]) ->
     return {cluster: min(tally, key=lambda tier: (-tally[tier], tier)) for cluster, tally in counts.items()}
 
 
-def _topological(following: dict[Node, list[tuple[Node, int]]]) -> list[Node]:
+def _topological(following: dict[str, list[tuple[str, int]]]) -> list[str]:
     """Return the nodes so that each comes before all it leads to, dropping the edges that close cycles."""
-    order: list[Node] = []
-    finished: dict[Node, bool] = {}  # False while on the current path
+    order: list[str] = []
+    finished: dict[str, bool] = {}  # False while on the current path
     for root in following:
         if root in finished:
             continue
