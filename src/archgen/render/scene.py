@@ -263,6 +263,8 @@ KIND_WORDS = {
     "api_gateway": "API gateway",
     "load_balancer": "load balancer",
     "dns": "DNS service",
+    "cdn": "CDN",
+    "web": "web server",
 }
 
 
